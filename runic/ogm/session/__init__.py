@@ -1,0 +1,9 @@
+"""Sessions: the unit of work (sync and async shells over one I/O-free core) and pools."""
+
+from ._core import SessionCore
+from ._statement import Statement
+from .async_session import AsyncSession
+from .connection_pool import AsyncConnectionManager, ConnectionManager
+from .session import Session
+
+__all__ = ["Session", "AsyncSession", "ConnectionManager", "AsyncConnectionManager", "SessionCore", "Statement"]

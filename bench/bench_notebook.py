@@ -1,0 +1,130 @@
+"""Notebook-layer benchmarks on an embedded FalkorDB.
+
+P1  ``%%runic`` → DataFrame of 100k rows × 4 columns, against the falkordb client's
+    ``graph.query`` plus ``pd.DataFrame(result_set)`` (target: ≤ 0.4x its time).
+P5  magic overhead on a trivial query against a direct ``driver.execute`` (target ≤ 1 ms).
+P6  displaying a 1M-row match: rows that cross the wire (≤ displaylimit + 1) and peak memory.
+
+Run: ``.venv/bin/python bench/bench_notebook.py`` (``--quick`` for smaller sizes).
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+
+
+def _best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def _median(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    rows_p1 = 20_000 if quick else 100_000
+    rows_p6 = 100_000 if quick else 1_000_000
+
+    import pandas as pd
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from runic.notebook.connections import registry
+
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "runic")
+    ip.run_line_magic("config", "RunicMagic.feedback = 0")
+    ip.run_line_magic("runic", "connect --graph bench_nb --alias bench")
+    driver = registry.get().driver
+    failed = False
+    try:
+        driver.execute("MATCH (n) DETACH DELETE n")
+        # -- P1 -------------------------------------------------------------------------
+        driver.execute(
+            "UNWIND range(1, $n) AS i CREATE (:R {a: i, b: toString(i), c: i * 0.5, d: i % 2 = 0})",
+            {"n": rows_p1},
+        )
+        query = "MATCH (r:R) RETURN r.a AS a, r.b AS b, r.c AS c, r.d AS d"
+
+        def runic_df():
+            df = ip.run_cell_magic("runic", "--no-limit", query).to_dataframe()
+            assert len(df) == rows_p1
+
+        graph = driver.graph
+
+        def client_df():
+            res = graph.query(query)
+            df = pd.DataFrame(res.result_set, columns=[h[1] if isinstance(h, (list, tuple)) else h for h in res.header])
+            assert len(df) == rows_p1
+
+        ours = _best(runic_df, 5)
+        theirs = _best(client_df, 3)
+        ratio = ours / theirs
+        ok = ratio <= 0.4
+        failed |= not ok
+        print(f"P1 %%runic → DataFrame, {rows_p1:,} rows × 4: {ours * 1000:.0f} ms vs client + pd.DataFrame "
+              f"{theirs * 1000:.0f} ms = {ratio:.2f}x (target ≤ 0.4x) {'ok' if ok else 'MISSED'}")
+
+        # -- P5 -------------------------------------------------------------------------
+        for _ in range(50):
+            ip.run_cell_magic("runic", "", "RETURN 1 AS x")
+            driver.execute("RETURN 1 AS x")
+        magic = _median(lambda: ip.run_cell_magic("runic", "", "RETURN 1 AS x"), 400)
+        direct = _median(lambda: driver.execute("RETURN 1 AS x"), 400)
+        overhead_ms = (magic - direct) * 1000
+        ok = overhead_ms <= 1.0
+        failed |= not ok
+        print(f"P5 magic overhead on RETURN 1: {overhead_ms:.3f} ms (magic {magic * 1000:.3f} ms, "
+              f"driver {direct * 1000:.3f} ms; target ≤ 1 ms) {'ok' if ok else 'MISSED'}")
+
+        # -- P6 -------------------------------------------------------------------------
+        driver.execute("MATCH (n) DETACH DELETE n")
+        batch = 250_000
+        for start in range(0, rows_p6, batch):
+            driver.execute(
+                "UNWIND range($s, $e) AS i CREATE (:M {i: i, name: 'row ' + toString(i)})",
+                {"s": start + 1, "e": min(start + batch, rows_p6)},
+            )
+        limit = 1000
+        ip.run_line_magic("config", f"RunicMagic.displaylimit = {limit}")
+        gc.collect()
+        tracemalloc.start()
+        started = time.perf_counter()
+        result = ip.run_cell_magic("runic", "", "MATCH (m:M) RETURN m")
+        data, _ = ip.display_formatter.format(result)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        transferred = len(result.raw.rows)
+        ok = transferred <= limit + 1 and result.has_more and "more exist" in data["text/plain"]
+        failed |= not ok
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"P6 display of a {rows_p6:,}-row match: {transferred:,} rows transferred (≤ {limit + 1:,}), "
+              f"{elapsed * 1000:.0f} ms, peak Python memory {peak / 1e6:.1f} MB, process max RSS {rss_mb:.0f} MB "
+              f"{'ok' if ok else 'MISSED'}")
+    finally:
+        try:
+            driver.execute("MATCH (n) DETACH DELETE n")
+        finally:
+            registry.close_all()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,579 @@
+"""Converters between query results and pandas / networkx, both ways.
+
+``to_dataframe(x)`` and ``to_networkx(x)`` accept a notebook result, a bare
+``GraphResult``, lists of node/edge records or model entities, and query builders (which
+they run). ``from_networkx`` and ``from_dataframe`` write in batches of ``UNWIND $rows``
+statements: one round trip and one transaction per batch; values travel as parameters and
+labels, types and keys are backtick-quoted. A failing batch raises ``BulkWriteError``
+naming its row range; the batches before it stay written and are reported.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from runic.cypher import escape_identifier
+from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord
+from runic.ogm.exceptions import BulkWriteError
+
+__all__ = [
+    "BulkWriteReport",
+    "from_dataframe",
+    "from_networkx",
+    "table_of",
+    "to_dataframe",
+    "to_networkx",
+]
+
+DEFAULT_BATCH_SIZE = 1000
+#: property that keeps a networkx node / multi-edge key in the database
+NX_KEY = "_nx_key"
+
+
+# -- inputs -----------------------------------------------------------------------
+def _is_builder(x: Any) -> bool:
+    return hasattr(x, "build") and hasattr(x, "all") and hasattr(x, "execute") and not isinstance(x, GraphResult)
+
+
+def _is_entity(x: Any) -> bool:
+    return hasattr(x, "_runic_state") and hasattr(type(x), "__mro__") and not isinstance(x, type)
+
+
+def table_of(x: Any) -> tuple[list[str], list[list[Any]]]:
+    """``(columns, rows)`` of a result-like value (a builder is run)."""
+    raw = getattr(x, "raw", None)
+    if isinstance(raw, GraphResult) and hasattr(x, "rows"):
+        return list(x.columns), x.rows
+    if isinstance(x, GraphResult):
+        return list(x.columns), x.rows
+    if _is_builder(x):
+        return table_of(x.execute())
+    raise TypeError(f"expected a result, a GraphResult or a query builder, got {type(x).__name__}")
+
+
+def is_edge_class(cls: type) -> bool:
+    """Is ``cls`` an Edge model (by class, or by shape when the models package is absent)?"""
+    try:
+        from runic.ogm.core.models import Edge
+    except ImportError:
+        return hasattr(cls, "__type__") and not hasattr(cls, "__label__")
+    return isinstance(cls, type) and issubclass(cls, Edge)
+
+
+def _entity_parts(entity: Any) -> tuple[str, Any, tuple[str, ...], dict[str, Any]]:
+    """``(kind, id, labels-or-type, properties)`` of a model entity."""
+    state = entity._runic_state
+    props = entity.to_dict() if hasattr(entity, "to_dict") else dict(vars(entity))
+    props = {k: v for k, v in props.items() if not k.startswith("_")}
+    cls = type(entity)
+    if is_edge_class(cls):
+        return "edge", state.element_id, (str(cls.__type__),), props
+    label = getattr(cls, "__labels__", None) or getattr(cls, "__label__", cls.__name__)
+    labels = tuple(label) if isinstance(label, (list, tuple)) else (str(label),)
+    return "node", state.element_id, labels, props
+
+
+# -- DataFrame ----------------------------------------------------------------------
+def _column_array(values: Sequence[Any]) -> Any:
+    """A typed array for one column: ints stay ints (``Int64`` when nulls), nulls are NA."""
+    import numpy as np
+    import pandas as pd
+
+    values = values if isinstance(values, list) else list(values)
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    has_null = None in values
+    try:
+        if kind == "integer":
+            return pd.array(values, dtype="Int64") if has_null else np.array(values, dtype=np.int64)
+        if kind in ("floating", "mixed-integer-float"):
+            return pd.array(values, dtype="Float64") if has_null else np.array(values, dtype=np.float64)
+        if kind == "boolean":
+            return pd.array(values, dtype="boolean") if has_null else np.array(values, dtype=bool)
+        if kind == "string":
+            return pd.array(values, dtype=pd.StringDtype())
+        if kind in ("datetime", "datetime64", "date", "timedelta"):
+            return pd.array(values)
+    except (OverflowError, TypeError, ValueError):
+        pass
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = values
+    return arr
+
+
+def _expand_column(name: str, values: Sequence[Any], prefix: bool) -> dict[str, Any]:
+    keys: dict[str, None] = {}
+    for v in values:
+        if v is not None:
+            keys.update(dict.fromkeys(v.properties))
+    out: dict[str, Any] = {}
+    for key in keys:
+        col = f"{name}.{key}" if prefix else key
+        out[col] = _column_array([v.properties.get(key) if v is not None else None for v in values])
+    return out
+
+
+def _first_non_null(values: Sequence[Any]) -> Any:
+    for v in values:
+        if v is not None:
+            return v
+    return None
+
+
+def _frame_from_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], expand: bool, column_data: Sequence[Sequence[Any]] | None = None) -> Any:
+    import pandas as pd
+
+    data: dict[str, Any] = {}
+    if column_data is not None:
+        n = len(rows)
+        transposed = [col if len(col) == n else col[:n] for col in column_data]
+    else:
+        transposed = list(zip(*rows)) if rows else [() for _ in columns]
+    single = len(columns) == 1
+    for name, values in zip(columns, transposed):
+        first = _first_non_null(values)
+        if expand and isinstance(first, (NodeRecord, EdgeRecord)) and all(v is None or isinstance(v, type(first)) for v in values):
+            data.update(_expand_column(name, values, prefix=not single))
+        else:
+            data[name] = _column_array(values)
+    if not data and columns and not rows:
+        data = {c: [] for c in columns}
+    return pd.DataFrame(data, copy=False)
+
+
+def _frame_from_items(items: Sequence[Any]) -> Any:
+    """One row per node/edge record or entity: its properties."""
+    import pandas as pd
+
+    props: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, (NodeRecord, EdgeRecord)):
+            props.append(item.properties)
+        elif _is_entity(item):
+            props.append(_entity_parts(item)[3])
+        elif isinstance(item, Mapping):
+            props.append(dict(item))
+        else:
+            raise TypeError(f"cannot turn a {type(item).__name__} into a DataFrame row — pass nodes, edges, entities or dicts")
+    keys: dict[str, None] = {}
+    for p in props:
+        keys.update(dict.fromkeys(p))
+    return pd.DataFrame({k: _column_array([p.get(k) for p in props]) for k in keys}, copy=False)
+
+
+def to_dataframe(x: Any, *, expand: bool = False) -> Any:
+    """A pandas DataFrame of ``x``.
+
+    Results and ``GraphResult``: one column per returned column (``expand=True`` turns a
+    node/edge column into one column per property, named ``col.prop``, or just ``prop``
+    when it is the only column). Lists of nodes, edges or entities: one row per item, one
+    column per property. A query builder runs and its nodes are expanded.
+    """
+    if isinstance(x, (list, tuple)):
+        return _frame_from_items(x)
+    if _is_builder(x):
+        return _frame_from_table(*table_of(x.execute()), expand=True)
+    columns, rows = table_of(x)
+    return _frame_from_table(columns, rows, expand, getattr(x, "column_data", None))
+
+
+# -- networkx -------------------------------------------------------------------------
+def _graph_values(x: Any) -> Iterator[Any]:
+    if isinstance(x, (NodeRecord, EdgeRecord, PathRecord)) or _is_entity(x):
+        yield x
+    elif isinstance(x, (list, tuple)):
+        for item in x:
+            yield from _graph_values(item)
+    elif isinstance(x, dict):
+        for item in x.values():
+            yield from _graph_values(item)
+
+
+def to_networkx(
+    x: Any,
+    *,
+    node_key: str | None = None,
+    edge_key: str | None = None,
+    label_attr: str | None = "labels",
+    type_attr: str | None = "type",
+) -> Any:
+    """A ``networkx.MultiDiGraph`` of every node and edge in ``x`` (paths and lists too).
+
+    Node key = database id (or the property ``node_key``), attributes = properties plus
+    ``labels``; edge key = edge id (or the property ``edge_key``), attributes = properties
+    plus ``type``. Endpoints of edges whose nodes are not in ``x`` are added bare.
+    ``label_attr`` / ``type_attr`` = None leaves those attributes out.
+    """
+    import networkx as nx
+
+    if _is_builder(x):
+        x = x.execute()
+    if hasattr(x, "raw") and hasattr(x, "rows") and isinstance(x.raw, GraphResult):
+        source: Any = x.rows
+    elif isinstance(x, GraphResult):
+        source = x.rows
+    else:
+        source = x
+    G = nx.MultiDiGraph()
+    node_ids: dict[Any, Any] = {}
+    edges: list[tuple[Any, Any, Any, dict[str, Any]]] = []
+
+    def add_node(db_id: Any, labels: tuple[str, ...], props: dict[str, Any]) -> None:
+        attrs = dict(props)
+        key = attrs.pop(node_key, db_id) if node_key else db_id
+        node_ids[db_id] = key
+        if label_attr:
+            attrs[label_attr] = list(labels)
+        if key in G:
+            G.nodes[key].update(attrs)
+        else:
+            G.add_node(key, **attrs)
+
+    def add_edge(db_id: Any, rel_type: str, start: Any, end: Any, props: dict[str, Any]) -> None:
+        attrs = dict(props)
+        key = attrs.pop(edge_key, db_id) if edge_key else db_id
+        if type_attr:
+            attrs[type_attr] = rel_type
+        edges.append((start, end, key, attrs))
+
+    seen_edges: set[Any] = set()
+    for value in _graph_values(source):
+        if isinstance(value, PathRecord):
+            items: Iterable[Any] = (*value.nodes, *value.edges)
+        else:
+            items = (value,)
+        for item in items:
+            if isinstance(item, NodeRecord):
+                add_node(item.id, item.labels, item.properties)
+            elif isinstance(item, EdgeRecord):
+                if item.id not in seen_edges:
+                    seen_edges.add(item.id)
+                    add_edge(item.id, item.type, item.start_id, item.end_id, item.properties)
+            else:
+                kind, db_id, names, props = _entity_parts(item)
+                if kind == "node":
+                    add_node(db_id, names, props)
+                else:
+                    src = getattr(item, "source", None)
+                    dst = getattr(item, "target", None)
+                    start = getattr(getattr(src, "_runic_state", None), "element_id", None)
+                    end = getattr(getattr(dst, "_runic_state", None), "element_id", None)
+                    if (db_id, "entity") not in seen_edges:
+                        seen_edges.add((db_id, "entity"))
+                        add_edge(db_id, names[0], start, end, props)
+    for start, end, key, attrs in edges:
+        u = node_ids.get(start, start)
+        v = node_ids.get(end, end)
+        G.add_edge(u, v, key=key, **attrs)
+    return G
+
+
+# -- bulk writes --------------------------------------------------------------------------
+@dataclass
+class BulkWriteReport:
+    """What a bulk write did."""
+
+    nodes: int = 0
+    edges: int = 0
+    rows: int = 0
+    batches: int = 0
+
+    def __repr__(self) -> str:
+        parts = [f"{n} {what}" for n, what in ((self.nodes, "nodes"), (self.edges, "edges"), (self.rows, "rows")) if n]
+        return f"<BulkWriteReport {', '.join(parts) or 'nothing'} written in {self.batches} batch(es)>"
+
+
+def _executor(target: Any) -> Any:
+    """The object with ``execute(query, params)``: a session, a driver or a notebook connection."""
+    if hasattr(target, "execute"):
+        return target
+    driver = getattr(target, "driver", None)
+    if driver is not None and hasattr(driver, "execute"):
+        return driver
+    raise TypeError(f"expected a Session, a driver or a connection, got {type(target).__name__}")
+
+
+def _dialect(target: Any) -> Any:
+    dialect = getattr(target, "dialect", None)
+    if dialect is None:
+        driver = getattr(target, "driver", None)
+        dialect = getattr(driver, "dialect", None)
+    if dialect is None:
+        from runic.ogm.driver.base import GraphDialect
+
+        dialect = GraphDialect()
+    return dialect
+
+
+def _progress(total: int, desc: str, progress: bool | None) -> Any:
+    from tqdm.auto import tqdm
+
+    show = progress if progress is not None else total > 5 * DEFAULT_BATCH_SIZE
+    return tqdm(total=total, desc=desc, unit="rows", disable=not show, leave=False)
+
+
+class _BatchWriter:
+    """Runs one statement per batch and keeps count, turning a failure into ``BulkWriteError``."""
+
+    def __init__(self, target: Any, total: int, desc: str, progress: bool | None) -> None:
+        self.executor = _executor(target)
+        #: a Session expires its entities after a write it was told about
+        self.is_session = hasattr(self.executor, "flush") and hasattr(self.executor, "add")
+        self.total = total
+        self.done = 0
+        self.batches = 0
+        self.bar = _progress(total, desc, progress)
+
+    def run(self, query: str, rows: list[dict[str, Any]], what: str, start: int) -> GraphResult:
+        try:
+            if self.is_session:
+                result = self.executor.execute(query, {"rows": rows}, write=True)
+            else:
+                result = self.executor.execute(query, {"rows": rows})
+        except Exception as exc:
+            end = start + len(rows)
+            self.bar.close()
+            raise BulkWriteError(
+                f"writing {what} rows {start}–{end - 1} failed: {exc}",
+                row_range=(start, end),
+                committed_rows=self.done,
+                batches_committed=self.batches,
+                hint=f"{self.batches} earlier batch(es) with {self.done} rows stay written; fix the data and write from row {start} on",
+            ) from exc
+        self.done += len(rows)
+        self.batches += 1
+        self.bar.update(len(rows))
+        return result
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _labels_of(model: Any, default: str) -> tuple[str, ...]:
+    if model is None:
+        return (default,)
+    label = getattr(model, "__labels__", None) or getattr(model, "__label__", None) or model.__name__
+    return tuple(label) if isinstance(label, (list, tuple)) else (str(label),)
+
+
+def _type_of(model: Any, default: str) -> str:
+    if model is None:
+        return default
+    return str(getattr(model, "__type__", None) or model.__name__.upper())
+
+
+def _field_converters(model: Any) -> dict[str, Any]:
+    if model is None:
+        return {}
+    try:
+        from runic.ogm.core.metadata import fields_of
+
+        return {name: info for name, info in fields_of(model).items() if not getattr(info, "is_relation", False)}
+    except Exception:  # noqa: BLE001 - models without metadata write their values as given
+        return {}
+
+
+def _db_value(value: Any) -> Any:
+    """A plain Python value for a parameter (numpy scalars/arrays, NA → None)."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    tolist = getattr(value, "tolist", None)
+    if tolist is not None and type(value).__module__.startswith("numpy"):
+        return tolist()
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return None
+    if isinstance(value, (list, tuple)):
+        return [_db_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _db_value(v) for k, v in value.items()}
+    return value
+
+
+def _clean_props(props: Mapping[str, Any], converters: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in props.items():
+        info = converters.get(key)
+        if info is not None and hasattr(info, "to_db") and value is not None:
+            value = info.to_db(value)
+        value = _db_value(value)
+        if value is not None:
+            out[str(key)] = value
+    return out
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[tuple[int, list[Any]]]:
+    for start in range(0, len(items), size):
+        yield start, items[start : start + size]
+
+
+def from_networkx(
+    G: Any,
+    session: Any,
+    *,
+    node_model: Any = None,
+    edge_model: Any = None,
+    label: str | None = None,
+    type: str | None = None,
+    key: str | None = NX_KEY,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool | None = None,
+) -> BulkWriteReport:
+    """Write the nodes and edges of networkx graph ``G`` through ``session``.
+
+    Labels: ``node_model``'s label, else ``label``, else each node's ``labels``
+    attribute (as ``to_networkx`` writes it), else ``Node``. Types likewise from
+    ``edge_model`` / ``type`` / the edge's ``type`` attribute / ``RELATED``. The networkx
+    node key (and a multigraph's edge key) is stored in property ``key`` (default
+    ``_nx_key``) so ``to_networkx(result, node_key=key, edge_key=key)`` rebuilds ``G``.
+    Edges of an undirected graph are written ``u → v``.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size={batch_size!r} must be at least 1")
+    dialect = _dialect(session)
+    node_conv = _field_converters(node_model)
+    edge_conv = _field_converters(edge_model)
+    fixed_labels = _labels_of(node_model, label) if (node_model is not None or label) else None
+    fixed_type = _type_of(edge_model, type) if (edge_model is not None or type) else None
+
+    # group nodes by label set so each statement names its labels in its text
+    groups: dict[tuple[str, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    for node, attrs in G.nodes(data=True):
+        attrs = dict(attrs)
+        node_labels = fixed_labels
+        raw_labels = attrs.pop("labels", None)
+        if node_labels is None:
+            if isinstance(raw_labels, (list, tuple)) and raw_labels:
+                node_labels = tuple(str(x) for x in raw_labels)
+            elif isinstance(raw_labels, str) and raw_labels:
+                node_labels = (raw_labels,)
+            else:
+                node_labels = ("Node",)
+        elif raw_labels is not None and node_model is None and label is None:
+            attrs["labels"] = raw_labels
+        props = _clean_props(attrs, node_conv)
+        if key:
+            props[key] = _db_value(node)
+        groups.setdefault(node_labels, []).append((node, props))
+
+    multigraph = G.is_multigraph()
+    edge_groups: dict[str, list[tuple[Any, Any, dict[str, Any]]]] = {}
+    edge_iter = G.edges(keys=True, data=True) if multigraph else ((u, v, None, d) for u, v, d in G.edges(data=True))
+    for u, v, k, attrs in edge_iter:
+        attrs = dict(attrs)
+        raw_type = attrs.pop("type", None)
+        rel_type = fixed_type or (str(raw_type) if raw_type else "RELATED")
+        if fixed_type and raw_type is not None and edge_model is None and type is None:
+            attrs["type"] = raw_type
+        props = _clean_props(attrs, edge_conv)
+        if key and multigraph:
+            props[key] = _db_value(k)
+        edge_groups.setdefault(rel_type, []).append((u, v, props))
+
+    total = G.number_of_nodes() + G.number_of_edges()
+    writer = _BatchWriter(session, total, "from_networkx", progress)
+    report = BulkWriteReport()
+    db_ids: dict[Any, Any] = {}
+    id_fn = dialect.id_function("n")
+    try:
+        for labels, items in groups.items():
+            pattern = "".join(":" + escape_identifier(lbl) for lbl in labels)
+            query = f"UNWIND $rows AS row CREATE (n{pattern}) SET n = row.props RETURN row.i AS i, {id_fn} AS id"
+            for start, chunk in _chunks(items, batch_size):
+                rows = [{"i": start + j, "props": props} for j, (_, props) in enumerate(chunk)]
+                result = writer.run(query, rows, "node", start)
+                for i, db_id in result.rows:
+                    db_ids[chunk[i - start][0]] = db_id
+                report.nodes += len(chunk)
+        for rel_type, items in edge_groups.items():
+            query = (
+                "UNWIND $rows AS row MATCH (a), (b) "
+                f"WHERE {dialect.id_function('a')} = {dialect.id_param('row.s')} "
+                f"AND {dialect.id_function('b')} = {dialect.id_param('row.t')} "
+                f"CREATE (a)-[e:{escape_identifier(rel_type)}]->(b) SET e = row.props"
+            )
+            for start, chunk in _chunks(items, batch_size):
+                rows = [{"s": db_ids[u], "t": db_ids[v], "props": props} for u, v, props in chunk]
+                writer.run(query, rows, "edge", start)
+                report.edges += len(chunk)
+    finally:
+        writer.close()
+    report.batches = writer.batches
+    return report
+
+
+def _frame_records(df: Any) -> list[dict[str, Any]]:
+    """Rows of ``df`` as dicts of plain Python values (NA/NaN → None), built column by column."""
+    columns = []
+    for name in df.columns:
+        series = df[name]
+        values = series.tolist()
+        if series.hasnans if hasattr(series, "hasnans") else True:
+            mask = series.isna().tolist()
+            values = [None if m else v for v, m in zip(values, mask)]
+        columns.append([_db_value(v) for v in values] if series.dtype == object else values)
+    names = [str(c) for c in df.columns]
+    return [dict(zip(names, row)) for row in zip(*columns)] if columns else [{} for _ in range(len(df))]
+
+
+def from_dataframe(
+    df: Any,
+    Model: Any,
+    session: Any,
+    *,
+    key: str | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: bool | None = None,
+) -> Any:
+    """Write one node of ``Model`` per DataFrame row, in batches.
+
+    With ``key`` (a column), rows are merged on it (existing nodes updated); without,
+    created. Uses ``session.bulk_save`` when the session has it, else ``UNWIND``
+    statements through ``session.execute``.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size={batch_size!r} must be at least 1")
+    if key is not None and key not in df.columns:
+        from runic.ogm.exceptions import did_you_mean
+
+        raise KeyError(f"key column {key!r} is not in the DataFrame {did_you_mean(key, map(str, df.columns))}".rstrip())
+    records = _frame_records(df)
+    bulk = getattr(session, "bulk_save", None)
+    if callable(bulk):
+        bar = _progress(len(records), f"from_dataframe → {_labels_of(Model, 'Node')[0]}", progress)
+        try:
+            written = bulk(Model, records, key=key, batch_size=batch_size, progress=lambda done, total: bar.update(done - bar.n))
+        finally:
+            bar.close()
+        batches = -(-len(records) // batch_size) if records else 0
+        return BulkWriteReport(nodes=int(written), rows=int(written), batches=batches)
+    converters = _field_converters(Model)
+    labels = _labels_of(Model, "Node")
+    pattern = "".join(":" + escape_identifier(lbl) for lbl in labels)
+    if key:
+        query = f"UNWIND $rows AS row MERGE (n{pattern} {{{escape_identifier(key)}: row.k}}) SET n += row.props"
+    else:
+        query = f"UNWIND $rows AS row CREATE (n{pattern}) SET n = row.props"
+    writer = _BatchWriter(session, len(records), f"from_dataframe → {labels[0]}", progress)
+    report = BulkWriteReport()
+    try:
+        for start, chunk in _chunks(records, batch_size):
+            rows = []
+            for record in chunk:
+                props = _clean_props(record, converters)
+                row: dict[str, Any] = {"props": props}
+                if key:
+                    row["k"] = props.get(key)
+                rows.append(row)
+            writer.run(query, rows, labels[0], start)
+            report.rows += len(chunk)
+            report.nodes += len(chunk)
+    finally:
+        writer.close()
+    report.batches = writer.batches
+    return report

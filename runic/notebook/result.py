@@ -1,0 +1,328 @@
+"""The notebook's result object: one ``GraphResult`` plus what a person does with it next.
+
+``QueryResult`` keeps the driver, the query and its parameters, so ``fetch_all()`` and
+``fetch_more(n)`` can drop the autolimit later. It shows itself as a bounded table with
+a footer that says whether more rows exist and how to get them.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
+
+from . import render
+from .statement import add_limit
+
+__all__ = ["DEFAULT_DISPLAYLIMIT", "QueryResult"]
+
+DEFAULT_DISPLAYLIMIT = 1000
+#: rows in the text/plain form (the HTML form shows up to the display limit)
+TEXT_ROWS = 20
+#: a query running longer than this shows a progress bar
+PROGRESS_AFTER_S = 1.0
+
+
+class QueryResult:
+    """Rows of one statement run from the notebook.
+
+    ``columns``, ``rows``, ``len()``, iteration (records as dicts), ``[i]`` (a record) and
+    ``["col"]`` (a column's values); ``raw`` is the driver's ``GraphResult``. When the
+    notebook pushed ``LIMIT n+1`` to the database, ``has_more`` tells whether the extra
+    row came back; ``fetch_all()`` / ``fetch_more(n)`` run the query again without it.
+    """
+
+    def __init__(
+        self,
+        raw: GraphResult,
+        *,
+        driver: Any = None,
+        query: str | None = None,
+        params: dict[str, Any] | None = None,
+        fetch_limit: int | None = None,
+        readonly: bool = False,
+        timeout: float | None = None,
+        displaylimit: int | None = DEFAULT_DISPLAYLIMIT,
+        name: str | None = None,
+        notices: list[str] | None = None,
+        style: str = "grid",
+        feedback: int = 1,
+        column_data: list[list[Any]] | None = None,
+    ) -> None:
+        self.raw = raw
+        self.driver = driver
+        self.query = query if query is not None else raw.query
+        self.params = dict(params) if params is not None else dict(raw.params or {})
+        self.fetch_limit = fetch_limit
+        self.readonly = readonly
+        self.timeout = timeout
+        self.displaylimit = displaylimit
+        self.name = name
+        self.notices = list(notices or [])
+        self.style = style
+        self.feedback = feedback
+        self._df: Any = None
+        #: the same values column by column, when the driver delivered them that way
+        self.column_data = column_data
+
+    # -- rows -------------------------------------------------------------------------
+    @property
+    def has_more(self) -> bool:
+        """True when the autolimit cut the result: the database has more rows."""
+        return self.fetch_limit is not None and len(self.raw.rows) >= self.fetch_limit
+
+    @property
+    def complete(self) -> bool:
+        return not self.has_more
+
+    @property
+    def columns(self) -> list[str]:
+        return self.raw.columns
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        if self.has_more:
+            return self.raw.rows[: self.fetch_limit - 1]  # type: ignore[operator]
+        return self.raw.rows
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        cols = self.columns
+        return [dict(zip(cols, row)) for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        cols = self.columns
+        for row in self.rows:
+            yield dict(zip(cols, row))
+
+    def __getitem__(self, index: int | str | slice) -> Any:
+        if isinstance(index, str):
+            try:
+                i = self.columns.index(index)
+            except ValueError:
+                from runic.ogm.exceptions import did_you_mean
+
+                raise KeyError(f"no column {index!r}; columns are {self.columns} {did_you_mean(index, self.columns)}".rstrip()) from None
+            return [row[i] for row in self.rows]
+        if isinstance(index, slice):
+            return [dict(zip(self.columns, row)) for row in self.rows[index]]
+        return dict(zip(self.columns, self.rows[index]))
+
+    def __bool__(self) -> bool:
+        return bool(self.raw.rows)
+
+    def value(self, col: int | str = 0, default: Any = None) -> Any:
+        """The value of ``col`` in the first row (``default`` when empty)."""
+        return self.raw.value(col, default)
+
+    def values(self, col: int | str = 0) -> list[Any]:
+        i = col if isinstance(col, int) else self.raw._column_index(col)
+        return [row[i] for row in self.rows]
+
+    def nodes(self) -> list[NodeRecord]:
+        return GraphResult(self.columns, self.rows).nodes()
+
+    def edges(self) -> list[EdgeRecord]:
+        return GraphResult(self.columns, self.rows).edges()
+
+    def paths(self) -> list[PathRecord]:
+        return GraphResult(self.columns, self.rows).paths()
+
+    @property
+    def summary(self) -> ResultSummary:
+        """Counters (nodes created, properties set, …), server and client time."""
+        return self.raw.summary
+
+    # -- fetching more -------------------------------------------------------------------
+    def _rerun(self, query: str, what: str) -> GraphResult:
+        if self.driver is None or self.query is None:
+            raise RuntimeError("this result does not know its connection — run the query again with --no-limit")
+        from .run import gc_paused
+
+        def call() -> GraphResult:
+            with gc_paused():
+                return self.driver.execute(query, self.params or None, readonly=self.readonly or None, timeout=self.timeout)
+
+        return _run_with_progress(call, what, show=self.feedback > 0)
+
+    def fetch_all(self) -> QueryResult:
+        """Run the query again without the autolimit and keep every row. Returns ``self``."""
+        if self.fetch_limit is None:
+            return self
+        self.raw = self._rerun(self.query, "fetching all rows")  # type: ignore[arg-type]
+        self.fetch_limit = None
+        self._df = None
+        self.column_data = None
+        return self
+
+    def fetch_more(self, n: int | None = None) -> QueryResult:
+        """Fetch ``n`` more rows (default: the display limit) than are held now."""
+        if self.fetch_limit is None:
+            return self
+        n = n if n is not None else (self.displaylimit or DEFAULT_DISPLAYLIMIT)
+        if n < 1:
+            raise ValueError(f"fetch_more(n={n!r}) needs n >= 1")
+        wanted = len(self.rows) + n
+        query = add_limit(self.query, wanted + 1) if self.query else None  # type: ignore[arg-type]
+        if query is None:
+            return self.fetch_all()
+        self.raw = self._rerun(query, f"fetching {n:,} more rows")
+        self.fetch_limit = wanted + 1
+        self._df = None
+        self.column_data = None
+        return self
+
+    # -- converters ----------------------------------------------------------------------
+    def to_dataframe(self, *, expand: bool = False) -> Any:
+        """A pandas DataFrame (``expand=True``: node/edge columns become property columns)."""
+        from .convert import to_dataframe
+        from .run import gc_paused
+
+        with gc_paused():
+            return to_dataframe(self, expand=expand)
+
+    @property
+    def df(self) -> Any:
+        """``to_dataframe()``, built once."""
+        if self._df is None:
+            self._df = self.to_dataframe()
+        return self._df
+
+    def to_networkx(self, **kwargs: Any) -> Any:
+        """A ``networkx.MultiDiGraph`` of every node and edge (see ``convert.to_networkx``)."""
+        from .convert import to_networkx
+
+        return to_networkx(self, **kwargs)
+
+    def entities(self, session: Any = None) -> list[Any]:
+        """The nodes and edges as instances of their registered models (by label / type).
+
+        With ``session`` they go through its identity map (``session.hydrate``); records
+        whose label or type has no model stay records.
+        """
+        from .hydrate import hydrate_records
+
+        return hydrate_records(self.nodes() + self.edges(), session)
+
+    def show_graph(self, **kwargs: Any) -> Any:
+        """An interactive graph view of the nodes and edges (static SVG without a widget front-end)."""
+        try:
+            from runic.notebook.widgets.graph_view import GraphView
+        except ImportError:
+            from .graph_svg import StaticGraph
+
+            return StaticGraph(self.to_networkx(), **kwargs)
+        from_result = getattr(GraphView, "from_result", None)
+        return from_result(self, **kwargs) if callable(from_result) else GraphView(self, **kwargs)
+
+    # -- display ---------------------------------------------------------------------------
+    def footer(self) -> str:
+        """One line: how many rows, whether more exist and how to get them, counters."""
+        n = len(self.rows)
+        target = self.name or "result"
+        if self.has_more:
+            text = f"showing {n:,} rows — more exist; {target}.fetch_all() or --no-limit"
+        else:
+            text = f"{n:,} row{'s' if n != 1 else ''}"
+        counters = self.summary.counters.as_dict() if self.summary.counters.available else {}
+        if counters:
+            text += " · " + ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counters.items())
+        if self.summary.server_time_ms is not None and self.feedback > 1:
+            text += f" · {self.summary.server_time_ms:.1f} ms"
+        for notice in self.notices:
+            text += f"\n{notice}"
+        return text
+
+    def _display_rows(self) -> list[list[Any]]:
+        rows = self.rows
+        if self.displaylimit is not None and len(rows) > self.displaylimit:
+            rows = rows[: self.displaylimit]
+        return rows
+
+    def _text(self) -> str:
+        rows = self._display_rows()
+        if not self.columns:
+            return self.footer()
+        table = render.text_table(self.columns, rows, style=self.style, max_rows=TEXT_ROWS)
+        extra = ""
+        if len(rows) > TEXT_ROWS:
+            extra = f"\n… {len(rows) - TEXT_ROWS:,} more rows in the table (len(result) = {len(self):,})"
+        return f"{table}{extra}\n{self.footer()}"
+
+    def _html(self) -> str:
+        rows = self._display_rows()
+        footer_class = "runic-more" if self.has_more else ""
+        if not self.columns:
+            return (
+                f'<div class="runic-out">{render.CSS}<div class="runic-footer {footer_class}">'
+                f"{_escape(self.footer())}</div></div>"
+            )
+        return render.html_table(self.columns, rows, footer=self.footer(), footer_class=footer_class)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        try:
+            text = self._text()
+        except Exception as exc:  # noqa: BLE001 - a repr never raises
+            text = f"<repr-error {type(exc).__name__}: {exc}>"
+        bundle = {"text/plain": text}
+        try:
+            bundle["text/html"] = self._html()
+        except Exception as exc:  # noqa: BLE001
+            bundle["text/html"] = f"<pre>{_escape(f'<repr-error {type(exc).__name__}: {exc}>')}</pre>"
+        return bundle
+
+    def __repr__(self) -> str:
+        more = " more exist" if self.has_more else ""
+        return f"<QueryResult columns={self.columns!r} rows={len(self)}{more}>"
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def _run_with_progress(call: Any, what: str, *, show: bool) -> Any:
+    """Run ``call()``; when it takes longer than a second, show a tqdm bar with the elapsed time.
+
+    The call runs on a worker thread so the bar can tick and a kernel interrupt reaches
+    the main thread at once; an interrupted call finishes in the background on its own
+    connection and its rows are dropped.
+    """
+    if not show:
+        return call()
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work, name="runic-fetch", daemon=True)
+    worker.start()
+    bar = None
+    started = time.monotonic()
+    try:
+        while not done.wait(0.1):
+            if bar is None and time.monotonic() - started > PROGRESS_AFTER_S:
+                from tqdm.auto import tqdm
+
+                bar = tqdm(desc=what, total=None, unit="s", leave=False, bar_format="{desc}: {elapsed}")
+            if bar is not None:
+                bar.refresh()
+    finally:
+        if bar is not None:
+            bar.close()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]

@@ -1,0 +1,318 @@
+"""The I/O-free part of the FalkorDB drivers: commands, replies, errors.
+
+``FalkorDBCore`` builds the ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` command (parameters as a
+``CYPHER`` header, ``--compact`` replies, the server-side ``timeout``), turns a reply into
+a ``GraphResult`` and a client exception into runic's error. ``FalkorDBDriver`` and
+``AsyncFalkorDBDriver`` only send the command and await the reply.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from runic.ogm.exceptions import (
+    ConnectionFailedError,
+    ConstraintViolationError,
+    DriverError,
+    QueryError,
+    QueryTimeoutError,
+    ReadOnlyError,
+)
+
+from ._falkordb_decode import (
+    GraphNames,
+    UnknownNameError,
+    decode_reply,
+    parse_stats,
+    rows_of_strings,
+)
+from ._falkordb_params import ParameterError, build_query
+from .result import GraphResult, ResultSummary
+
+__all__ = ["NAME_QUERIES", "FalkorDBCore", "UnknownNameError"]
+
+#: name kind → procedure listing the names in id order
+NAME_QUERIES = {
+    "labels": "CALL db.labels()",
+    "types": "CALL db.relationshipTypes()",
+    "keys": "CALL db.propertyKeys()",
+}
+_POSITION = re.compile(r"line:\s*(\d+),\s*column:\s*(\d+),\s*offset:\s*(\d+)")
+_UNIQUE = re.compile(
+    r"unique constraint violation(?: on (?:node|edge|relationship) of type (\S+))?", re.IGNORECASE
+)
+
+
+class FalkorDBCore:
+    """Per-driver state that involves no I/O: graph name, defaults, name cache."""
+
+    backend = "falkordb"
+
+    def __init__(
+        self, graph_name: str, url: str, *, readonly: bool = False, timeout: float | None = None
+    ) -> None:
+        self.graph_name = graph_name
+        self.url = url
+        self.readonly = bool(readonly)
+        self.timeout = timeout
+        self.names = GraphNames()
+        #: schema version the name cache belongs to; sent with every query so the server
+        #: refuses to run it (and names the new version) when labels, types or keys changed
+        self.version = 0
+
+    # -- commands --------------------------------------------------------------------
+    def effective_readonly(self, readonly: bool | None) -> bool:
+        if readonly is None:
+            return self.readonly
+        if self.readonly and not readonly:
+            raise ValueError(
+                f"this driver for {self.url} is read-only; a call cannot switch that off — "
+                "create a driver without readonly=True to write"
+            )
+        return bool(readonly)
+
+    def effective_timeout(self, timeout: float | None) -> float | None:
+        value = self.timeout if timeout is None else timeout
+        if value is not None and value <= 0:
+            raise ValueError(f"timeout={value!r} must be a positive number of seconds")
+        return value
+
+    def query_command(
+        self, query: str, params: Mapping[str, Any] | None, readonly: bool, timeout: float | None
+    ) -> tuple[list[Any], str]:
+        """``(command, header)`` for one statement."""
+        if not isinstance(query, str):
+            raise TypeError(f"query must be a str, got {type(query).__name__}")
+        if params is not None and not isinstance(params, Mapping):
+            raise TypeError(f"params must be a dict, got {type(params).__name__}")
+        header, text = build_query(query, params)
+        command: list[Any] = [
+            "GRAPH.RO_QUERY" if readonly else "GRAPH.QUERY",
+            self.graph_name,
+            text,
+            "--compact",
+        ]
+        if timeout is not None:
+            command += ["timeout", max(1, round(timeout * 1000))]
+        command += ["version", self.version]
+        return command, header
+
+    def with_current_version(self, command: list[Any]) -> list[Any]:
+        """``command`` again, carrying the name cache's current schema version."""
+        return [*command[:-1], self.version]
+
+    @staticmethod
+    def version_mismatch(reply: Any) -> int | None:
+        """The server's schema version when it refused the query for a stale cache (the
+        query did not run), else ``None``."""
+        if (
+            isinstance(reply, list)
+            and len(reply) == 2
+            and isinstance(reply[0], Exception)
+            and "version mismatch" in str(reply[0])
+        ):
+            return int(reply[1])
+        return None
+
+    def plan_command(
+        self, query: str, params: Mapping[str, Any] | None, profile: bool
+    ) -> tuple[list[Any], str]:
+        header, text = build_query(query, params)
+        return ["GRAPH.PROFILE" if profile else "GRAPH.EXPLAIN", self.graph_name, text], header
+
+    def create_graph_command(self) -> list[Any]:
+        """A statement that makes the (empty) graph exist, so reads of a new graph see no data."""
+        return ["GRAPH.QUERY", self.graph_name, "RETURN 0", "--compact"]
+
+    @staticmethod
+    def is_missing_graph(exc: BaseException) -> bool:
+        return "empty key" in str(exc).lower()
+
+    def names_command(self, kind: str) -> list[Any]:
+        return ["GRAPH.RO_QUERY", self.graph_name, NAME_QUERIES[kind], "--compact"]
+
+    def store_names(self, kind: str, reply: Any) -> None:
+        self.names.set(kind, rows_of_strings(reply))
+
+    # -- replies ---------------------------------------------------------------------
+    def check_reply(self, reply: Any) -> None:
+        """Raise an error object the client left inside the reply list."""
+        if isinstance(reply, Exception):
+            raise reply
+        if isinstance(reply, list) and reply:
+            for item in (reply[0], reply[-1]):
+                if isinstance(item, Exception):
+                    raise item
+
+    def decode(self, reply: Any) -> tuple[list[str], list[list[Any]], list[str]]:
+        """Decode, raising ``UnknownNameError`` when the name cache must be refreshed."""
+        return decode_reply(reply, self.names)
+
+    def result(
+        self,
+        decoded: tuple[list[str], list[list[Any]], list[str]],
+        query: str,
+        params: Mapping[str, Any] | None,
+        started: float,
+    ) -> GraphResult:
+        columns, rows, stats = decoded
+        counters, server_ms = parse_stats(stats)
+        summary = ResultSummary(
+            counters=counters,
+            server_time_ms=server_ms,
+            client_time_ms=(time.perf_counter() - started) * 1000.0,
+            backend=self.backend,
+        )
+        return GraphResult(
+            columns, rows, summary, query=query, params=dict(params) if params else None
+        )
+
+    @staticmethod
+    def plan_lines(reply: Any) -> list[str]:
+        if isinstance(reply, (list, tuple)):
+            return [line.decode() if isinstance(line, bytes) else str(line) for line in reply]
+        return [str(reply)]
+
+    # -- errors ----------------------------------------------------------------------
+    def error(
+        self,
+        exc: BaseException,
+        query: str,
+        params: Mapping[str, Any] | None,
+        header: str,
+        *,
+        readonly: bool,
+        timeout: float | None,
+    ) -> Exception:
+        """The runic error for a client exception (chain it with ``raise ... from exc``)."""
+        import redis.exceptions as rx
+
+        names = sorted(str(k) for k in params) if params else []
+        if isinstance(exc, ParameterError):
+            return exc
+        if isinstance(exc, rx.TimeoutError):
+            return QueryTimeoutError(
+                f"FalkorDB did not answer within the socket timeout on {self.url}",
+                query=query,
+                param_names=names,
+                backend=self.backend,
+                timeout_s=timeout,
+                hint="the connection was reset and stays usable; add an index or LIMIT, or raise timeout=",
+            )
+        if isinstance(exc, rx.AuthenticationError) or (
+            isinstance(exc, rx.ResponseError) and _is_auth(str(exc))
+        ):
+            return ConnectionFailedError(
+                f"FalkorDB at {self.url} refused the login",
+                backend=self.backend,
+                url=self.url,
+                reason="auth",
+                hint="check username and password",
+            )
+        if isinstance(exc, rx.ConnectionError):
+            return ConnectionFailedError(
+                f"cannot reach FalkorDB at {self.url}: {_first_line(exc)}",
+                backend=self.backend,
+                url=self.url,
+                reason="unreachable",
+                hint="check that the server runs and host/port or socket path are right",
+            )
+        if not isinstance(exc, rx.ResponseError):
+            return DriverError(
+                f"FalkorDB at {self.url} failed: {type(exc).__name__}: {_first_line(exc)}",
+                backend=self.backend,
+                url=self.url,
+                hint="retry; if it persists, check the server log",
+            )
+        text = str(exc)
+        common = {
+            "query": query,
+            "param_names": names,
+            "backend": self.backend,
+            "backend_message": text,
+        }
+        lowered = text.lower()
+        if "timed out" in lowered:
+            limit = f"{timeout:g} s" if timeout is not None else "the server's limit"
+            return QueryTimeoutError(
+                f"the query ran past its timeout ({limit}) on {self.url} and was stopped",
+                timeout_s=timeout,
+                hint="add an index or a LIMIT, or pass a larger timeout=",
+                **common,
+            )
+        if "read-only" in lowered and "ro_query" in lowered:
+            return ReadOnlyError(
+                f"FalkorDB refused a write in read-only mode on graph '{self.graph_name}'; nothing was kept",
+                hint="drop readonly=True (on the call or the driver) to write",
+                **common,
+            )
+        unique = _UNIQUE.search(text)
+        if unique:
+            label = unique.group(1)
+            what = f"label {label}" if label else "a label"
+            return ConstraintViolationError(
+                f"the write broke a uniqueness constraint on {what}: {text}",
+                label=label,
+                hint="load the existing one with get(), or write with bulk_save(..., key=...)",
+                **common,
+            )
+        if "empty key" in lowered:
+            return QueryError(
+                f"graph '{self.graph_name}' does not exist yet on {self.url}",
+                hint="write to it first (read-only statements and plans cannot create it)",
+                **common,
+            )
+        message, line, column, position = _position(text, query, header)
+        detail = f"FalkorDB rejected the query: {message}"
+        if line is not None:
+            src = query.splitlines()[line - 1] if 0 < line <= len(query.splitlines()) else ""
+            detail += f" (line {line}, column {column})\n  {src}\n  {' ' * max(column - 1, 0)}^"
+        return QueryError(
+            detail, line=line, column=column, position=position, hint=_hint_for(message), **common
+        )
+
+
+def _is_auth(text: str) -> bool:
+    t = text.lower()
+    return (
+        "wrongpass" in t
+        or "noauth" in t
+        or "invalid username-password" in t
+        or "authentication required" in t
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+def _hint_for(message: str) -> str:
+    low = message.lower()
+    if "missing parameters" in low:
+        return "pass every $name the query uses in params"
+    if "not registered" in low:
+        return "check the procedure name (CALL dbms.procedures() lists them)"
+    return "fix the query and run it again"
+
+
+def _position(text: str, query: str, header: str) -> tuple[str, int | None, int | None, int | None]:
+    """Message, and line/column/offset within the caller's query (FalkorDB counts bytes
+    from the start of the query body, after the parameter header)."""
+    match = _POSITION.search(text)
+    message = text
+    message = message.removeprefix("errMsg: ")
+    if not match:
+        return message.strip(), None, None, None
+    message = text[: match.start()].strip()
+    message = message.removeprefix("errMsg: ")
+    offset = int(match.group(3))
+    data = query.encode("utf-8")
+    if not 0 <= offset <= len(data):
+        return message, None, None, None
+    before = data[:offset].decode("utf-8", errors="ignore")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    return message, line, column, len(before)

@@ -1,0 +1,198 @@
+"""Query parameters for FalkorDB, sent as a ``CYPHER name=value ...`` header (no I/O).
+
+FalkorDB takes parameters only as literals in front of the query. This module writes
+those literals so every value comes back exactly as it was sent:
+
+* strings in single quotes; ``\\`` and ``'`` escaped, and newline, carriage return and
+  tab written as ``\\n``, ``\\r``, ``\\t`` so the header stays on one line; every other
+  character (unicode, control characters) goes through as it is. NUL cannot travel
+  (the server reads C strings) → ``ValueError``;
+* integers within 64 bits, floats with ``repr`` precision, ``inf``/``-inf`` as an
+  overflowing literal; booleans, ``None``; lists/tuples, maps with backtick-quoted keys;
+* NaN has no literal in the header: a parameter holding one is written into the query
+  instead, as an expression (``0.0/0.0``) built from the same safe literals, at the
+  places where the query refers to it (found by a scanner that skips strings, comments
+  and quoted names).
+
+Errors name the parameter, never its value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["ParameterError", "build_query", "encode_value"]
+
+_INT_MIN = -(2**63)
+_INT_MAX = 2**63 - 1
+_NAME_OK = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_STR_ESCAPES = str.maketrans({"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_POS_INF = "1e999"
+_NEG_INF = "-1e999"
+_NAN_EXPR = "(0.0/0.0)"
+
+
+class ParameterError(ValueError, TypeError):
+    """A parameter value FalkorDB cannot receive; the message names the parameter only."""
+
+
+class _NaNFound(Exception):
+    pass
+
+
+def _encode(value: Any, name: str, nan: str | None) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ParameterError(
+                f"parameter ${name} holds a string with a NUL character, which FalkorDB cannot store — remove it"
+            )
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ParameterError(
+                f"parameter ${name} holds a string that is not valid unicode (lone surrogate) — fix its encoding"
+            ) from None
+        return "'" + value.translate(_STR_ESCAPES) + "'"
+    if isinstance(value, int):
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise ParameterError(
+                f"parameter ${name} holds an integer outside the 64-bit range — store it as a string or float"
+            )
+        return str(int(value))
+    if isinstance(value, float):
+        if math.isnan(value):
+            if nan is None:
+                raise _NaNFound
+            return nan
+        if value == math.inf:
+            return _POS_INF
+        if value == -math.inf:
+            return _NEG_INF
+        return repr(value)
+    if isinstance(value, Mapping):
+        parts = []
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ParameterError(
+                    f"parameter ${name} holds a map with a non-string key ({type(key).__name__}) — use string keys"
+                )
+            parts.append(_map_key(key, name) + ":" + _encode(item, name, nan))
+        return "{" + ",".join(parts) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_encode(item, name, nan) for item in value) + "]"
+    if isinstance(value, (bytes, bytearray)):
+        raise ParameterError(
+            f"parameter ${name} holds bytes — decode them to str or store a list of ints"
+        )
+    as_list = getattr(value, "tolist", None)  # numpy arrays and scalars
+    if callable(as_list):
+        return _encode(as_list(), name, nan)
+    if hasattr(value, "__float__") and not isinstance(value, complex):
+        return _encode(float(value), name, nan)
+    raise ParameterError(
+        f"parameter ${name} holds a {type(value).__name__}, which FalkorDB cannot receive — "
+        "convert it to str, int, float, bool, None, list or dict"
+    )
+
+
+def _map_key(key: str, name: str) -> str:
+    if _NAME_OK.match(key):
+        return key
+    if not key or "`" in key or "\x00" in key:
+        raise ParameterError(
+            f"parameter ${name} holds a map key FalkorDB cannot name (empty, or containing a backtick or NUL) — rename the key"
+        )
+    return f"`{key}`"
+
+
+def encode_value(value: Any, name: str = "value") -> str:
+    """The Cypher literal for ``value``; NaN anywhere inside becomes ``(0.0/0.0)``."""
+    return _encode(value, name, _NAN_EXPR)
+
+
+def _param_name(name: Any) -> str:
+    if not isinstance(name, str):
+        raise ParameterError(f"parameter names must be strings, got {type(name).__name__}")
+    if _NAME_OK.match(name):
+        return name
+    if not name or "`" in name or "\x00" in name:
+        raise ParameterError(
+            f"parameter name {name!r} cannot be sent to FalkorDB (empty, or containing a backtick or NUL) — rename it"
+        )
+    return f"`{name}`"
+
+
+def build_query(query: str, params: Mapping[str, Any] | None) -> tuple[str, str]:
+    """``(header, text)``: the full query text to send and its header part (for error positions)."""
+    if not params:
+        return "", query
+    header_parts = []
+    inline: dict[str, str] = {}
+    for name, value in params.items():
+        key = _param_name(name)
+        try:
+            literal = _encode(value, name, None)
+        except _NaNFound:
+            inline[name] = _encode(value, name, _NAN_EXPR)
+            continue
+        header_parts.append(f"{key}={literal}")
+    if inline:
+        query = _substitute(query, inline)
+    if not header_parts:
+        return "", query
+    header = "CYPHER " + " ".join(header_parts) + " "
+    return header, header + query
+
+
+def _substitute(query: str, inline: dict[str, str]) -> str:
+    """Replace ``$name`` references outside strings, comments and backtick names."""
+    out: list[str] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch in "'\"":
+            j = i + 1
+            while j < n and query[j] != ch:
+                j += 2 if query[j] == "\\" else 1
+            out.append(query[i : j + 1])
+            i = j + 1
+        elif ch == "`":
+            j = query.find("`", i + 1)
+            j = n if j < 0 else j
+            out.append(query[i : j + 1])
+            i = j + 1
+        elif query.startswith("//", i):
+            j = query.find("\n", i)
+            j = n if j < 0 else j
+            out.append(query[i:j])
+            i = j
+        elif query.startswith("/*", i):
+            j = query.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            out.append(query[i:j])
+            i = j
+        elif ch == "$":
+            m = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]*)`)").match(query, i)
+            name = (m.group(1) or m.group(2)) if m else None
+            if m and name in inline:
+                out.append(inline[name])
+                i = m.end()
+            else:
+                out.append(ch)
+                i += 1
+        else:
+            j = i + 1
+            while j < n and query[j] not in "'\"`/$":
+                j += 1
+            out.append(query[i:j])
+            i = j
+    return "".join(out)

@@ -1,0 +1,509 @@
+"""``driver.schema`` for FalkorDB: live labels, types, property keys, indexes and their DDL.
+
+Each operation is written once, as a generator of steps (run a query, send a raw
+command, sleep) with no I/O of its own; ``FalkorDBSchema`` runs the steps on a sync
+driver and ``AsyncFalkorDBSchema`` awaits them on an async one.
+
+Index kinds: exact (``CREATE INDEX``), unique (backing exact index plus
+``GRAPH.CONSTRAINT CREATE … UNIQUE``, polled until ``OPERATIONAL``), fulltext
+(``db.idx.fulltext.createNodeIndex`` for nodes) and vector (``CREATE VECTOR INDEX …
+OPTIONS {dimension, similarityFunction}``). Introspection reads ``db.indexes()`` and
+``db.constraints()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from runic.cypher import escape_identifier
+from runic.ogm.exceptions import (
+    ConstraintFailedError,
+    ConstraintTimeoutError,
+    MetadataError,
+    QueryError,
+    SchemaError,
+)
+from runic.ogm.schema.index_manager import IndexSpec
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .falkordb import AsyncFalkorDBDriver, FalkorDBDriver
+
+__all__ = ["CONSTRAINT_POLL_TIMEOUT_S", "AsyncFalkorDBSchema", "FalkorDBSchema"]
+
+CONSTRAINT_POLL_TIMEOUT_S = 30.0
+_POLL_INTERVAL_S = 0.05
+_INDEXES_QUERY = "CALL db.indexes() YIELD label, properties, types, options, entitytype, status RETURN label, properties, types, options, entitytype, status"
+_CONSTRAINTS_QUERY = "CALL db.constraints() YIELD type, label, properties, entitytype, status RETURN type, label, properties, entitytype, status"
+
+
+@dataclass(frozen=True)
+class _Execute:
+    query: str
+    params: dict[str, Any] | None = None
+    readonly: bool = False
+
+
+@dataclass(frozen=True)
+class _Command:
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class _Sleep:
+    seconds: float
+
+
+Steps = Generator[Any, Any, Any]
+
+
+def _missing_graph(exc: QueryError) -> bool:
+    return "empty key" in (exc.backend_message or str(exc)).lower()
+
+
+def _already(exc: QueryError) -> bool:
+    text = (exc.backend_message or str(exc)).lower()
+    return "already indexed" in text or "already exists" in text
+
+
+def _absent(exc: QueryError) -> bool:
+    text = (exc.backend_message or str(exc)).lower()
+    return (
+        "no such index" in text
+        or "unable to drop" in text
+        or "doesn't exist" in text
+        or "does not exist" in text
+        or "empty key" in text
+    )
+
+
+def _pattern(spec: IndexSpec) -> str:
+    label = escape_identifier(spec.label)
+    return f"(e:{label})" if spec.entity == "node" else f"()-[e:{label}]->()"
+
+
+def _entity_keyword(spec: IndexSpec) -> str:
+    return "NODE" if spec.entity == "node" else "RELATIONSHIP"
+
+
+# -- steps ----------------------------------------------------------------------------------
+def _names_steps(procedure: str) -> Steps:
+    try:
+        result = yield _Execute(f"CALL {procedure}()", None, True)
+    except QueryError as exc:
+        if _missing_graph(exc):
+            return []
+        raise
+    return sorted(str(v) for v in result.values(0))
+
+
+def _list_steps() -> Steps:
+    """``(specs, errors)`` read from ``db.indexes()`` and ``db.constraints()``."""
+    try:
+        indexes = yield _Execute(_INDEXES_QUERY, None, True)
+        constraints = yield _Execute(_CONSTRAINTS_QUERY, None, True)
+    except QueryError as exc:
+        if _missing_graph(exc):
+            return [], []
+        raise
+    errors: list[str] = []
+    unique: dict[tuple[str, str, str], str] = {}
+    composite: list[IndexSpec] = []
+    for ctype, label, props, entitytype, status in constraints.rows:
+        if str(ctype).upper() != "UNIQUE":
+            continue
+        entity = "node" if str(entitytype).upper() == "NODE" else "edge"
+        props = [str(p) for p in (props or [])]
+        status = str(status).upper()
+        where = f"{label}({', '.join(props)})"
+        if status != "OPERATIONAL":
+            errors.append(
+                f"unique constraint on {where} is {status}"
+                + (
+                    " — existing duplicates stop it; remove them and create it again"
+                    if status == "FAILED"
+                    else " — it is still being built; validate again shortly"
+                )
+            )
+        if status == "FAILED":
+            continue
+        if len(props) == 1:
+            unique[(entity, str(label), props[0])] = status
+        else:
+            composite.append(
+                IndexSpec(str(label), ",".join(props), "exact", unique=True, entity=entity)
+            )
+    specs: list[IndexSpec] = list(composite)
+    for label, props, types, options, entitytype, status in indexes.rows:
+        entity = "node" if str(entitytype).upper() == "NODE" else "edge"
+        label = str(label)
+        types = types or {}
+        options = options or {}
+        for prop in props or []:
+            prop = str(prop)
+            for kind in types.get(prop, []):
+                kind = str(kind).upper()
+                if kind == "RANGE":
+                    specs.append(
+                        IndexSpec(
+                            label,
+                            prop,
+                            "exact",
+                            unique=(entity, label, prop) in unique,
+                            entity=entity,
+                        )
+                    )
+                elif kind == "FULLTEXT":
+                    specs.append(IndexSpec(label, prop, "fulltext", entity=entity))
+                elif kind == "VECTOR":
+                    opts = options.get(prop) or {}
+                    dim = opts.get("dimension")
+                    sim = str(opts.get("similarityFunction") or "cosine").lower()
+                    specs.append(
+                        IndexSpec(
+                            label,
+                            prop,
+                            "vector",
+                            dimension=int(dim) if dim else None,
+                            similarity=sim if sim in ("cosine", "euclidean") else None,
+                            entity=entity,
+                        )
+                    )
+        if str(status).upper() not in ("OPERATIONAL", ""):
+            errors.append(
+                f"index on {label}({', '.join(map(str, props or []))}) is {str(status).upper()}"
+            )
+    seen: set[IndexSpec] = set()
+    unique_specs = []
+    for spec in sorted(specs, key=lambda s: s.sort_key):
+        if spec not in seen:
+            seen.add(spec)
+            unique_specs.append(spec)
+    return unique_specs, errors
+
+
+def _constraint_status(spec: IndexSpec) -> Steps:
+    result = yield _Execute(_CONSTRAINTS_QUERY, None, True)
+    for ctype, label, props, entitytype, status in result.rows:
+        entity = "node" if str(entitytype).upper() == "NODE" else "edge"
+        if (
+            str(ctype).upper() == "UNIQUE"
+            and str(label) == spec.label
+            and entity == spec.entity
+            and [str(p) for p in props or []] == [spec.field]
+        ):
+            return str(status).upper()
+    return None
+
+
+def _duplicates_query(spec: IndexSpec) -> str:
+    if spec.entity == "node":
+        head = f"MATCH (e:{escape_identifier(spec.label)})"
+    else:
+        head = f"MATCH ()-[e:{escape_identifier(spec.label)}]->()"
+    field = escape_identifier(spec.field)
+    return f"{head} WITH e.{field} AS value, count(*) AS n WHERE value IS NOT NULL AND n > 1 RETURN value, n"
+
+
+def _create_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Steps:
+    pattern = _pattern(spec)
+    field = escape_identifier(spec.field)
+    if spec.index_type == "exact":
+        try:
+            yield _Execute(f"CREATE INDEX FOR {pattern} ON (e.{field})")
+        except QueryError as exc:
+            if not _already(exc):
+                raise
+        if not spec.unique:
+            return
+        status = yield from _constraint_status(spec)
+        if status != "OPERATIONAL":
+            if status == "FAILED":
+                yield _Command(
+                    (
+                        "GRAPH.CONSTRAINT",
+                        "DROP",
+                        graph_name,
+                        "UNIQUE",
+                        _entity_keyword(spec),
+                        spec.label,
+                        "PROPERTIES",
+                        "1",
+                        spec.field,
+                    )
+                )
+            if status in (None, "FAILED"):
+                try:
+                    yield _Command(
+                        (
+                            "GRAPH.CONSTRAINT",
+                            "CREATE",
+                            graph_name,
+                            "UNIQUE",
+                            _entity_keyword(spec),
+                            spec.label,
+                            "PROPERTIES",
+                            "1",
+                            spec.field,
+                        )
+                    )
+                except QueryError as exc:
+                    if not _already(exc):
+                        raise
+            deadline = time.monotonic() + poll_timeout
+            while True:
+                status = yield from _constraint_status(spec)
+                if status == "OPERATIONAL":
+                    break
+                if status == "FAILED":
+                    yield _Command(
+                        (
+                            "GRAPH.CONSTRAINT",
+                            "DROP",
+                            graph_name,
+                            "UNIQUE",
+                            _entity_keyword(spec),
+                            spec.label,
+                            "PROPERTIES",
+                            "1",
+                            spec.field,
+                        )
+                    )
+                    raise ConstraintFailedError(
+                        f"FalkorDB could not make {spec.label}.{spec.field} unique: stored values repeat",
+                        spec=spec,
+                        hint=f"find the duplicates with: {_duplicates_query(spec)} — fix them and apply again",
+                    )
+                if time.monotonic() >= deadline:
+                    raise ConstraintTimeoutError(
+                        f"the unique constraint on {spec.label}.{spec.field} is still pending after {poll_timeout:g} s",
+                        spec=spec,
+                        timeout_s=poll_timeout,
+                        hint="it may still finish — run validate() again later",
+                    )
+                yield _Sleep(_POLL_INTERVAL_S)
+        return
+    if spec.index_type == "fulltext":
+        try:
+            if spec.entity == "node":
+                yield _Execute(
+                    "CALL db.idx.fulltext.createNodeIndex($label, $field)",
+                    {"label": spec.label, "field": spec.field},
+                )
+            else:
+                yield _Execute(f"CREATE FULLTEXT INDEX FOR {pattern} ON (e.{field})")
+        except QueryError as exc:
+            if not _already(exc):
+                raise
+        return
+    if spec.dimension is None:
+        raise MetadataError(
+            f"{spec.label}.{spec.field} declares a vector index without a dimension",
+            field=spec.field,
+            hint=f"use Field(..., vector=True, dimension=768) (the length of the vectors stored in {spec.field})",
+        )
+    similarity = "euclidean" if spec.similarity == "euclidean" else "cosine"
+    try:
+        yield _Execute(
+            f"CREATE VECTOR INDEX FOR {pattern} ON (e.{field}) OPTIONS {{dimension: {int(spec.dimension)}, similarityFunction: '{similarity}'}}"
+        )
+    except QueryError as exc:
+        if not _already(exc):
+            raise
+        live, _ = yield from _list_steps()
+        if not any(spec.matches(other) for other in live):
+            raise SchemaError(
+                f"{spec.label}.{spec.field} already has a vector index with other options than {spec.describe()}",
+                spec=spec,
+                hint="drop the live index first (IndexManager.drop or sync(drop_extra=True)), then apply again",
+            ) from exc
+
+
+def _drop_steps(spec: IndexSpec, graph_name: str) -> Steps:
+    pattern = _pattern(spec)
+    field = escape_identifier(spec.field)
+    if spec.index_type == "exact":
+        if spec.unique:
+            try:
+                yield _Command(
+                    (
+                        "GRAPH.CONSTRAINT",
+                        "DROP",
+                        graph_name,
+                        "UNIQUE",
+                        _entity_keyword(spec),
+                        spec.label,
+                        "PROPERTIES",
+                        "1",
+                        spec.field,
+                    )
+                )
+            except QueryError as exc:
+                if not (_absent(exc) or "constraint" in (exc.backend_message or "").lower()):
+                    raise
+        statement = f"DROP INDEX FOR {pattern} ON (e.{field})"
+    elif spec.index_type == "fulltext":
+        statement = f"DROP FULLTEXT INDEX FOR {pattern} ON (e.{field})"
+    else:
+        statement = f"DROP VECTOR INDEX FOR {pattern} ON (e.{field})"
+    try:
+        yield _Execute(statement)
+    except QueryError as exc:
+        if _absent(exc):
+            return
+        if "supports constraint" in (exc.backend_message or "").lower():
+            raise SchemaError(
+                f"the index on {spec.label}.{spec.field} backs a unique constraint and cannot be dropped alone",
+                spec=spec,
+                hint=f"drop IndexSpec({spec.label!r}, {spec.field!r}, 'exact', unique=True) instead",
+            ) from exc
+        raise
+
+
+# -- runners ---------------------------------------------------------------------------------
+def _perform_sync(driver: FalkorDBDriver, step: Any) -> Any:
+    if isinstance(step, _Execute):
+        return driver.execute(step.query, step.params, readonly=step.readonly or None)
+    if isinstance(step, _Command):
+        return driver.raw_command(*step.args)
+    time.sleep(step.seconds)
+    return None
+
+
+def _run_sync(driver: FalkorDBDriver, steps: Steps) -> Any:
+    reply: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            step = steps.throw(error) if error is not None else steps.send(reply)
+        except StopIteration as done:
+            return done.value
+        error = None
+        try:
+            reply = _perform_sync(driver, step)
+        except QueryError as exc:
+            reply, error = None, exc
+
+
+async def _perform_async(driver: AsyncFalkorDBDriver, step: Any) -> Any:
+    if isinstance(step, _Execute):
+        return await driver.execute(step.query, step.params, readonly=step.readonly or None)
+    if isinstance(step, _Command):
+        return await driver.raw_command(*step.args)
+    await asyncio.sleep(step.seconds)
+    return None
+
+
+async def _run_async(driver: AsyncFalkorDBDriver, steps: Steps) -> Any:
+    reply: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            step = steps.throw(error) if error is not None else steps.send(reply)
+        except StopIteration as done:
+            return done.value
+        error = None
+        try:
+            reply = await _perform_async(driver, step)
+        except QueryError as exc:
+            reply, error = None, exc
+
+
+def _check_spec(spec: Any) -> IndexSpec:
+    if not isinstance(spec, IndexSpec):
+        raise TypeError(f"expected an IndexSpec, got {type(spec).__name__}")
+    return spec
+
+
+class FalkorDBSchema:
+    """Live schema of one FalkorDB graph (``driver.schema``)."""
+
+    backend = "falkordb"
+
+    def __init__(
+        self, driver: FalkorDBDriver, *, constraint_timeout: float = CONSTRAINT_POLL_TIMEOUT_S
+    ) -> None:
+        self._driver = driver
+        self.constraint_timeout = constraint_timeout
+
+    @property
+    def graph_name(self) -> str:
+        return self._driver.graph_name
+
+    def labels(self) -> list[str]:
+        """Node labels of the graph, sorted."""
+        return _run_sync(self._driver, _names_steps("db.labels"))
+
+    def relationship_types(self) -> list[str]:
+        """Relationship types of the graph, sorted."""
+        return _run_sync(self._driver, _names_steps("db.relationshipTypes"))
+
+    def property_keys(self) -> list[str]:
+        """Property keys of the graph, sorted."""
+        return _run_sync(self._driver, _names_steps("db.propertyKeys"))
+
+    def list_indexes(self) -> list[IndexSpec]:
+        """Live indexes and unique constraints as ``IndexSpec`` (sorted)."""
+        return self.inspect_indexes()[0]
+
+    def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:
+        """``(specs, errors)``; errors name constraints that are not operational."""
+        return _run_sync(self._driver, _list_steps())
+
+    def create_index(self, spec: IndexSpec) -> None:
+        """Create the index (or unique constraint); one that exists already counts as success."""
+        _run_sync(
+            self._driver, _create_steps(_check_spec(spec), self.graph_name, self.constraint_timeout)
+        )
+
+    def drop_index(self, spec: IndexSpec) -> None:
+        """Drop the index (and its unique constraint); an absent one is ignored."""
+        _run_sync(self._driver, _drop_steps(_check_spec(spec), self.graph_name))
+
+    def __repr__(self) -> str:
+        return f"<FalkorDBSchema graph={self.graph_name!r}>"
+
+
+class AsyncFalkorDBSchema:
+    """Live schema of one FalkorDB graph on an async driver: the same members, as coroutines."""
+
+    backend = "falkordb"
+
+    def __init__(
+        self, driver: AsyncFalkorDBDriver, *, constraint_timeout: float = CONSTRAINT_POLL_TIMEOUT_S
+    ) -> None:
+        self._driver = driver
+        self.constraint_timeout = constraint_timeout
+
+    @property
+    def graph_name(self) -> str:
+        return self._driver.graph_name
+
+    async def labels(self) -> list[str]:
+        return await _run_async(self._driver, _names_steps("db.labels"))
+
+    async def relationship_types(self) -> list[str]:
+        return await _run_async(self._driver, _names_steps("db.relationshipTypes"))
+
+    async def property_keys(self) -> list[str]:
+        return await _run_async(self._driver, _names_steps("db.propertyKeys"))
+
+    async def list_indexes(self) -> list[IndexSpec]:
+        return (await self.inspect_indexes())[0]
+
+    async def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:
+        return await _run_async(self._driver, _list_steps())
+
+    async def create_index(self, spec: IndexSpec) -> None:
+        await _run_async(
+            self._driver, _create_steps(_check_spec(spec), self.graph_name, self.constraint_timeout)
+        )
+
+    async def drop_index(self, spec: IndexSpec) -> None:
+        await _run_async(self._driver, _drop_steps(_check_spec(spec), self.graph_name))
+
+    def __repr__(self) -> str:
+        return f"<AsyncFalkorDBSchema graph={self.graph_name!r}>"

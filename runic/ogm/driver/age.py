@@ -1,0 +1,519 @@
+"""Apache AGE (PostgreSQL's graph extension): dialect, sync and async drivers, factory.
+
+AGE runs Cypher inside SQL: ``SELECT * FROM ag_catalog.cypher('<graph>', $runic$<query>$runic$,
+$1) AS (c0 agtype, ...)``. ``AGEDialect.wrap_query`` writes that call, naming one column per
+RETURN item; every parameter travels in ONE agtype map bound as ``$1`` with agtype's OID
+(AGE refuses casts and literals in that place). Results come back as agtype text and are
+decoded into plain values and ``NodeRecord``/``EdgeRecord``/``PathRecord``.
+
+A vertex has exactly one label on AGE; runic keeps every label of a node in its
+``_labels`` property and filters subtypes with ``'Dog' IN n._labels``.
+
+The drivers are psycopg 3 connections in autocommit mode with explicit transactions
+(``begin()``/``commit()``/``rollback()``). ``readonly=True`` runs the statement in
+``BEGIN READ ONLY`` … ``ROLLBACK``; ``timeout=`` sets ``statement_timeout`` for the
+statement only, and the connection stays usable after it fires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from runic.cypher import escape_string, is_plain_identifier
+from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
+
+from ._age_agtype import LABELS_PROPERTY
+from ._age_core import AGECore, AgtypeText, SqlStep, Steps
+from ._age_cypher import return_columns, validate_graph_name, wrap_cypher
+from ._age_schema import AGESchemaSteps
+from .base import Clause, GraphDialect
+from .result import GraphResult
+from .urls import ConnectionTarget, Secret, format_url
+
+if TYPE_CHECKING:  # pragma: no cover
+    from runic.ogm.core.descriptors import FieldInfo
+    from runic.ogm.schema.index_manager import IndexSpec
+
+__all__ = ["AGEDialect", "AGEDriver", "AGESchema", "AsyncAGEDriver", "AsyncAGESchema", "create_age_driver"]
+
+
+def _bare(name: str) -> str:
+    from runic.cypher import escape_identifier
+
+    return name if is_plain_identifier(name) else escape_identifier(name)
+
+
+class AGEDialect(GraphDialect):
+    """How runic writes Cypher for Apache AGE."""
+
+    name = "age"
+    multiple_labels = False
+    supports_undirected_merge = False
+    transactional = True
+
+    # -- labels -------------------------------------------------------------------------
+    def label_pattern(self, labels: Sequence[str] | str) -> str:
+        """Only the first label goes into a pattern (AGE: one label per vertex)."""
+        if isinstance(labels, str):
+            labels = (labels,)
+        return ":" + _bare(labels[0]) if labels else ""
+
+    def subtype_filter(self, alias: str, labels: Sequence[str] | str) -> str | None:
+        """``'Dog' IN n._labels`` for every label after the first (None when there is one)."""
+        if isinstance(labels, str):
+            labels = (labels,)
+        extra = [label for label in labels[1:] if label != labels[0]]
+        if not extra:
+            return None
+        return " AND ".join(f"{escape_string(label)} IN {alias}.{LABELS_PROPERTY}" for label in extra)
+
+    def label_properties(self, labels: Sequence[str] | str) -> dict[str, list[str]]:
+        """Properties a created node with ``labels`` also stores: ``{"_labels": [...]}`` when
+        it has more than one label, else ``{}``. Writers add them to the node's properties."""
+        if isinstance(labels, str):
+            return {}
+        unique = list(dict.fromkeys(labels))
+        return {LABELS_PROPERTY: unique} if len(unique) > 1 else {}
+
+    # -- statements ---------------------------------------------------------------------
+    def render_create_node(self, label: str | Sequence[str], props: Mapping[str, Any], fields: Mapping[str, FieldInfo] | None = None) -> Clause:
+        """``CREATE (n:Person {name: $n_name, _labels: $n__labels})``; values in ``.params``."""
+        labels = (label,) if isinstance(label, str) else tuple(label)
+        params: dict[str, Any] = {}
+        parts: list[str] = []
+        items = list(props.items()) + list(self.label_properties(labels).items())
+        for i, (key, value) in enumerate(items):
+            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
+            while pname in params:
+                pname += "_"
+            info = fields.get(key) if fields else None
+            to_db = getattr(info, "to_db", None) if info is not None else None
+            if callable(to_db) and not isinstance(value, (str, int, float, bool, list, dict, type(None))):
+                value = to_db(value)
+            params[pname] = value
+            parts.append(f"{_bare(key)}: {self.param_ref('$' + pname, info)}")
+        body = " {" + ", ".join(parts) + "}" if parts else ""
+        return Clause(f"CREATE (n{self.label_pattern(labels)}{body})", params)
+
+    def render_index(self, label: str, field: str) -> str:
+        """AGE has no Cypher index DDL: the PostgreSQL expression index ``driver.schema`` makes."""
+        from runic.ogm.schema.index_manager import IndexSpec
+
+        from ._age_schema import index_ddl
+
+        return index_ddl("<graph>", IndexSpec(label, field))
+
+    def wrap_query(self, graph_name: str, query: str, columns: Sequence[str] | None = None) -> str:
+        """The SQL that runs ``query`` on ``graph_name``: ``SELECT * FROM ag_catalog.cypher(...)``.
+
+        One ``%s`` placeholder (psycopg style) takes the parameter map; ``%`` in the query is
+        doubled for psycopg. Columns come from ``columns`` or the RETURN items.
+        """
+        return wrap_cypher(graph_name, query, columns)[0]
+
+    def return_columns(self, query: str) -> list[str]:
+        """The column names of ``query``'s result (its last RETURN's items)."""
+        return return_columns(query)
+
+    def fulltext_call(self, label: str, index_name: str | None, query_param: str, alias: str, score: str) -> str:
+        raise UnsupportedFeatureError(
+            f"Apache AGE has no fulltext search (label {label})",
+            backend="age", feature="fulltext search", alternative="PostgreSQL full-text search",
+            hint="use PostgreSQL full-text search (to_tsvector/tsquery) on the label's table, or FalkorDB, Neo4j or Memgraph",
+        )
+
+    def vector_call(self, label: str, field: str, index_name: str | None, k_param: str, vector_param: str, alias: str, score: str) -> str:
+        raise UnsupportedFeatureError(
+            f"Apache AGE has no vector search ({label}.{field})",
+            backend="age", feature="vector search", alternative="pgvector",
+            hint="use pgvector on the label's table, or FalkorDB, Neo4j or Memgraph",
+        )
+
+
+_DIALECT = AGEDialect()
+
+
+def _url(host: str | None, port: int | None, database: str | None, graph: str, username: str | None, password: str | None) -> str:
+    return format_url(ConnectionTarget(
+        scheme="postgresql", backend="age", host=host or "localhost", port=port, username=username,
+        password=Secret(password), database=database, graph=graph,
+    ))
+
+
+def _url_of_conn(conn: Any, graph: str) -> str:
+    info = getattr(conn, "info", None)
+    if info is None:
+        return f"postgresql://localhost/?graph={graph}"
+    return _url(info.host, info.port, info.dbname, graph, info.user, None)
+
+
+def _register_agtype(conn: Any, oid: int) -> None:
+    from psycopg.adapt import Dumper
+
+    class _AgtypeDumper(Dumper):
+        def dump(self, obj: str) -> bytes:
+            return obj.encode("utf-8")
+
+    _AgtypeDumper.oid = oid
+    conn.adapters.register_dumper(AgtypeText, _AgtypeDumper)
+
+
+class _AGEDriverBase:
+    """State shared by the twins; no I/O."""
+
+    backend = "age"
+    dialect: AGEDialect = _DIALECT
+
+    def __init__(self, conn: Any, graph_name: str, *, url: str | None = None, readonly: bool = False, timeout: float | None = None, password: str | None = None) -> None:
+        self._conn = conn
+        self._core = AGECore(graph_name, url or _url_of_conn(conn, graph_name), readonly=readonly, timeout=timeout, password=password)
+        self._closed = False
+        self._ready = False
+
+    @property
+    def url(self) -> str:
+        """Redacted URL of this connection (``***`` for a password)."""
+        return self._core.url
+
+    @property
+    def graph_name(self) -> str:
+        return self._core.graph_name
+
+    @property
+    def readonly(self) -> bool:
+        return self._core.readonly
+
+    @property
+    def connection(self) -> Any:
+        """The psycopg connection."""
+        return self._conn
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def in_transaction(self) -> bool:
+        return self._core.tx_open
+
+    def wrap_query(self, query: str, columns: Sequence[str] | None = None) -> str:
+        """The SQL this driver sends for ``query``."""
+        return self.dialect.wrap_query(self.graph_name, query, columns)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise DriverError(f"this driver for {self.url} is closed", backend=self.backend, url=self.url, hint="create a new driver")
+
+    def __repr__(self) -> str:
+        state = " closed" if self._closed else (" in transaction" if self._core.tx_open else "")
+        return f"<{type(self).__name__} {self.url}{state}>"
+
+
+class AGEDriver(_AGEDriverBase):
+    """A synchronous connection to one AGE graph (psycopg 3)."""
+
+    def __init__(self, conn: Any, graph_name: str, *, url: str | None = None, readonly: bool = False, timeout: float | None = None, create_graph: bool = True, password: str | None = None) -> None:
+        super().__init__(conn, graph_name, url=url, readonly=readonly, timeout=timeout, password=password)
+        if not conn.autocommit:
+            conn.autocommit = True
+        oid = self._run(self._core.setup_steps(create_graph))
+        _register_agtype(conn, oid)
+        self._ready = True
+
+    def _run(self, steps: Steps) -> Any:
+        conn = self._conn
+        result: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                step = steps.throw(error) if error is not None else steps.send(result)
+            except StopIteration as stop:
+                return stop.value
+            result = error = None
+            try:
+                cur = conn.execute(step.sql, step.args, prepare=False)
+                result = cur.fetchall() if cur.description is not None else []
+            except Exception as exc:  # noqa: BLE001 - handed to the core, which maps or re-raises
+                error = exc
+            except BaseException:
+                # Ctrl-C: psycopg has cancelled the statement on the server; end runic's own frame
+                steps.close()
+                self._recover()
+                raise
+
+    def _recover(self) -> None:
+        """After an interrupt: roll back a transaction runic opened for one statement."""
+        from psycopg.pq import TransactionStatus
+
+        if self._core.tx_open or self._conn.closed:
+            return
+        try:
+            if self._conn.info.transaction_status != TransactionStatus.IDLE:
+                self._conn.execute("ROLLBACK")
+        except Exception:  # noqa: BLE001 - the connection is broken; the next call reports it
+            pass
+
+    @property
+    def schema(self) -> AGESchema:
+        return AGESchema(self)
+
+    def execute(self, query: str, params: Mapping[str, Any] | None = None, *, readonly: bool | None = None, timeout: float | None = None, columns: Sequence[str] | None = None) -> GraphResult:
+        """Run one Cypher statement; auto-commits unless a transaction is open."""
+        self._check_open()
+        return self._run(self._core.execute_steps(query, params, readonly=readonly, timeout=timeout, columns=columns))
+
+    def explain(self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False) -> list[str]:
+        """PostgreSQL's plan for the statement (``profile=True``: EXPLAIN ANALYZE, rolled back)."""
+        self._check_open()
+        return self._run(self._core.explain_steps(query, params, profile=profile))
+
+    def begin(self, readonly: bool = False) -> None:
+        self._check_open()
+        self._run(self._core.begin_steps(readonly))
+
+    def commit(self) -> None:
+        self._check_open()
+        self._run(self._core.commit_steps())
+
+    def rollback(self) -> None:
+        if self._closed:
+            return
+        self._run(self._core.rollback_steps())
+
+    def drop_graph(self) -> None:
+        """Delete this graph with everything in it (``drop_graph(name, true)``)."""
+        self._check_open()
+        self._run(_drop_graph_steps(self._core))
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._conn.close()
+
+    def __enter__(self) -> AGEDriver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncAGEDriver(_AGEDriverBase):
+    """The asyncio twin of ``AGEDriver`` (psycopg 3 ``AsyncConnection``).
+
+    Built from a factory, it connects on first use; built from a connection, it prepares
+    that connection (``LOAD 'age'``, search_path, graph) on first use.
+    """
+
+    def __init__(self, conn: Any, graph_name: str, *, url: str | None = None, readonly: bool = False, timeout: float | None = None, create_graph: bool = True, password: str | None = None, connect: Any = None) -> None:
+        super().__init__(conn, graph_name, url=url, readonly=readonly, timeout=timeout, password=password)
+        self._create_graph = create_graph
+        self._connect = connect
+
+    async def _ensure_ready(self) -> None:
+        self._check_open()
+        if self._ready:
+            return
+        if self._conn is None:
+            try:
+                self._conn = await self._connect()
+            except Exception as exc:
+                raise self._core.connect_error(exc) from exc
+        if not self._conn.autocommit:
+            await self._conn.set_autocommit(True)
+        oid = await self._run(self._core.setup_steps(self._create_graph))
+        _register_agtype(self._conn, oid)
+        self._ready = True
+
+    async def connect(self) -> AsyncAGEDriver:
+        """Connect now instead of on first use; returns the driver."""
+        await self._ensure_ready()
+        return self
+
+    async def _run(self, steps: Steps) -> Any:
+        conn = self._conn
+        result: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                step = steps.throw(error) if error is not None else steps.send(result)
+            except StopIteration as stop:
+                return stop.value
+            result = error = None
+            try:
+                cur = await conn.execute(step.sql, step.args, prepare=False)
+                result = await cur.fetchall() if cur.description is not None else []
+            except Exception as exc:  # noqa: BLE001 - handed to the core, which maps or re-raises
+                error = exc
+            except BaseException:
+                # task cancelled or Ctrl-C: psycopg has cancelled the statement on the server
+                steps.close()
+                await self._recover()
+                raise
+
+    async def _recover(self) -> None:
+        """After a cancellation: roll back a transaction runic opened for one statement."""
+        from psycopg.pq import TransactionStatus
+
+        if self._core.tx_open or self._conn.closed:
+            return
+        try:
+            if self._conn.info.transaction_status != TransactionStatus.IDLE:
+                await self._conn.execute("ROLLBACK")
+        except BaseException:  # noqa: BLE001 - the connection is broken; the next call reports it
+            pass
+
+    @property
+    def schema(self) -> AsyncAGESchema:
+        return AsyncAGESchema(self)
+
+    async def execute(self, query: str, params: Mapping[str, Any] | None = None, *, readonly: bool | None = None, timeout: float | None = None, columns: Sequence[str] | None = None) -> GraphResult:
+        await self._ensure_ready()
+        return await self._run(self._core.execute_steps(query, params, readonly=readonly, timeout=timeout, columns=columns))
+
+    async def explain(self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False) -> list[str]:
+        await self._ensure_ready()
+        return await self._run(self._core.explain_steps(query, params, profile=profile))
+
+    async def begin(self, readonly: bool = False) -> None:
+        await self._ensure_ready()
+        await self._run(self._core.begin_steps(readonly))
+
+    async def commit(self) -> None:
+        await self._ensure_ready()
+        await self._run(self._core.commit_steps())
+
+    async def rollback(self) -> None:
+        if self._closed or not self._ready:
+            return
+        await self._run(self._core.rollback_steps())
+
+    async def drop_graph(self) -> None:
+        await self._ensure_ready()
+        await self._run(_drop_graph_steps(self._core))
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._conn is not None:
+            await self._conn.close()
+
+    async def __aenter__(self) -> AsyncAGEDriver:
+        await self._ensure_ready()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+def _drop_graph_steps(core: AGECore) -> Steps:
+    if core.tx_open:
+        raise DriverError(f"cannot drop graph '{core.graph_name}' inside a transaction", backend="age", url=core.url, hint="commit() or rollback() first")
+    yield SqlStep("SELECT ag_catalog.drop_graph(%s::name, true)", (core.graph_name,))
+
+
+class AGESchema:
+    """``driver.schema`` of a sync AGE driver."""
+
+    def __init__(self, driver: AGEDriver) -> None:
+        self._driver = driver
+        self._steps = AGESchemaSteps(driver._core)
+
+    def labels(self) -> list[str]:
+        return self._driver._run(self._steps.labels())
+
+    def relationship_types(self) -> list[str]:
+        return self._driver._run(self._steps.relationship_types())
+
+    def property_keys(self) -> list[str]:
+        return self._driver._run(self._steps.property_keys())
+
+    def list_indexes(self) -> list[IndexSpec]:
+        return self._driver._run(self._steps.list_indexes())
+
+    def create_index(self, spec: IndexSpec) -> None:
+        self._driver._run(self._steps.create_index(spec))
+
+    def drop_index(self, spec: IndexSpec) -> None:
+        self._driver._run(self._steps.drop_index(spec))
+
+
+class AsyncAGESchema:
+    """``driver.schema`` of an async AGE driver (coroutines)."""
+
+    def __init__(self, driver: AsyncAGEDriver) -> None:
+        self._driver = driver
+        self._steps = AGESchemaSteps(driver._core)
+
+    async def _run(self, steps: Steps) -> Any:
+        await self._driver._ensure_ready()
+        return await self._driver._run(steps)
+
+    async def labels(self) -> list[str]:
+        return await self._run(self._steps.labels())
+
+    async def relationship_types(self) -> list[str]:
+        return await self._run(self._steps.relationship_types())
+
+    async def property_keys(self) -> list[str]:
+        return await self._run(self._steps.property_keys())
+
+    async def list_indexes(self) -> list[IndexSpec]:
+        return await self._run(self._steps.list_indexes())
+
+    async def create_index(self, spec: IndexSpec) -> None:
+        await self._run(self._steps.create_index(spec))
+
+    async def drop_index(self, spec: IndexSpec) -> None:
+        await self._run(self._steps.drop_index(spec))
+
+
+def create_age_driver(
+    host: str = "localhost",
+    port: int = 5432,
+    database: str = "postgres",
+    graph: str = "runic",
+    username: str = "postgres",
+    password: str = "",
+    *,
+    create_graph: bool = True,
+    async_: bool = False,
+    readonly: bool = False,
+    timeout: float | None = None,
+    **connect_kwargs: Any,
+) -> AGEDriver | AsyncAGEDriver:
+    """Connect to PostgreSQL with Apache AGE and return a driver for ``graph``.
+
+    The password goes to psycopg as its own argument, never inside a DSN; the driver's
+    ``url``, ``repr`` and errors show ``***``. With ``async_=True`` the returned
+    ``AsyncAGEDriver`` connects on first use (or ``await driver.connect()``).
+    Other keywords (``sslmode``, ``connect_timeout``, ...) go to libpq.
+    """
+    validate_graph_name(graph)
+    try:
+        import psycopg
+    except ImportError as exc:  # pragma: no cover - psycopg is a base dependency
+        raise DriverError("the AGE driver needs psycopg 3", backend="age", hint="install runic with the 'age' extra (pip install 'runic[age]')") from exc
+    url = _url(host, port, database, graph, username, password)
+    kwargs: dict[str, Any] = {"host": host, "port": port, "dbname": database, "user": username, "autocommit": True}
+    kwargs.setdefault("connect_timeout", 10)
+    kwargs.update(connect_kwargs)
+    if password:
+        kwargs["password"] = password
+    secret = password or None
+    if async_:
+        async def connect() -> Any:
+            return await psycopg.AsyncConnection.connect(**kwargs)
+
+        return AsyncAGEDriver(None, graph, url=url, readonly=readonly, timeout=timeout, create_graph=create_graph, password=secret, connect=connect)
+    core = AGECore(graph, url, password=secret)
+    try:
+        conn = psycopg.connect(**kwargs)
+    except Exception as exc:
+        raise core.connect_error(exc) from exc
+    try:
+        return AGEDriver(conn, graph, url=url, readonly=readonly, timeout=timeout, create_graph=create_graph, password=secret)
+    except BaseException:
+        conn.close()
+        raise

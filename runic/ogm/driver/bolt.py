@@ -1,0 +1,984 @@
+"""Bolt drivers (Neo4j, Memgraph, ArcadeDB) on the ``neo4j`` client package.
+
+``BoltDriver`` and ``AsyncBoltDriver`` are thin shells over ``BoltCore``
+(``_bolt_core.py``), which converts values, summaries and errors without I/O. The
+dialect comes from the caller, the URI scheme (``memgraph://``, ``arcadedb://``) or the
+server agent (``memgraph``/``arcadedb`` in it, else Neo4j).
+
+Read-only: Neo4j runs the statement in a READ access-mode transaction and refuses writes
+itself; Memgraph and ArcadeDB do not enforce the mode, so the statement runs in an explicit
+transaction that is always rolled back, and counters that show changes raise
+``ReadOnlyError`` (nothing was kept).
+
+Timeouts: sent to the server as the transaction timeout, and enforced on the client too
+(the connection of a statement past its limit is closed, which ends its transaction);
+``QueryTimeoutError`` follows and the driver stays usable. Neo4j stops the statement;
+ArcadeDB ignores the transaction timeout and finishes the statement on the server (its
+writes are rolled back with the closed connection).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Self
+
+from runic.cypher import escape_string, is_plain_identifier
+from runic.ogm.exceptions import DriverError, QueryError, SessionError
+
+from ._bolt_core import BoltCore, client_uri_for
+from .base import Clause, GraphDialect
+from .result import GraphResult
+from .urls import Secret, redact_url
+
+if TYPE_CHECKING:  # pragma: no cover
+    from runic.ogm.core.descriptors import FieldInfo
+
+__all__ = [
+    "AsyncBoltDriver",
+    "BoltDriver",
+    "MemgraphDialect",
+    "Neo4jDialect",
+    "create_memgraph_driver",
+    "create_neo4j_driver",
+    "dialect_for_agent",
+]
+
+
+def _bare(name: str) -> str:
+    from runic.cypher import escape_identifier
+
+    return name if is_plain_identifier(name) else escape_identifier(name)
+
+
+def _is_geo_map(value: Any) -> bool:
+    """A ``{latitude, longitude[, height]}`` map: stored as a point, not as a map."""
+    return isinstance(value, dict) and {"latitude", "longitude"} <= set(value) <= {
+        "latitude",
+        "longitude",
+        "height",
+    }
+
+
+# -- dialects ------------------------------------------------------------------------------------
+class Neo4jDialect(GraphDialect):
+    """How runic writes Cypher for Neo4j 5: ``elementId()`` ids, ``db.index.*`` search
+    procedures, ``IF NOT EXISTS`` DDL, ``point($p)`` for geo values."""
+
+    name = "neo4j"
+    #: the server itself refuses writes in a READ access-mode transaction
+    enforces_read_mode = True
+
+    def param_ref(self, expr: str, field_info: FieldInfo | None = None) -> str:
+        if field_info is not None and getattr(field_info, "db_type", None) == "point":
+            return f"point({expr})"
+        return expr
+
+    def id_function(self, alias: str) -> str:
+        return f"elementId({alias})"
+
+    def decode_id(self, element_id: Any) -> Any:
+        """The id a ``NodeRecord``/``EdgeRecord`` carries, from the client's ``element_id``."""
+        return element_id
+
+    def render_create_node(
+        self,
+        label: str | Sequence[str],
+        props: Mapping[str, Any],
+        fields: Mapping[str, FieldInfo] | None = None,
+    ) -> Clause:
+        """``CREATE (n:Person {name: $n_name})``; values travel in ``.params``."""
+        labels = (label,) if isinstance(label, str) else tuple(label)
+        params: dict[str, Any] = {}
+        parts: list[str] = []
+        for i, (key, value) in enumerate(props.items()):
+            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
+            while pname in params:
+                pname += "_"
+            info = fields.get(key) if fields else None
+            if info is not None:
+                ref = self.param_ref("$" + pname, info)
+            elif _is_geo_map(value):
+                ref = f"point(${pname})"
+            else:
+                ref = "$" + pname
+            to_db = getattr(info, "to_db", None) if info is not None else None
+            if callable(to_db) and not isinstance(
+                value, (str, int, float, bool, list, dict, type(None))
+            ):
+                value = to_db(value)
+            params[pname] = value
+            parts.append(f"{_bare(key)}: {ref}")
+        body = " {" + ", ".join(parts) + "}" if parts else ""
+        return Clause(f"CREATE (n{''.join(':' + _bare(x) for x in labels)}{body})", params)
+
+    def render_index(self, label: str, field: str) -> str:
+        return f"CREATE INDEX {_bare(f'{label}_{field}')} IF NOT EXISTS FOR (n:{_bare(label)}) ON (n.{_bare(field)})"
+
+    def fulltext_call(
+        self, label: str, index_name: str | None, query_param: str, alias: str, score: str
+    ) -> str:
+        return f"CALL db.index.fulltext.queryNodes({escape_string(index_name or label)}, {query_param}) YIELD node AS {alias}, score AS {score}"
+
+    def vector_call(
+        self,
+        label: str,
+        field: str,
+        index_name: str | None,
+        k_param: str,
+        vector_param: str,
+        alias: str,
+        score: str,
+    ) -> str:
+        name = index_name or f"{label}_{field}"
+        return (
+            f"CALL db.index.vector.queryNodes({escape_string(name)}, {k_param}, {vector_param}) "
+            f"YIELD node AS {alias}, score AS __similarity WITH {alias}, 1 - __similarity AS {score}"
+        )
+
+
+class MemgraphDialect(Neo4jDialect):
+    """Memgraph: integer ``id()``, ``text_search`` / ``vector_search`` procedures,
+    ``CREATE INDEX ON :L(f)``; READ mode is not enforced by the server."""
+
+    name = "memgraph"
+    enforces_read_mode = False
+
+    def id_function(self, alias: str) -> str:
+        return f"id({alias})"
+
+    def id_param(self, expr: str) -> str:
+        return f"toInteger({expr})"
+
+    def decode_id(self, element_id: Any) -> Any:
+        try:
+            return int(element_id)
+        except (TypeError, ValueError):
+            return element_id
+
+    def render_index(self, label: str, field: str) -> str:
+        return f"CREATE INDEX ON :{_bare(label)}({_bare(field)})"
+
+    def fulltext_call(
+        self, label: str, index_name: str | None, query_param: str, alias: str, score: str
+    ) -> str:
+        return f"CALL text_search.search_all({escape_string(index_name or label)}, {query_param}) YIELD node AS {alias}, score AS {score}"
+
+    def vector_call(
+        self,
+        label: str,
+        field: str,
+        index_name: str | None,
+        k_param: str,
+        vector_param: str,
+        alias: str,
+        score: str,
+    ) -> str:
+        name = index_name or f"{label}_{field}"
+        return f"CALL vector_search.search({escape_string(name)}, {k_param}, {vector_param}) YIELD node AS {alias}, distance AS {score}"
+
+
+def dialect_for_agent(agent: str | None) -> GraphDialect:
+    """The dialect a server agent string names: ``memgraph`` / ``arcadedb`` in it, else Neo4j."""
+    text = (agent or "").lower()
+    if "arcadedb" in text:
+        from .arcadedb import ArcadeDBDialect
+
+        return ArcadeDBDialect()
+    if "memgraph" in text:
+        return MemgraphDialect()
+    return Neo4jDialect()
+
+
+def _dialect_named(name: str | None) -> GraphDialect | None:
+    if name is None:
+        return None
+    if name == "neo4j":
+        return Neo4jDialect()
+    if name == "memgraph":
+        return MemgraphDialect()
+    if name == "arcadedb":
+        from .arcadedb import ArcadeDBDialect
+
+        return ArcadeDBDialect()
+    raise ValueError(f"dialect {name!r} is not known — use 'neo4j', 'memgraph' or 'arcadedb'")
+
+
+# -- shared shell state -------------------------------------------------------------------------------
+def _split_auth(auth: Any) -> tuple[str | None, Secret]:
+    if auth is None:
+        return None, Secret(None)
+    if isinstance(auth, (tuple, list)) and len(auth) == 2:
+        return (str(auth[0]) if auth[0] is not None else None), Secret(auth[1] if auth[1] else None)
+    principal = getattr(auth, "principal", None)
+    credentials = getattr(auth, "credentials", None)
+    if principal is not None or credentials is not None:
+        return principal, Secret(credentials)
+    raise TypeError("auth must be (username, password) or a neo4j Auth object")
+
+
+def _display_url(uri: str, username: str | None, password: Secret, database: str | None) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(uri)
+    user = parts.username or username
+    auth = ""
+    if user or password:
+        auth = (user or "") + (":***" if password or parts.password else "") + "@"
+    host = parts.hostname or "localhost"
+    port = parts.port or 7687
+    path = f"/{database}" if database else ""
+    return redact_url(f"{parts.scheme}://{auth}{host}:{port}{path}")
+
+
+class _BoltBase:
+    """State both shells share; no I/O."""
+
+    _client_module: str = "GraphDatabase"
+
+    def __init__(
+        self,
+        uri: str,
+        auth: Any = None,
+        database: str | None = None,
+        dialect: GraphDialect | str | None = None,
+        *,
+        encrypted: bool | None = None,
+        readonly: bool = False,
+        timeout: float | None = None,
+        http_port: int | None = None,
+        connection_timeout: float = 10.0,
+        **client_config: Any,
+    ) -> None:
+        try:
+            import neo4j
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise DriverError(
+                "the Bolt driver needs the 'neo4j' package",
+                backend="bolt",
+                hint="install runic with the 'neo4j' extra (pip install 'runic[neo4j]')",
+            ) from exc
+        client_uri, scheme_dialect = client_uri_for(uri, encrypted)
+        username, password = _split_auth(auth)
+        from urllib.parse import unquote, urlsplit
+
+        parts = urlsplit(uri)
+        if username is None and parts.username:
+            username = unquote(parts.username)
+        if not password and parts.password:
+            password = Secret(unquote(parts.password))
+        if isinstance(dialect, str):
+            dialect = _dialect_named(dialect.lower())
+        self._dialect: GraphDialect | None = dialect or _dialect_named(scheme_dialect)
+        scheme = parts.scheme.lower()
+        display_scheme = scheme
+        if encrypted is True and "+" not in scheme:
+            display_scheme = f"{scheme}+s"
+        elif encrypted is False:
+            display_scheme = scheme.split("+")[0]
+        url = _display_url(
+            f"{display_scheme}://{parts.netloc.rpartition('@')[2]}", username, password, database
+        )
+        self._core = BoltCore(
+            client_uri=client_uri,
+            url=url,
+            backend=self._dialect.name if self._dialect else "bolt",
+            database=database,
+            username=username,
+            password=password,
+            readonly=readonly,
+            timeout=timeout,
+        )
+        self.http_port = http_port
+        self._closed = False
+        self._tx: Any = None
+        self._tx_session: Any = None
+        self._tx_readonly = False
+        factory = getattr(neo4j, self._client_module)
+        client_auth = (
+            neo4j.basic_auth(username or "", password.reveal() or "")
+            if (username or password)
+            else None
+        )
+        try:
+            self._driver = factory.driver(
+                client_uri, auth=client_auth, connection_timeout=connection_timeout, **client_config
+            )
+        except (neo4j.exceptions.ConfigurationError, ValueError) as exc:
+            raise self._core.connection_error(exc) from None
+
+    # -- public state --------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        """The redacted URL (``***`` for the password)."""
+        return self._core.url
+
+    @property
+    def database(self) -> str | None:
+        return self._core.database
+
+    @property
+    def readonly(self) -> bool:
+        return self._core.readonly
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def backend(self) -> str:
+        return self.dialect.name
+
+    @property
+    def neo4j_driver(self) -> Any:
+        """The underlying ``neo4j`` driver (for what runic does not wrap)."""
+        return self._driver
+
+    def in_transaction(self) -> bool:
+        return self._tx is not None
+
+    def _set_dialect(self, dialect: GraphDialect) -> None:
+        self._dialect = dialect
+        self._core.backend = dialect.name
+
+    def _session_kwargs(self, readonly: bool) -> dict[str, Any]:
+        import neo4j
+
+        kwargs: dict[str, Any] = {
+            "default_access_mode": neo4j.READ_ACCESS if readonly else neo4j.WRITE_ACCESS
+        }
+        if self._core.database:
+            kwargs["database"] = self._core.database
+        return kwargs
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SessionError(
+                f"{type(self).__name__} for {self.url} is closed — create a new driver"
+            )
+
+    def _node_id(self) -> Any:
+        return getattr(self.dialect, "decode_id", None)
+
+    def _no_tx_error(self, what: str) -> SessionError:
+        return SessionError(
+            f"{what}() without an open transaction on {self.url} — call begin() first"
+        )
+
+    def __repr__(self) -> str:
+        name = self._dialect.name if self._dialect else "auto"
+        state = " closed" if self._closed else ""
+        return f"<{type(self).__name__} {self.url} dialect={name}{state}>"
+
+
+def _kill_connection(holder: Any) -> None:
+    """Close the socket under a running statement so its blocking read ends (timeout)."""
+    connection = getattr(holder, "_connection", None)
+    sock = getattr(getattr(connection, "socket", None), "_socket", None)
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _Watchdog:
+    """Ends a statement's connection when it runs past ``timeout`` seconds."""
+
+    def __init__(self, holder: Any, timeout: float | None) -> None:
+        self.fired = False
+        self._timer: threading.Timer | None = None
+        if timeout is not None:
+            self._timer = threading.Timer(timeout, self._fire, args=(holder,))
+            self._timer.daemon = True
+
+    def _fire(self, holder: Any) -> None:
+        self.fired = True
+        _kill_connection(holder)
+
+    def __enter__(self) -> Self:
+        if self._timer is not None:
+            self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+# -- sync -----------------------------------------------------------------------------------------------
+class BoltDriver(_BoltBase):
+    """A synchronous Bolt connection (Neo4j, Memgraph, ArcadeDB) to one database.
+
+    ``BoltDriver("neo4j+s://db:7687", auth=("alice", pw), database="neo4j")``; with no
+    ``dialect`` the server agent decides. ``encrypted`` rewrites the scheme (None: the
+    scheme decides). Transactions: ``begin(readonly=False)``, ``commit()``, ``rollback()``.
+    """
+
+    _client_module = "GraphDatabase"
+
+    @classmethod
+    def from_params(
+        cls,
+        host: str = "localhost",
+        port: int = 7687,
+        database: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        scheme: str = "bolt",
+        dialect: GraphDialect | str | None = None,
+        encrypted: bool | None = None,
+        **kwargs: Any,
+    ) -> BoltDriver:
+        """A driver from host/port/credentials instead of a URI."""
+        auth = (username or "", password or "") if (username or password) else None
+        return cls(
+            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
+        )
+
+    @property
+    def dialect(self) -> GraphDialect:
+        """The dialect; asked of the server agent on first use when not given."""
+        if self._dialect is None:
+            self._check_open()
+            try:
+                info = self._driver.get_server_info()
+            except Exception as exc:
+                raise self._core.connection_error(exc) from exc
+            self._set_dialect(dialect_for_agent(getattr(info, "agent", None)))
+        assert self._dialect is not None
+        return self._dialect
+
+    def verify_connectivity(self) -> None:
+        """Connect and log in now; ``ConnectionFailedError`` says why not."""
+        self._check_open()
+        try:
+            self._driver.verify_connectivity()
+        except Exception as exc:
+            raise self._core.connection_error(exc) from exc
+
+    @property
+    def schema(self) -> Any:
+        """Live labels, types, property keys and indexes (``SchemaOps``)."""
+        from ._bolt_schema import BoltSchema
+
+        return BoltSchema(self)
+
+    def execute(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+    ) -> GraphResult:
+        """Run one statement; auto-commits unless a transaction is open."""
+        core = self._core
+        core.check_query(query)
+        self._check_open()
+        core.refuse_loosening(readonly)
+        ro = core.effective_readonly(readonly) or (self._tx is not None and self._tx_readonly)
+        limit = core.effective_timeout(timeout)
+        sent = _params(params)
+        dialect = self.dialect
+        started = time.perf_counter()
+        watchdog: _Watchdog | None = None
+        try:
+            if self._tx is not None:
+                with _Watchdog(self._tx, limit) as watchdog:
+                    keys, rows, summary = _consume(self._tx.run(query, sent))
+                result = core.build_result(
+                    keys, rows, summary, query, params, _ms(started), self._node_id()
+                )
+                if (
+                    ro
+                    and not dialect.enforces_read_mode
+                    and result.summary.counters.contains_updates
+                ):
+                    self._abandon_tx()
+                    raise core.read_only_violation(query, params, result.summary.counters)
+                return result
+            import neo4j
+
+            with self._driver.session(**self._session_kwargs(ro)) as session:
+                if ro:
+                    tx = session.begin_transaction(timeout=limit)
+                    try:
+                        with _Watchdog(tx, limit) as watchdog:
+                            keys, rows, summary = _consume(tx.run(query, sent))
+                    finally:
+                        _close_tx(
+                            tx, commit=dialect.enforces_read_mode and not watchdog_fired(watchdog)
+                        )
+                else:
+                    with _Watchdog(session, limit) as watchdog:
+                        keys, rows, summary = _consume(
+                            session.run(neo4j.Query(query, timeout=limit), sent)
+                        )
+            result = core.build_result(
+                keys, rows, summary, query, params, _ms(started), self._node_id()
+            )
+            if ro and not dialect.enforces_read_mode and result.summary.counters.contains_updates:
+                raise core.read_only_violation(query, params, result.summary.counters)
+            return result
+        except QueryError:
+            raise
+        except Exception as exc:
+            fired = watchdog_fired(watchdog)
+            in_tx = self._tx is not None
+            if in_tx and fired:
+                self._abandon_tx()
+            error = core.query_error(
+                exc,
+                query,
+                params,
+                timeout=limit,
+                timed_out=fired,
+                readonly=ro and dialect.enforces_read_mode,
+            )
+            if in_tx and fired:
+                error = core.transaction_lost(error)
+            raise error from exc
+
+    def explain(
+        self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
+    ) -> list[str]:
+        """The server's plan as text lines (``EXPLAIN``/``PROFILE``)."""
+        self._check_open()
+        word = "PROFILE" if profile else "EXPLAIN"
+        try:
+            with self._driver.session(**self._session_kwargs(False)) as session:
+                result = session.run(f"{word} {query}", _params(params))
+                rows = [list(r.values()) for r in result]
+                summary = result.consume()
+        except Exception as exc:
+            raise self._core.query_error(exc, query, params) from exc
+        return _plan_lines(
+            getattr(summary, "profile", None) or getattr(summary, "plan", None), rows
+        )
+
+    # -- transactions ---------------------------------------------------------------------
+    def begin(self, readonly: bool | None = None) -> None:
+        """Open an explicit transaction; statements run in it until commit() or rollback()."""
+        self._check_open()
+        if self._tx is not None:
+            raise SessionError(
+                f"a transaction is already open on {self.url} — commit() or rollback() it first"
+            )
+        self._core.refuse_loosening(readonly)
+        ro = self._core.effective_readonly(readonly)
+        session = self._driver.session(**self._session_kwargs(ro))
+        try:
+            self._tx = session.begin_transaction()
+        except Exception as exc:
+            session.close()
+            raise self._core.connection_error(exc) from exc
+        self._tx_session = session
+        self._tx_readonly = ro
+
+    def commit(self) -> None:
+        """Commit the open transaction (a read-only one on Memgraph/ArcadeDB is rolled back)."""
+        if self._tx is None:
+            raise self._no_tx_error("commit")
+        tx, session = self._tx, self._tx_session
+        keep = not (self._tx_readonly and not self.dialect.enforces_read_mode)
+        self._tx = self._tx_session = None
+        try:
+            if keep:
+                tx.commit()
+            else:
+                tx.rollback()
+        except Exception as exc:
+            raise self._core.query_error(exc, "COMMIT", None) from exc
+        finally:
+            session.close()
+
+    def rollback(self) -> None:
+        """Undo everything since begin(). Without an open transaction: nothing happens."""
+        if self._tx is None:
+            return
+        self._abandon_tx()
+
+    def _abandon_tx(self) -> None:
+        tx, session = self._tx, self._tx_session
+        self._tx = self._tx_session = None
+        # the transaction may already be dead (timeout, closed connection): clean up quietly
+        with contextlib.suppress(Exception):
+            tx.rollback()
+        with contextlib.suppress(Exception):
+            session.close()
+
+    def close(self) -> None:
+        """Close the connections. Idempotent; an open transaction is rolled back."""
+        if self._closed:
+            return
+        if self._tx is not None:
+            self._abandon_tx()
+        self._closed = True
+        self._driver.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+# -- async ----------------------------------------------------------------------------------------------
+class AsyncBoltDriver(_BoltBase):
+    """The asyncio twin of ``BoltDriver``: the same members, I/O as coroutines.
+
+    With no ``dialect`` and a ``bolt://``/``neo4j://`` URI, ``await driver.connect()``
+    (or the first ``execute``) asks the server agent; until then ``dialect`` is Neo4j's.
+    """
+
+    _client_module = "AsyncGraphDatabase"
+
+    @classmethod
+    def from_params(
+        cls,
+        host: str = "localhost",
+        port: int = 7687,
+        database: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        scheme: str = "bolt",
+        dialect: GraphDialect | str | None = None,
+        encrypted: bool | None = None,
+        **kwargs: Any,
+    ) -> AsyncBoltDriver:
+        auth = (username or "", password or "") if (username or password) else None
+        return cls(
+            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
+        )
+
+    @property
+    def dialect(self) -> GraphDialect:
+        return self._dialect or Neo4jDialect()
+
+    async def connect(self) -> AsyncBoltDriver:
+        """Connect and log in now, and learn the dialect from the server when not given."""
+        self._check_open()
+        try:
+            await self._driver.verify_connectivity()
+            if self._dialect is None:
+                info = await self._driver.get_server_info()
+                self._set_dialect(dialect_for_agent(getattr(info, "agent", None)))
+        except Exception as exc:
+            raise self._core.connection_error(exc) from exc
+        return self
+
+    verify_connectivity = connect
+
+    @property
+    def schema(self) -> Any:
+        from ._bolt_schema import AsyncBoltSchema
+
+        return AsyncBoltSchema(self)
+
+    async def execute(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+    ) -> GraphResult:
+        """Run one statement; auto-commits unless a transaction is open."""
+        core = self._core
+        core.check_query(query)
+        self._check_open()
+        core.refuse_loosening(readonly)
+        if self._dialect is None:
+            await self.connect()
+        ro = core.effective_readonly(readonly) or (self._tx is not None and self._tx_readonly)
+        limit = core.effective_timeout(timeout)
+        sent = _params(params)
+        dialect = self.dialect
+        started = time.perf_counter()
+        try:
+            if self._tx is not None:
+                try:
+                    keys, rows, summary = await asyncio.wait_for(
+                        _aconsume(self._tx.run(query, sent)), limit
+                    )
+                except TimeoutError as exc:
+                    await self._abandon_tx()
+                    raise core.transaction_lost(
+                        core.query_error(exc, query, params, timeout=limit, timed_out=True)
+                    ) from exc
+                result = core.build_result(
+                    keys, rows, summary, query, params, _ms(started), self._node_id()
+                )
+                if (
+                    ro
+                    and not dialect.enforces_read_mode
+                    and result.summary.counters.contains_updates
+                ):
+                    await self._abandon_tx()
+                    raise core.read_only_violation(query, params, result.summary.counters)
+                return result
+            result = await self._auto_commit(query, sent, params, ro, limit, started)
+            if ro and not dialect.enforces_read_mode and result.summary.counters.contains_updates:
+                raise core.read_only_violation(query, params, result.summary.counters)
+            return result
+        except QueryError:
+            raise
+        except Exception as exc:
+            raise core.query_error(
+                exc, query, params, timeout=limit, readonly=ro and dialect.enforces_read_mode
+            ) from exc
+
+    async def _auto_commit(
+        self,
+        query: str,
+        sent: dict[str, Any],
+        params: Any,
+        ro: bool,
+        limit: float | None,
+        started: float,
+    ) -> GraphResult:
+        import neo4j
+
+        core = self._core
+        dialect = self.dialect
+
+        async def run() -> tuple[list[str], list[list[Any]], Any]:
+            async with self._driver.session(**self._session_kwargs(ro)) as session:
+                if ro:
+                    tx = await session.begin_transaction(timeout=limit)
+                    try:
+                        return await _aconsume(tx.run(query, sent))
+                    finally:
+                        await _aclose_tx(tx, commit=dialect.enforces_read_mode)
+                return await _aconsume(session.run(neo4j.Query(query, timeout=limit), sent))
+
+        try:
+            keys, rows, summary = await asyncio.wait_for(run(), limit)
+        except TimeoutError as exc:
+            raise core.query_error(exc, query, params, timeout=limit, timed_out=True) from exc
+        return core.build_result(keys, rows, summary, query, params, _ms(started), self._node_id())
+
+    async def explain(
+        self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
+    ) -> list[str]:
+        self._check_open()
+        word = "PROFILE" if profile else "EXPLAIN"
+        try:
+            async with self._driver.session(**self._session_kwargs(False)) as session:
+                result = await session.run(f"{word} {query}", _params(params))
+                rows = [list(r.values()) async for r in result]
+                summary = await result.consume()
+        except Exception as exc:
+            raise self._core.query_error(exc, query, params) from exc
+        return _plan_lines(
+            getattr(summary, "profile", None) or getattr(summary, "plan", None), rows
+        )
+
+    async def begin(self, readonly: bool | None = None) -> None:
+        self._check_open()
+        if self._tx is not None:
+            raise SessionError(
+                f"a transaction is already open on {self.url} — commit() or rollback() it first"
+            )
+        self._core.refuse_loosening(readonly)
+        if self._dialect is None:
+            await self.connect()
+        ro = self._core.effective_readonly(readonly)
+        session = self._driver.session(**self._session_kwargs(ro))
+        try:
+            self._tx = await session.begin_transaction()
+        except Exception as exc:
+            await session.close()
+            raise self._core.connection_error(exc) from exc
+        self._tx_session = session
+        self._tx_readonly = ro
+
+    async def commit(self) -> None:
+        if self._tx is None:
+            raise self._no_tx_error("commit")
+        tx, session = self._tx, self._tx_session
+        keep = not (self._tx_readonly and not self.dialect.enforces_read_mode)
+        self._tx = self._tx_session = None
+        try:
+            if keep:
+                await tx.commit()
+            else:
+                await tx.rollback()
+        except Exception as exc:
+            raise self._core.query_error(exc, "COMMIT", None) from exc
+        finally:
+            await session.close()
+
+    async def rollback(self) -> None:
+        if self._tx is None:
+            return
+        await self._abandon_tx()
+
+    async def _abandon_tx(self) -> None:
+        tx, session = self._tx, self._tx_session
+        self._tx = self._tx_session = None
+        with contextlib.suppress(Exception):
+            await tx.rollback()
+        with contextlib.suppress(Exception):
+            await session.close()
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        if self._tx is not None:
+            await self._abandon_tx()
+        self._closed = True
+        await self._driver.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+# -- helpers ----------------------------------------------------------------------------------------------
+def _params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    from ._bolt_core import convert_params
+
+    return convert_params(params)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0
+
+
+def watchdog_fired(watchdog: _Watchdog | None) -> bool:
+    return bool(watchdog is not None and watchdog.fired)
+
+
+def _consume(result: Any) -> tuple[list[str], list[list[Any]], Any]:
+    keys = list(result.keys())
+    rows = [list(record.values()) for record in result]
+    return keys, rows, result.consume()
+
+
+async def _aconsume(pending: Any) -> tuple[list[str], list[list[Any]], Any]:
+    result = await pending
+    keys = list(result.keys())
+    rows = [list(record.values()) async for record in result]
+    return keys, rows, await result.consume()
+
+
+def _close_tx(tx: Any, *, commit: bool) -> None:
+    try:
+        if commit:
+            tx.commit()
+        else:
+            tx.rollback()
+    except Exception:
+        if commit:
+            raise
+    finally:
+        with contextlib.suppress(Exception):
+            tx.close()
+
+
+async def _aclose_tx(tx: Any, *, commit: bool) -> None:
+    try:
+        if commit:
+            await tx.commit()
+        else:
+            await tx.rollback()
+    except Exception:
+        if commit:
+            raise
+    finally:
+        with contextlib.suppress(Exception):
+            await tx.close()
+
+
+def _plan_lines(plan: Any, rows: list[list[Any]]) -> list[str]:
+    if plan is None:
+        return [str(v) for row in rows for v in row]
+    lines: list[str] = []
+
+    def walk(node: Any, depth: int) -> None:
+        if isinstance(node, Mapping):
+            args = node.get("args", {}) or {}
+            text = args.get("string-representation")
+            if isinstance(text, str) and not node.get("children"):
+                lines.extend(line for line in text.splitlines() if line.strip())
+                return
+            op = node.get("operatorType", "?")
+            detail = args.get("Details") or args.get("details") or ""
+            lines.append("  " * depth + str(op) + (f" {detail}" if detail else ""))
+            for child in node.get("children", []) or []:
+                walk(child, depth + 1)
+
+    walk(plan, 0)
+    return lines
+
+
+# -- factories -----------------------------------------------------------------------------------------------
+def create_neo4j_driver(
+    host: str = "localhost",
+    port: int = 7687,
+    database: str | None = None,
+    username: str | None = "neo4j",
+    password: str | None = None,
+    *,
+    encrypted: bool = True,
+    async_: bool = False,
+    readonly: bool = False,
+    timeout: float | None = None,
+    **kwargs: Any,
+) -> BoltDriver | AsyncBoltDriver:
+    """A Bolt driver with the Neo4j dialect (TLS on by default: ``bolt+s://``)."""
+    cls = AsyncBoltDriver if async_ else BoltDriver
+    return cls.from_params(
+        host,
+        port,
+        database,
+        username,
+        password,
+        scheme="bolt",
+        dialect=Neo4jDialect(),
+        encrypted=encrypted,
+        readonly=readonly,
+        timeout=timeout,
+        **kwargs,
+    )
+
+
+def create_memgraph_driver(
+    host: str = "localhost",
+    port: int = 7687,
+    database: str | None = None,
+    username: str | None = "",
+    password: str | None = "",
+    *,
+    encrypted: bool = False,
+    async_: bool = False,
+    readonly: bool = False,
+    timeout: float | None = None,
+    **kwargs: Any,
+) -> BoltDriver | AsyncBoltDriver:
+    """A Bolt driver with the Memgraph dialect (plaintext by default)."""
+    cls = AsyncBoltDriver if async_ else BoltDriver
+    return cls.from_params(
+        host,
+        port,
+        database,
+        username,
+        password,
+        scheme="memgraph",
+        dialect=MemgraphDialect(),
+        encrypted=encrypted,
+        readonly=readonly,
+        timeout=timeout,
+        **kwargs,
+    )

@@ -1,0 +1,716 @@
+"""FalkorDB: dialect, sync and async drivers, and ``create_falkordb_driver``.
+
+The drivers wrap a ``falkordb`` / ``falkordb.asyncio`` graph handle but send queries
+themselves through its redis connection (``GRAPH.QUERY <graph> <query> --compact``) and
+decode the compact reply with runic's own decoder, which is several times faster than the
+client's parser on large results. Parameters travel as a ``CYPHER name=value`` header
+written by ``_falkordb_params``.
+
+With no host and no socket, ``create_falkordb_driver()`` starts a private embedded server
+(``EmbeddedFalkorDB``) and stops it when the driver closes.
+
+FalkorDB has no transactions: every statement is atomic on its own. ``readonly=True``
+sends ``GRAPH.RO_QUERY``, which the server refuses for writes (``ReadOnlyError``); a
+read of a graph that does not exist yet finds an empty graph (created empty on the way).
+``timeout=`` is the server-side limit in seconds; FalkorDB enforces it on read queries
+(``QueryTimeoutError``, connection stays usable) — a write it cannot undo runs to its end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from runic.cypher import escape_string, is_plain_identifier
+
+from ._falkordb_core import FalkorDBCore, UnknownNameError
+from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema
+from .base import Clause, GraphDialect
+from .embedded import EmbeddedFalkorDB
+from .result import GraphResult
+from .urls import ConnectionTarget, Secret, format_url
+
+if TYPE_CHECKING:  # pragma: no cover
+    from runic.ogm.core.descriptors import FieldInfo
+
+__all__ = ["AsyncFalkorDBDriver", "FalkorDBDialect", "FalkorDBDriver", "create_falkordb_driver"]
+
+_MAX_NAME_REFRESHES = 3
+
+
+def _bare(name: str) -> str:
+    """A label or property name as DDL text: bare when plain, backtick-quoted otherwise."""
+    from runic.cypher import escape_identifier
+
+    return name if is_plain_identifier(name) else escape_identifier(name)
+
+
+class FalkorDBDialect(GraphDialect):
+    """How runic writes Cypher for FalkorDB."""
+
+    name = "falkordb"
+    supports_undirected_merge = False
+    transactional = False
+
+    def param_ref(self, expr: str, field_info: FieldInfo | None = None) -> str:
+        """``vecf32(...)`` for vector fields, ``point(...)`` for geo fields, ``intern(...)``
+        for interned strings, the converter's ``cypher_fn`` if it names one."""
+        if field_info is None:
+            return expr
+        db_type = getattr(field_info, "db_type", None)
+        if db_type == "vector":
+            return f"vecf32({expr})"
+        if db_type == "point":
+            return f"point({expr})"
+        if getattr(field_info, "interned", False):
+            return f"intern({expr})"
+        converter = getattr(field_info, "converter", None)
+        fn = getattr(converter, "cypher_fn", None) if converter is not None else None
+        if isinstance(fn, str) and is_plain_identifier(fn):
+            return f"{fn}({expr})"
+        return expr
+
+    def id_function(self, alias: str) -> str:
+        return f"id({alias})"
+
+    def id_param(self, expr: str) -> str:
+        return f"toInteger({expr})"
+
+    def render_create_node(
+        self,
+        label: str | Sequence[str],
+        props: Mapping[str, Any],
+        fields: Mapping[str, FieldInfo] | None = None,
+    ) -> Clause:
+        """``CREATE (n:Person {name: $n_name, emb: vecf32($n_emb)})`` with the values in ``.params``.
+
+        A value is wrapped for its field's db type (``fields`` maps names to ``FieldInfo``);
+        without field info, ``Vector`` values get ``vecf32`` and ``GeoLocation`` values
+        ``point`` (and are sent as a list / map).
+        """
+        labels = (label,) if isinstance(label, str) else tuple(label)
+        params: dict[str, Any] = {}
+        parts: list[str] = []
+        for i, (key, value) in enumerate(props.items()):
+            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
+            while pname in params:
+                pname += "_"
+            info = fields.get(key) if fields else None
+            ref = "$" + pname
+            if info is not None:
+                ref = self.param_ref(ref, info)
+                to_db = getattr(info, "to_db", None)
+                if callable(to_db) and _is_model_value(value):
+                    value = to_db(value)
+            else:
+                ref, value = _wrap_by_value(ref, value)
+            params[pname] = value
+            parts.append(f"{_bare(key)}: {ref}")
+        body = " {" + ", ".join(parts) + "}" if parts else ""
+        return Clause(f"CREATE (n{''.join(':' + _bare(lbl) for lbl in labels)}{body})", params)
+
+    def render_index(self, label: str, field: str) -> str:
+        """``CREATE INDEX FOR (n:Person) ON (n.email)``; other kinds go through ``driver.schema``."""
+        return f"CREATE INDEX FOR (n:{_bare(label)}) ON (n.{_bare(field)})"
+
+    def fulltext_call(
+        self, label: str, index_name: str | None, query_param: str, alias: str, score: str
+    ) -> str:
+        return f"CALL db.idx.fulltext.queryNodes({escape_string(label)}, {query_param}) YIELD node AS {alias}, score AS {score}"
+
+    def vector_call(
+        self,
+        label: str,
+        field: str,
+        index_name: str | None,
+        k_param: str,
+        vector_param: str,
+        alias: str,
+        score: str,
+    ) -> str:
+        return (
+            f"CALL db.idx.vector.queryNodes({escape_string(label)}, {escape_string(field)}, {k_param}, vecf32({vector_param})) "
+            f"YIELD node AS {alias}, score AS {score}"
+        )
+
+
+def _is_model_value(value: Any) -> bool:
+    return type(value).__name__ in ("Vector", "GeoLocation") or hasattr(
+        value, "__dataclass_fields__"
+    )
+
+
+def _wrap_by_value(ref: str, value: Any) -> tuple[str, Any]:
+    kind = type(value).__name__
+    if kind == "Vector":
+        values = getattr(value, "values", value)
+        return f"vecf32({ref})", [float(x) for x in values]
+    if kind == "GeoLocation":
+        return f"point({ref})", {
+            "latitude": float(value.latitude),
+            "longitude": float(value.longitude),
+        }
+    return ref, value
+
+
+_DIALECT = FalkorDBDialect()
+
+
+def _graph_name(graph: Any) -> str:
+    name = getattr(graph, "name", None) or getattr(graph, "_name", None)
+    if not isinstance(name, str):
+        raise TypeError(
+            f"FalkorDBDriver needs a falkordb graph handle (db.select_graph(name)), got {type(graph).__name__}"
+        )
+    return name
+
+
+def _url_of_handle(db: Any, graph_name: str) -> str:
+    """The redacted URL of a client handle the caller built (host/port or socket, never a password)."""
+    try:
+        kwargs = db.connection.connection_pool.connection_kwargs
+    except AttributeError:
+        return f"falkordb://localhost/{graph_name}"
+    password = Secret(kwargs.get("password"))
+    if kwargs.get("path"):
+        target = ConnectionTarget(
+            scheme="unix",
+            backend="falkordb",
+            unix_socket_path=kwargs["path"],
+            username=kwargs.get("username"),
+            password=password,
+            graph=graph_name,
+        )
+    else:
+        target = ConnectionTarget(
+            scheme="falkordb",
+            backend="falkordb",
+            host=kwargs.get("host", "localhost"),
+            port=kwargs.get("port", 6379),
+            username=kwargs.get("username"),
+            password=password,
+            graph=graph_name,
+        )
+    return format_url(target)
+
+
+class _FalkorDBDriverBase:
+    """Shared state of the twins; everything here is free of I/O."""
+
+    backend = "falkordb"
+    dialect: FalkorDBDialect = _DIALECT
+
+    def __init__(
+        self,
+        graph: Any,
+        db: Any = None,
+        *,
+        url: str | None = None,
+        readonly: bool = False,
+        timeout: float | None = None,
+        server: EmbeddedFalkorDB | None = None,
+        owns_server: bool = False,
+    ) -> None:
+        self._graph = graph
+        self._db = db if db is not None else getattr(graph, "client", None)
+        name = _graph_name(graph)
+        self._core = FalkorDBCore(
+            name, url or _url_of_handle(self._db, name), readonly=readonly, timeout=timeout
+        )
+        self._server = server
+        self._owns_server = owns_server
+        self._closed = False
+
+    @property
+    def url(self) -> str:
+        """Redacted URL of this connection (``***`` for a password)."""
+        return self._core.url
+
+    @property
+    def graph_name(self) -> str:
+        return self._core.graph_name
+
+    @property
+    def graph(self) -> Any:
+        """The wrapped ``falkordb`` graph handle."""
+        return self._graph
+
+    @property
+    def readonly(self) -> bool:
+        return self._core.readonly
+
+    @property
+    def embedded(self) -> EmbeddedFalkorDB | None:
+        """The embedded server this driver talks to, if any."""
+        return self._server
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def falkordb_connection(self) -> tuple[Any, Any]:
+        """``(db, graph)`` of the client library (for the reference's migration adapter)."""
+        return self._db, self._graph
+
+    def _check_open(self) -> None:
+        if self._closed:
+            from runic.ogm.exceptions import DriverError
+
+            raise DriverError(
+                f"this driver for {self.url} is closed",
+                backend=self.backend,
+                url=self.url,
+                hint="create a new driver",
+            )
+
+    def _stop_owned_server(self) -> None:
+        if self._owns_server and self._server is not None:
+            self._server.stop()
+
+    def __repr__(self) -> str:
+        state = " closed" if self._closed else ""
+        mode = " readonly" if self.readonly else ""
+        return f"<{type(self).__name__} {self.url}{mode}{state}>"
+
+
+class FalkorDBDriver(_FalkorDBDriverBase):
+    """Synchronous FalkorDB driver over a ``falkordb`` graph handle (``db.select_graph(name)``)."""
+
+    @property
+    def schema(self) -> FalkorDBSchema:
+        """Live labels, types, property keys and index DDL."""
+        return FalkorDBSchema(self)
+
+    def _send(self, command: list[Any]) -> Any:
+        return self._graph.execute_command(*command)
+
+    def _send_reading(self, command: list[Any]) -> Any:
+        """Send a statement that only reads; a graph that does not exist yet is created
+        empty first (reading it then finds no data instead of failing)."""
+        try:
+            return self._send(command)
+        except Exception as exc:
+            if not self._core.is_missing_graph(exc):
+                raise
+        self._send(self._core.create_graph_command())
+        return self._send(command)
+
+    def _refresh_names(self, kind: str) -> None:
+        self._core.store_names(kind, self._send(self._core.names_command(kind)))
+
+    def _refresh_all_names(self, version: int) -> None:
+        self._core.version = version
+        for kind in ("labels", "types", "keys"):
+            self._refresh_names(kind)
+
+    def execute(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+    ) -> GraphResult:
+        """Run one statement and return its ``GraphResult``."""
+        self._check_open()
+        core = self._core
+        started = time.perf_counter()
+        ro = core.effective_readonly(readonly)
+        limit = core.effective_timeout(timeout)
+        command, header = core.query_command(query, params, ro, limit)
+        try:
+            reply = self._send_reading(command) if ro else self._send(command)
+            for _ in range(_MAX_NAME_REFRESHES):
+                version = core.version_mismatch(reply)
+                if version is None:
+                    break
+                self._refresh_all_names(version)
+                reply = self._send(core.with_current_version(command))
+            core.check_reply(reply)
+            for _ in range(_MAX_NAME_REFRESHES):
+                try:
+                    decoded = core.decode(reply)
+                    break
+                except UnknownNameError as missing:
+                    self._refresh_names(missing.kind)
+            else:
+                decoded = core.decode(reply)
+        except Exception as exc:
+            raise core.error(exc, query, params, header, readonly=ro, timeout=limit) from exc
+        return core.result(decoded, query, params, started)
+
+    def raw_command(self, *args: Any) -> Any:
+        """Send a raw redis command on this connection (errors mapped to runic's)."""
+        self._check_open()
+        try:
+            reply = self._graph.execute_command(*args)
+            self._core.check_reply(reply)
+            return reply
+        except Exception as exc:
+            raise self._core.error(
+                exc, " ".join(map(str, args)), None, "", readonly=False, timeout=None
+            ) from exc
+
+    def explain(
+        self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
+    ) -> list[str]:
+        """The execution plan (``GRAPH.EXPLAIN``), or with ``profile=True`` the profile
+        (``GRAPH.PROFILE`` — this runs the query)."""
+        self._check_open()
+        command, header = self._core.plan_command(query, params, profile)
+        try:
+            reply = self._send_reading(command)
+            self._core.check_reply(reply)
+        except Exception as exc:
+            raise self._core.error(
+                exc, query, params, header, readonly=False, timeout=None
+            ) from exc
+        return self._core.plan_lines(reply)
+
+    def delete_graph(self) -> None:
+        """Delete the whole graph (``GRAPH.DELETE``), its indexes included."""
+        self.raw_command("GRAPH.DELETE", self.graph_name)
+        self._core.names.clear()
+        self._core.version = 0
+
+    def close(self) -> None:
+        """Release the connection; stop the embedded server this driver started. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            conn = getattr(self._db, "connection", None)
+            if conn is not None and hasattr(conn, "close"):
+                conn.close()
+        finally:
+            self._stop_owned_server()
+
+    def __enter__(self) -> FalkorDBDriver:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncFalkorDBDriver(_FalkorDBDriverBase):
+    """Asyncio FalkorDB driver over a ``falkordb.asyncio`` graph handle."""
+
+    @property
+    def schema(self) -> AsyncFalkorDBSchema:
+        """Live labels, types, property keys and index DDL (coroutines)."""
+        return AsyncFalkorDBSchema(self)
+
+    async def _send(self, command: list[Any]) -> Any:
+        return await self._graph.execute_command(*command)
+
+    async def _send_reading(self, command: list[Any]) -> Any:
+        """Send a statement that only reads; a graph that does not exist yet is created
+        empty first (reading it then finds no data instead of failing)."""
+        try:
+            return await self._send(command)
+        except Exception as exc:
+            if not self._core.is_missing_graph(exc):
+                raise
+        await self._send(self._core.create_graph_command())
+        return await self._send(command)
+
+    async def _refresh_names(self, kind: str) -> None:
+        self._core.store_names(kind, await self._send(self._core.names_command(kind)))
+
+    async def _refresh_all_names(self, version: int) -> None:
+        self._core.version = version
+        for kind in ("labels", "types", "keys"):
+            await self._refresh_names(kind)
+
+    async def execute(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+    ) -> GraphResult:
+        """Run one statement and return its ``GraphResult``."""
+        self._check_open()
+        core = self._core
+        started = time.perf_counter()
+        ro = core.effective_readonly(readonly)
+        limit = core.effective_timeout(timeout)
+        command, header = core.query_command(query, params, ro, limit)
+        try:
+            reply = await (self._send_reading(command) if ro else self._send(command))
+            for _ in range(_MAX_NAME_REFRESHES):
+                version = core.version_mismatch(reply)
+                if version is None:
+                    break
+                await self._refresh_all_names(version)
+                reply = await self._send(core.with_current_version(command))
+            core.check_reply(reply)
+            for _ in range(_MAX_NAME_REFRESHES):
+                try:
+                    decoded = core.decode(reply)
+                    break
+                except UnknownNameError as missing:
+                    await self._refresh_names(missing.kind)
+            else:
+                decoded = core.decode(reply)
+        except Exception as exc:
+            raise core.error(exc, query, params, header, readonly=ro, timeout=limit) from exc
+        return core.result(decoded, query, params, started)
+
+    async def raw_command(self, *args: Any) -> Any:
+        """Send a raw redis command on this connection (errors mapped to runic's)."""
+        self._check_open()
+        try:
+            reply = await self._graph.execute_command(*args)
+            self._core.check_reply(reply)
+            return reply
+        except Exception as exc:
+            raise self._core.error(
+                exc, " ".join(map(str, args)), None, "", readonly=False, timeout=None
+            ) from exc
+
+    async def explain(
+        self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
+    ) -> list[str]:
+        """The execution plan, or with ``profile=True`` the profile (runs the query)."""
+        self._check_open()
+        command, header = self._core.plan_command(query, params, profile)
+        try:
+            reply = await self._send_reading(command)
+            self._core.check_reply(reply)
+        except Exception as exc:
+            raise self._core.error(
+                exc, query, params, header, readonly=False, timeout=None
+            ) from exc
+        return self._core.plan_lines(reply)
+
+    async def delete_graph(self) -> None:
+        """Delete the whole graph (``GRAPH.DELETE``), its indexes included."""
+        await self.raw_command("GRAPH.DELETE", self.graph_name)
+        self._core.names.clear()
+        self._core.version = 0
+
+    async def close(self) -> None:
+        """Release the connection; stop the embedded server this driver started. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            conn = getattr(self._db, "connection", None)
+            if conn is not None:
+                closer = getattr(conn, "aclose", None) or getattr(conn, "close", None)
+                if closer is not None:
+                    result = closer()
+                    if hasattr(result, "__await__"):
+                        await result
+        finally:
+            self._stop_owned_server()
+
+    async def __aenter__(self) -> AsyncFalkorDBDriver:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+
+# -- factory ------------------------------------------------------------------------------
+def _redis_kwargs(
+    *,
+    host: str | None,
+    port: int,
+    username: str | None,
+    password: str | None,
+    ssl: bool,
+    unix_socket_path: str | None,
+    db: int,
+    connect_timeout: float,
+) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "db": db,
+        "username": username,
+        "password": password,
+        "decode_responses": True,
+        "socket_timeout": None,
+        "socket_connect_timeout": connect_timeout,
+    }
+    if unix_socket_path:
+        kwargs["unix_socket_path"] = unix_socket_path
+    else:
+        kwargs["host"] = host
+        kwargs["port"] = port
+        if ssl:
+            kwargs["ssl"] = True
+    return kwargs
+
+
+def _async_pool(aredis: Any, kwargs: dict[str, Any]) -> Any:
+    """An asyncio connection pool for the same target as ``kwargs`` (``redis.Redis`` style)."""
+    opts = dict(kwargs)
+    path = opts.pop("unix_socket_path", None)
+    if path:
+        opts.pop("host", None), opts.pop("port", None), opts.pop("ssl", None)
+        return aredis.ConnectionPool(
+            connection_class=aredis.UnixDomainSocketConnection, path=path, **opts
+        )
+    if opts.pop("ssl", False):
+        return aredis.ConnectionPool(connection_class=aredis.SSLConnection, **opts)
+    return aredis.ConnectionPool(**opts)
+
+
+def _no_retry(async_: bool) -> Any:
+    from redis.backoff import NoBackoff
+
+    if async_:
+        from redis.asyncio.retry import Retry
+    else:
+        from redis.retry import Retry
+    return Retry(NoBackoff(), 0)
+
+
+def create_falkordb_driver(
+    host: str | None = None,
+    port: int = 6379,
+    graph: str = "runic",
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    ssl: bool = False,
+    unix_socket_path: str | None = None,
+    data_dir: str | None = None,
+    embedded: EmbeddedFalkorDB | None = None,
+    async_: bool = False,
+    timeout: float | None = None,
+    readonly: bool = False,
+    db: int = 0,
+    connect_timeout: float = 10.0,
+) -> FalkorDBDriver | AsyncFalkorDBDriver:
+    """A FalkorDB driver for ``graph``.
+
+    ``host``/``port`` (TCP, ``ssl=True`` for TLS) or ``unix_socket_path``; with neither,
+    an embedded server: the one given as ``embedded=`` (shared, not stopped by the
+    driver), else a new private one (kept in ``data_dir`` if given, stopped by
+    ``close()``). ``async_=True`` returns an ``AsyncFalkorDBDriver``. ``timeout``: default
+    per-statement limit in seconds; ``readonly=True``: every statement via ``GRAPH.RO_QUERY``.
+    """
+    import redis
+    import redis.exceptions as rx
+
+    from runic.ogm.exceptions import ConnectionFailedError, DriverError
+
+    if not isinstance(graph, str) or not graph:
+        raise ValueError(f"graph={graph!r} must be a non-empty string")
+    server: EmbeddedFalkorDB | None = None
+    owns_server = False
+    if host is None and unix_socket_path is None:
+        if embedded is not None:
+            server = embedded
+            if not server.running:
+                server.start()
+        else:
+            server = EmbeddedFalkorDB(data_dir).start()
+            owns_server = True
+        unix_socket_path = server.unix_socket_path
+        target = ConnectionTarget(
+            scheme="falkordb+embedded",
+            backend="falkordb",
+            embedded=True,
+            data_dir=str(server.data_dir) if server.data_dir else None,
+            graph=graph,
+        )
+    elif unix_socket_path is not None:
+        target = ConnectionTarget(
+            scheme="unix",
+            backend="falkordb",
+            unix_socket_path=unix_socket_path,
+            username=username,
+            password=Secret(password),
+            graph=graph,
+            redis_db=db,
+        )
+    else:
+        target = ConnectionTarget(
+            scheme="falkordbs" if ssl else "falkordb",
+            backend="falkordb",
+            host=host,
+            port=port,
+            username=username,
+            password=Secret(password),
+            graph=graph,
+            redis_db=db,
+        )
+    url = format_url(target)
+    kwargs = _redis_kwargs(
+        host=host,
+        port=port,
+        username=username,
+        password=password,
+        ssl=ssl,
+        unix_socket_path=unix_socket_path,
+        db=db,
+        connect_timeout=connect_timeout,
+    )
+    try:
+        if async_:
+            import redis.asyncio as aredis
+            from falkordb.asyncio import FalkorDB as AsyncFalkorDB
+
+            pool = _async_pool(aredis, kwargs)
+            client = AsyncFalkorDB(connection_pool=pool)
+            # set after construction: the client probes the server with a sync copy of these kwargs
+            pool.connection_kwargs["retry"] = _no_retry(True)
+            handle = client.select_graph(graph)
+            return AsyncFalkorDBDriver(
+                handle,
+                client,
+                url=url,
+                readonly=readonly,
+                timeout=timeout,
+                server=server,
+                owns_server=owns_server,
+            )
+        from falkordb import FalkorDB
+
+        pool = redis.Redis(**kwargs, retry=_no_retry(False)).connection_pool
+        client = FalkorDB(connection_pool=pool)  # connects (INFO) and so checks the login
+        handle = client.select_graph(graph)
+        return FalkorDBDriver(
+            handle,
+            client,
+            url=url,
+            readonly=readonly,
+            timeout=timeout,
+            server=server,
+            owns_server=owns_server,
+        )
+    except Exception as exc:
+        if owns_server and server is not None:
+            server.stop()
+        if isinstance(exc, rx.AuthenticationError) or (
+            isinstance(exc, rx.ResponseError) and "WRONGPASS" in str(exc).upper()
+        ):
+            raise ConnectionFailedError(
+                f"FalkorDB at {url} refused the login",
+                backend="falkordb",
+                url=url,
+                reason="auth",
+                hint="check username and password",
+            ) from exc
+        if isinstance(exc, (rx.ConnectionError, OSError)):
+            reason = "tls" if "ssl" in str(exc).lower() else "unreachable"
+            raise ConnectionFailedError(
+                f"cannot connect to FalkorDB at {url}: {(str(exc).splitlines() or [''])[0]}",
+                backend="falkordb",
+                url=url,
+                reason=reason,
+                hint="check that the server runs and the host, port or socket path; leave host out to start an embedded server",
+            ) from exc
+        if isinstance(exc, ImportError):
+            raise DriverError(
+                f"cannot use FalkorDB: {exc}",
+                backend="falkordb",
+                url=url,
+                hint="pip install falkordb",
+            ) from exc
+        raise

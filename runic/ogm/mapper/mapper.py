@@ -1,0 +1,300 @@
+"""``Mapper``: entities to property maps and database records back to entities. No I/O.
+
+The session core uses one mapper to encode what it writes (``properties``) and to decode
+what it reads (``node_from_record`` / ``edge_from_record``). Values pass through each
+field's ``FieldInfo.to_db`` / ``from_db``; stored properties no field declares are kept,
+read-only, in the entity's ``InstanceState.extra_properties``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
+from runic.ogm.driver.result import EdgeRecord, NodeRecord
+from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError
+
+__all__ = ["Mapper", "node_labels", "is_edge_model", "DATABASE_KEY"]
+
+#: ``FieldInfo.generated`` values meaning "the database's internal id is the key"
+DATABASE_KEY = (True, "database")
+
+
+def _fields_of(cls: type) -> dict[str, Any]:
+    from runic.ogm.core.metadata import fields_of
+
+    return fields_of(cls)
+
+
+def is_edge_model(cls: type) -> bool:
+    """True for Edge classes (and their instances' classes)."""
+    from runic.ogm.core.models import Edge
+
+    return isinstance(cls, type) and issubclass(cls, Edge)
+
+
+def node_labels(model: type) -> tuple[str, ...]:
+    """Labels a MATCH on ``model`` uses: the hierarchy's primary label, then the model's own."""
+    own = getattr(model, "__label__", None) or model.__name__
+    primary = getattr(model, "__primary_label__", None) or own
+    return tuple(dict.fromkeys((primary, own)))
+
+
+def create_labels(model: type) -> tuple[str, ...]:
+    """Labels a created node of ``model`` gets (``__labels__``: inherited first, then own)."""
+    labels = getattr(model, "__labels__", None)
+    if labels:
+        return tuple(labels)
+    return node_labels(model)
+
+
+class Mapper:
+    """Encoder/decoder between model instances and the database's records (no I/O).
+
+    A custom mapper (``Session(driver, mapper=MyMapper())``) may override any method; the
+    session core calls only these.
+    """
+
+    def __init__(self, metadata: Any = None) -> None:
+        self._metadata = metadata
+        self._pk_cache: dict[type, str | None] = {}
+        self._root_cache: dict[type, type] = {}
+        self._class_cache: dict[tuple[type | None, tuple[str, ...]], type] = {}
+
+    # -- metadata lookups ------------------------------------------------------------------
+    @property
+    def metadata(self) -> Any:
+        if self._metadata is None:
+            from runic.ogm.core.metadata import get_metadata
+
+            return get_metadata()
+        return self._metadata
+
+    def fields(self, cls: type) -> dict[str, Any]:
+        """``name → FieldInfo`` of ``cls`` (inherited first, relations included)."""
+        return _fields_of(cls)
+
+    def property_fields(self, cls: type) -> dict[str, Any]:
+        """Fields stored as properties: no relations, no database-generated key."""
+        return {
+            name: info
+            for name, info in _fields_of(cls).items()
+            if not info.is_relation and not (getattr(info, "primary_key", False) and getattr(info, "generated", False) in DATABASE_KEY)
+        }
+
+    def relation_fields(self, cls: type) -> dict[str, Any]:
+        return {name: info for name, info in _fields_of(cls).items() if info.is_relation}
+
+    def pk_name(self, cls: type) -> str | None:
+        """Name of the primary-key field, or ``None`` (keyless edges)."""
+        try:
+            return self._pk_cache[cls]
+        except KeyError:
+            pass
+        name = next((n for n, info in _fields_of(cls).items() if getattr(info, "primary_key", False)), None)
+        self._pk_cache[cls] = name
+        return name
+
+    def pk_info(self, cls: type) -> Any:
+        name = self.pk_name(cls)
+        return _fields_of(cls)[name] if name is not None else None
+
+    def has_database_key(self, cls: type) -> bool:
+        """True when the key is the database's internal id (or there is no declared key)."""
+        info = self.pk_info(cls)
+        return info is None or getattr(info, "generated", False) in DATABASE_KEY
+
+    def root_class(self, cls: type) -> type:
+        """The hierarchy root: the least derived registered model among ``cls``'s bases."""
+        try:
+            return self._root_cache[cls]
+        except KeyError:
+            pass
+        registry = self.metadata
+        edge = is_edge_model(cls)
+        root = cls
+        for klass in reversed(cls.__mro__):
+            if not isinstance(klass, type) or klass.__dict__.get("__abstract__", False):
+                continue
+            meta = registry.get_edge_meta(klass) if edge else registry.get_node_meta(klass)
+            if meta is not None and getattr(meta, "model_cls", None) is klass:
+                root = klass
+                break
+        self._root_cache[cls] = root
+        return root
+
+    def identity_key(self, cls: type, key: Any) -> tuple[type, Any]:
+        return (self.root_class(cls), _hashable(key))
+
+    def key_of(self, entity: Any) -> Any:
+        """The entity's identity value: its declared key, else its database id (``None`` until known)."""
+        cls = type(entity)
+        if self.has_database_key(cls):
+            return getattr(entity, STATE_ATTR).element_id
+        return entity.__dict__.get(self.pk_name(cls))
+
+    def db_key(self, cls: type, key: Any) -> Any:
+        """A key value as stored (through the key field's converter)."""
+        if self.has_database_key(cls):
+            return key
+        return self.pk_info(cls).to_db(key)
+
+    # -- encoding -------------------------------------------------------------------------------
+    def properties(self, entity: Any) -> dict[str, Any]:
+        """Every stored property of ``entity`` in db form (``None`` for unset ones)."""
+        data = entity.__dict__
+        return {name: info.to_db(data.get(name)) for name, info in self.property_fields(type(entity)).items()}
+
+    def relation_keys(self, entity: Any, name: str) -> tuple[Any, ...] | None:
+        """Identity keys of a loaded relation's targets (``None`` when not loaded)."""
+        if name not in entity.__dict__:
+            return None
+        value = entity.__dict__[name]
+        targets = _as_list(value)
+        return tuple(self.key_of(t) for t in targets)
+
+    # -- decoding -------------------------------------------------------------------------------
+    def class_for_labels(self, labels: Iterable[str], model: type | None = None) -> type:
+        """The most specific registered node class whose ``__labels__`` the node carries.
+
+        With ``model``, only ``model`` and its subclasses are candidates (``model`` itself
+        when none matches better)."""
+        labels = tuple(labels)
+        cache_key = (model, labels)
+        cached = self._class_cache.get(cache_key)
+        if cached is not None:
+            return cached
+        have = set(labels)
+        best: type | None = None
+        best_size = -1
+        for meta in list(self.metadata.nodes.values()):
+            cls = getattr(meta, "model_cls", None)
+            if cls is None or (model is not None and not issubclass(cls, model)):
+                continue
+            wanted = set(create_labels(cls))
+            if wanted <= have and len(wanted) > best_size:
+                best, best_size = cls, len(wanted)
+        if best is None:
+            if model is None:
+                from runic.ogm.exceptions import did_you_mean
+
+                known = sorted(self.metadata.nodes)
+                raise MetadataError(
+                    f"no registered Node model carries the labels {list(labels)}",
+                    hint=(did_you_mean(labels[0], known) if labels else "") or "declare a Node class for this label, or pass the model to hydrate()",
+                )
+            best = model
+        self._class_cache[cache_key] = best
+        return best
+
+    def class_for_type(self, edge_type: str, model: type | None = None) -> type:
+        if model is not None:
+            return model
+        meta = self.metadata.get_edge_meta(edge_type)
+        if meta is None:
+            raise MetadataError(
+                f"no registered Edge model has the type {edge_type!r}",
+                hint="declare an Edge class with this type, or pass the model to hydrate()",
+            )
+        return meta.model_cls
+
+    def new_instance(self, cls: type, element_id: Any) -> Any:
+        """A blank persistent instance of ``cls`` (no ``__init__``, no validation)."""
+        entity = cls.__new__(cls)
+        state = InstanceState(entity)
+        state.state = EntityState.PERSISTENT
+        state.element_id = element_id
+        object.__setattr__(entity, STATE_ATTR, state)
+        return entity
+
+    def populate(self, entity: Any, properties: dict[str, Any]) -> None:
+        """Set ``entity``'s fields from stored ``properties`` and snapshot them as committed.
+
+        Loaded relation values are left alone. Undecodable values raise FieldValidationError.
+        """
+        cls = type(entity)
+        state: InstanceState = getattr(entity, STATE_ATTR)
+        fields = self.property_fields(cls)
+        data = entity.__dict__
+        committed: dict[str, Any] = {}
+        for name, info in fields.items():
+            raw = properties.get(name)
+            data[name] = self.decode(cls, name, info, raw)
+            committed[name] = info.to_db(data[name])
+        all_fields = _fields_of(cls)
+        state.extra_properties = {k: v for k, v in properties.items() if k not in all_fields}
+        state.committed = committed
+        state.expired = False
+        if not self.has_database_key(cls):
+            state.key = data.get(self.pk_name(cls))
+        else:
+            state.key = state.element_id
+
+    def decode(self, cls: type, name: str, info: Any, raw: Any) -> Any:
+        if raw is None:
+            return None
+        try:
+            return info.from_db(raw)
+        except OrmError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any converter failure is an undecodable value
+            raise FieldValidationError(
+                f"{cls.__name__}.{name}: stored value {_short(raw)} cannot be decoded ({exc})",
+                model=cls,
+                field=name,
+                value=raw,
+                rule="decode",
+                hint="fix the stored value, or change the field's type or converter",
+            ) from exc
+
+    def node_from_record(self, record: NodeRecord, model: type | None = None) -> Any:
+        """A new persistent entity of the most specific class for ``record``'s labels."""
+        cls = self.class_for_labels(record.labels, model)
+        entity = self.new_instance(cls, record.id)
+        self.populate(entity, record.properties)
+        return entity
+
+    def edge_from_record(self, record: EdgeRecord, model: type | None = None) -> Any:
+        """A new persistent edge entity; endpoints are attached by the session when known."""
+        cls = self.class_for_type(record.type, model)
+        entity = self.new_instance(cls, record.id)
+        self.populate(entity, record.properties)
+        return entity
+
+    def record_identity(self, record: NodeRecord | EdgeRecord, model: type | None = None) -> tuple[type, tuple[type, Any]]:
+        """``(class, identity-map key)`` a record maps to, without building an entity."""
+        if isinstance(record, NodeRecord):
+            cls = self.class_for_labels(record.labels, model)
+        else:
+            cls = self.class_for_type(record.type, model)
+        if self.has_database_key(cls):
+            key = record.id
+        else:
+            name = self.pk_name(cls)
+            key = self.decode(cls, name, self.pk_info(cls), record.properties.get(name))
+        return cls, self.identity_key(cls, key)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [value]
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        if isinstance(value, dict):
+            return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
+        if isinstance(value, (list, tuple)):
+            return tuple(_hashable(v) for v in value)
+        return repr(value)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,613 @@
+"""Builder state → ``(cypher, params)`` for one dialect. No I/O.
+
+The builder keeps its state as a frozen ``QueryState`` of tuples. Every query variable
+is a *slot* (its name can change with ``alias()`` until the query is built), so filters,
+orderings and return columns refer to slots and stay correct across renames.
+
+Clause layout of a built query::
+
+    MATCH (root)                 -- or the search index CALL + WITH n, __score
+    WHERE <root filters>
+    [OPTIONAL] MATCH (hop 1)
+    WHERE <filters on hop 1's variables>
+    ...
+    WITH a, b ORDER BY … SKIP … LIMIT …      -- one per with_() stage
+    WHERE <filters given after with_() on carried variables>
+    ...
+    RETURN [DISTINCT] …
+    ORDER BY … SKIP … LIMIT …
+
+Parameters are named only here, ``p0, p1, …`` in textual order, one counter per build;
+search builders add the reserved ``__fts_query``, ``__knn_vec``, ``__knn_k``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from runic.cypher import is_plain_identifier
+from runic.ogm.driver.base import GraphDialect
+
+from .expressions import AggExpr, CompoundExpr, Expr, FilterExpr, NegatedExpr
+from .traversal import TraversalStep
+
+__all__ = [
+    "Slot",
+    "Hop",
+    "BoundFilter",
+    "BoundOrder",
+    "BoundColumn",
+    "BoundAgg",
+    "StageEnd",
+    "SearchSpec",
+    "QueryState",
+    "ColumnSpec",
+    "CompiledQuery",
+    "compile_query",
+    "CYPHER_KEYWORDS",
+    "SCORE",
+    "default_dialect",
+]
+
+SCORE = "__score"
+FTS_PARAM = "__fts_query"
+KNN_VEC_PARAM = "__knn_vec"
+KNN_K_PARAM = "__knn_k"
+
+#: words that cannot name a query variable
+CYPHER_KEYWORDS = frozenset(
+    """
+    all and any as asc ascending assert by call case constraint contains count create csv
+    delete desc descending detach distinct drop else end ends exists explain false fieldterminator
+    foreach from headers in index is join limit load match merge none not null on optional or
+    order periodic profile remove return scan set single skip start starts then true union
+    unique unwind using when where with xor yield
+    """.split()
+)
+
+
+# -- state --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One query variable: a node or an edge, introduced at the root or by a hop."""
+
+    name: str
+    model: type | None
+    kind: str  # "node" | "edge"
+    stage: int = 0
+    hop: int | None = None  # index into QueryState.hops; None = introduced by the root clause
+
+
+@dataclass(frozen=True)
+class Hop:
+    step: TraversalStep
+    source: int
+    target: int
+    edge: int | None
+    stage: int
+
+
+@dataclass(frozen=True)
+class BoundFilter:
+    """A filter with every leaf bound to a slot (leaf order = ``expr.leaves()``)."""
+
+    expr: Expr
+    slots: tuple[int, ...]
+    stage: int
+
+
+@dataclass(frozen=True)
+class BoundOrder:
+    """``slot[.prop]`` or a result column ``name`` (aggregate alias, ``__score``)."""
+
+    slot: int | None
+    prop: str | None
+    name: str | None
+    direction: str
+
+
+@dataclass(frozen=True)
+class BoundColumn:
+    """``slot`` or ``slot.prop`` as a projection or grouping key."""
+
+    slot: int
+    prop: str | None = None
+
+
+@dataclass(frozen=True)
+class BoundAgg:
+    agg: AggExpr
+    slot: int | None  # None for count(*)
+    prop: str | None
+
+
+@dataclass(frozen=True)
+class StageEnd:
+    """A ``with_()`` boundary and the ordering/paging that closed its stage."""
+
+    carried: tuple[int, ...]
+    distinct: bool = False
+    order: tuple[BoundOrder, ...] = ()
+    skip: int | None = None
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """Root clause of a fulltext (``kind="fulltext"``) or vector (``"vector"``) query."""
+
+    kind: str
+    label: str
+    text: str | None = None
+    fields: tuple[str, ...] | None = None
+    all_fields: tuple[str, ...] = ()
+    index: str | None = None
+    field: str | None = None
+    vector: tuple[float, ...] | None = None
+    k: int | None = None
+    candidates: int | None = None
+    field_info: Any = None
+    subtype_labels: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class QueryState:
+    """Everything a builder has been told, as immutable data."""
+
+    model: type
+    kind: str  # "node" | "edge"
+    slots: tuple[Slot, ...]
+    current: int = 0
+    visible: frozenset[int] = frozenset()
+    hops: tuple[Hop, ...] = ()
+    filters: tuple[BoundFilter, ...] = ()
+    stages: tuple[StageEnd, ...] = ()
+    order: tuple[BoundOrder, ...] = ()
+    skip: int | None = None
+    limit: int | None = None
+    distinct: bool = False
+    returns: tuple[int, ...] | None = None
+    return_edge: int | None = None
+    project: tuple[BoundColumn, ...] = ()
+    aggs: tuple[BoundAgg, ...] = ()
+    group_by: tuple[BoundColumn, ...] = ()
+    search: SearchSpec | None = None
+
+    @property
+    def stage(self) -> int:
+        return len(self.stages)
+
+    def slot_named(self, name: str) -> int | None:
+        for i, slot in enumerate(self.slots):
+            if slot.name == name:
+                return i
+        return None
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One RETURN column: the name the backend gives it, and the slot it holds (if any)."""
+
+    name: str
+    slot: int | None = None
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    cypher: str
+    params: dict[str, Any]
+    columns: tuple[ColumnSpec, ...] = field(default=())
+
+
+def default_dialect() -> GraphDialect:
+    """The dialect used when none is given and no session is bound: FalkorDB's."""
+    try:
+        from runic.ogm.driver.falkordb import FalkorDBDialect
+    except ImportError:  # pragma: no cover - only while the driver package is incomplete
+        return GraphDialect()
+    return FalkorDBDialect()
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def node_labels(model: type | None) -> tuple[str, ...]:
+    """Labels a MATCH on ``model`` uses: the hierarchy's primary label, then the model's own."""
+    if model is None:
+        return ()
+    own = getattr(model, "__label__", None) or model.__name__
+    primary = getattr(model, "__primary_label__", None) or own
+    return tuple(dict.fromkeys((primary, own)))
+
+
+def edge_type(model: type) -> str:
+    return getattr(model, "__type__", None) or model.__name__.upper()
+
+
+def field_info_of(model: type | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        from runic.ogm.core.metadata import fields_of
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return fields_of(model).get(name)
+    except Exception:  # noqa: BLE001 - unregistered helper classes simply have no converter
+        return None
+
+
+class _Params:
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+        self._next = 0
+
+    def add(self, value: Any) -> str:
+        name = f"p{self._next}"
+        self._next += 1
+        self.values[name] = value
+        return name
+
+
+class _Renderer:
+    def __init__(self, state: QueryState, dialect: GraphDialect) -> None:
+        self.state = state
+        self.dialect = dialect
+        self.params = _Params()
+
+    # identifiers
+    def ident(self, name: str) -> str:
+        if is_plain_identifier(name):  # labels, types and property keys may be keywords
+            return name
+        return self.dialect.quote(name)
+
+    def var(self, slot: int) -> str:
+        return self.state.slots[slot].name
+
+    def prop(self, slot: int, prop: str | None) -> str:
+        return self.var(slot) if prop is None else f"{self.var(slot)}.{self.ident(prop)}"
+
+    def labels(self, model: type | None) -> str:
+        return self.label_pattern(node_labels(model))
+
+    def label_pattern(self, labels: Sequence[str]) -> str:
+        """The dialect's label pattern; its default form leaves plain labels unquoted."""
+        if not labels:
+            return ""
+        if type(self.dialect).label_pattern is GraphDialect.label_pattern:
+            return "".join(":" + self.ident(label) for label in labels)
+        return self.dialect.label_pattern(labels)
+
+    def subtype(self, slot: int) -> str | None:
+        slot_obj = self.state.slots[slot]
+        if slot_obj.kind != "node" or slot_obj.model is None:
+            return None
+        return self.dialect.subtype_filter(slot_obj.name, node_labels(slot_obj.model))
+
+    # values
+    def value(self, leaf: FilterExpr, slot: int) -> tuple[Any, Any]:
+        info = leaf.info
+        if info is None:
+            info = field_info_of(leaf.model or self.state.slots[slot].model, leaf.field)
+        to_db = getattr(info, "to_db", None)
+        value = leaf.value
+        if to_db is not None and value is not None:
+            if leaf.operator in ("IN", "NOT IN"):
+                value = [None if v is None else to_db(v) for v in value]
+            elif leaf.operator in ("CONTAINS", "STARTS WITH", "ENDS WITH", "=~"):
+                pass
+            else:
+                value = to_db(value)
+        return value, info
+
+    # expressions
+    def expr(self, expr: Expr, slots: list[int]) -> str:
+        if isinstance(expr, FilterExpr):
+            return self.leaf(expr, slots.pop(0))
+        if isinstance(expr, CompoundExpr):
+            operands = expr.operands
+            if len(operands) == 1:
+                return self.expr(operands[0], slots)
+            return f" {expr.operator} ".join(f"({self.expr(o, slots)})" for o in operands)
+        if isinstance(expr, NegatedExpr):
+            return f"NOT ({self.expr(expr.inner, slots)})"
+        raise TypeError(f"cannot compile {expr!r} — use expressions built from model fields")
+
+    def leaf(self, leaf: FilterExpr, slot: int) -> str:
+        lhs = self.prop(slot, leaf.field)
+        op = leaf.operator
+        if op in ("=", "<>") and leaf.value is None:
+            op = "IS NULL" if op == "=" else "IS NOT NULL"
+        if op in ("IS NULL", "IS NOT NULL"):
+            text = f"{lhs} {op}"
+        else:
+            value, info = self.value(leaf, slot)
+            ref = "$" + self.params.add(value)
+            if op == "IN":
+                text = f"{lhs} IN {ref}"
+            elif op == "NOT IN":
+                text = f"NOT {lhs} IN {ref}"
+            elif op in ("CONTAINS", "STARTS WITH", "ENDS WITH", "=~"):
+                text = f"{lhs} {op} {ref}"
+            else:
+                text = f"{lhs} {op} {self.dialect.param_ref(ref, info)}"
+        return f"NOT ({text})" if leaf.negate else text
+
+    def where(self, conditions: list[str]) -> str | None:
+        if not conditions:
+            return None
+        if len(conditions) == 1:
+            return "WHERE " + conditions[0]
+        return "WHERE " + " AND ".join(f"({c})" for c in conditions)
+
+    # clauses
+    def order_terms(self, terms: Sequence[BoundOrder]) -> str:
+        out = []
+        for term in terms:
+            if term.slot is not None:
+                out.append(f"{self.prop(term.slot, term.prop)} {term.direction}")
+            else:
+                out.append(f"{term.name} {term.direction}")
+        return ", ".join(out)
+
+    def paging(self, order: Sequence[BoundOrder], skip: int | None, limit: int | None) -> list[str]:
+        lines = []
+        if order:
+            lines.append("ORDER BY " + self.order_terms(order))
+        if skip is not None:
+            lines.append(f"SKIP {int(skip)}")
+        if limit is not None:
+            lines.append(f"LIMIT {int(limit)}")
+        return lines
+
+    def hop_pattern(self, hop: Hop) -> str:
+        step = hop.step
+        edge = self.var(hop.edge) if hop.edge is not None else ""
+        length = ""
+        if not step.single_hop:
+            lo, hi = step.min_hops, step.max_hops
+            length = self.dialect.var_length(lo, hi)
+        rel = f"[{edge}:{self.ident(step.relation_type)}{length}]"
+        src = f"({self.var(hop.source)})"
+        tgt = f"({self.var(hop.target)}{self.labels(self.state.slots[hop.target].model)})"
+        if step.direction == "outgoing":
+            return f"{src}-{rel}->{tgt}"
+        if step.direction == "incoming":
+            return f"{src}<-{rel}-{tgt}"
+        return f"{src}-{rel}-{tgt}"
+
+
+def _agg_text(r: _Renderer, bound: BoundAgg) -> str:
+    agg = bound.agg
+    if bound.slot is None:
+        target = "*"
+    else:
+        target = r.prop(bound.slot, bound.prop)
+    distinct = "DISTINCT " if agg.distinct and target != "*" else ""
+    return f"{agg.function}({distinct}{target})"
+
+
+def _result_names(state: QueryState) -> set[str]:
+    names = {b.agg.result_alias for b in state.aggs if b.agg.result_alias}
+    if state.search is not None:
+        names.add(SCORE)
+    return names
+
+
+def _check_result_orders(state: QueryState, order: Sequence[BoundOrder]) -> None:
+    known = _result_names(state)
+    for term in order:
+        if term.slot is None and term.name not in known:
+            names = sorted(s.name for s in state.slots) + sorted(known)
+            raise ValueError(
+                f"order_by({term.name!r}): no variable or result column of that name — "
+                f"use one of {', '.join(names)}"
+            )
+
+
+def _return_columns(r: _Renderer) -> tuple[list[str], list[ColumnSpec]]:
+    """RETURN items as text, and what each column holds."""
+    state = r.state
+    items: list[str] = []
+    specs: list[ColumnSpec] = []
+    if state.aggs:
+        used = {s.name for s in state.slots}
+        for key in state.group_by:
+            text = r.prop(key.slot, key.prop)
+            items.append(text)
+            specs.append(ColumnSpec(text, key.slot if key.prop is None else None))
+        for bound in state.aggs:
+            text = _agg_text(r, bound)
+            name = bound.agg.result_alias
+            if name is not None:
+                if name in used:
+                    raise ValueError(
+                        f"aggregate column name {name!r} is already a query variable — pick another name in as_()"
+                    )
+                items.append(f"{text} AS {name}")
+                specs.append(ColumnSpec(name))
+            else:
+                items.append(text)
+                specs.append(ColumnSpec(text))
+        return items, specs
+    if state.project:
+        for col in state.project:
+            text = r.prop(col.slot, col.prop)
+            items.append(text)
+            specs.append(ColumnSpec(text, col.slot if col.prop is None else None))
+        return items, specs
+    for slot in entity_slots(state):
+        items.append(r.var(slot))
+        specs.append(ColumnSpec(r.var(slot), slot))
+    if state.search is not None:
+        items.append(SCORE)
+        specs.append(ColumnSpec(SCORE))
+    return items, specs
+
+
+def entity_slots(state: QueryState) -> list[int]:
+    """The slots returned when no projection or aggregate is set."""
+    if state.returns is not None:
+        slots = list(state.returns)
+    elif state.return_edge is not None:
+        slots = []
+    elif state.kind == "edge":
+        slots = [1, 0, 2]
+    else:
+        slots = [state.current]
+    if state.return_edge is not None and state.return_edge not in slots:
+        if len(slots) >= 2:
+            slots.insert(1, state.return_edge)
+        else:
+            slots.append(state.return_edge)
+    return slots
+
+
+def _root_clause(r: _Renderer, conditions: list[str]) -> list[str]:
+    state = r.state
+    search = state.search
+    if search is not None:
+        return _search_clause(r, search, conditions)
+    if state.kind == "edge":
+        src, edge, dst = state.slots[1], state.slots[0], state.slots[2]
+        for slot in (1, 2):
+            cond = r.subtype(slot)
+            if cond:
+                conditions.append(cond)
+        return [
+            f"MATCH ({src.name}{r.labels(src.model)})-[{edge.name}:{r.ident(edge_type(state.model))}]->"
+            f"({dst.name}{r.labels(dst.model)})"
+        ]
+    root = state.slots[0]
+    cond = r.subtype(0)
+    if cond:
+        conditions.append(cond)
+    return [f"MATCH ({root.name}{r.labels(root.model)})"]
+
+
+def _search_clause(r: _Renderer, search: SearchSpec, conditions: list[str]) -> list[str]:
+    state = r.state
+    alias = state.slots[0].name
+    dialect = r.dialect
+    if search.kind == "fulltext":
+        text = search.text or ""
+        if search.fields and set(search.fields) != set(search.all_fields):
+            scope = getattr(dialect, "fulltext_scope", None)
+            text = scope(text, list(search.fields)) if scope else _redisearch_scope(text, search.fields)
+        r.params.values[FTS_PARAM] = text
+        call = dialect.fulltext_call(search.label, search.index, "$" + FTS_PARAM, alias, SCORE)
+    else:
+        k = int(search.k or 0)
+        wanted = k
+        if state.filters or state.hops:
+            wanted = int(search.candidates) if search.candidates is not None else 10 * k
+        r.params.values[KNN_K_PARAM] = wanted
+        r.params.values[KNN_VEC_PARAM] = list(search.vector or ())
+        call = dialect.vector_call(
+            search.label, search.field, search.index, "$" + KNN_K_PARAM, "$" + KNN_VEC_PARAM, alias, SCORE
+        )
+    call = re.sub(r"\s+YIELD\s+", "\n  YIELD ", call.strip(), count=1)
+    if search.subtype_labels:
+        cond = dialect.subtype_filter(alias, search.subtype_labels)
+        conditions.append(cond or f"{alias}{r.label_pattern(search.subtype_labels[-1:])}")
+    return [call, f"WITH {alias}, {SCORE}"]
+
+
+def _redisearch_scope(text: str, fields: Sequence[str]) -> str:
+    return f"@{'|'.join(fields)}:({text})"
+
+
+def compile_query(state: QueryState, dialect: GraphDialect | None = None, *, count: bool = False) -> CompiledQuery:
+    """Render ``state`` as Cypher for ``dialect`` (FalkorDB's by default).
+
+    ``count=True`` renders the count of the rows the query returns, ignoring the final
+    ORDER BY / SKIP / LIMIT (a vector search keeps its ``k``).
+    """
+    r = _Renderer(state, dialect or default_dialect())
+    lines: list[str] = []
+    for stage in range(state.stage + 1):
+        # positions: 0 = root clause (stage 0) or the WITH that opened this stage
+        hop_indexes = [i for i, hop in enumerate(state.hops) if hop.stage == stage]
+        position_of_slot: dict[int, int] = {}
+        for pos, hop_index in enumerate(hop_indexes, start=1):
+            hop = state.hops[hop_index]
+            position_of_slot[hop.target] = pos
+            if hop.edge is not None:
+                position_of_slot[hop.edge] = pos
+        conditions: list[list[str]] = [[] for _ in range(len(hop_indexes) + 1)]
+        # head clause of the stage
+        head: list[str]
+        if stage == 0:
+            head = _root_clause(r, conditions[0])
+        else:
+            end = state.stages[stage - 1]
+            carried = [r.var(s) for s in end.carried]
+            if state.search is not None and SCORE not in carried:
+                carried.append(SCORE)
+            _check_result_orders(state, [t for t in end.order if t.slot is None])
+            head = [("WITH DISTINCT " if end.distinct else "WITH ") + ", ".join(carried)]
+            head += r.paging(end.order, end.skip, end.limit)
+        # subtype filters of hop targets come first in their WHERE
+        for pos, hop_index in enumerate(hop_indexes, start=1):
+            cond = r.subtype(state.hops[hop_index].target)
+            if cond:
+                conditions[pos].append(cond)
+        stage_filters = [f for f in state.filters if f.stage == stage]
+        placed: list[list[BoundFilter]] = [[] for _ in conditions]
+        for bound in stage_filters:
+            pos = max((position_of_slot.get(s, 0) for s in bound.slots), default=0)
+            placed[pos].append(bound)
+        # render in textual order so parameter numbers follow the text
+        blocks: list[str] = []
+        for pos in range(len(conditions)):
+            blocks.extend(head if pos == 0 else [
+                ("MATCH " if not state.hops[hop_indexes[pos - 1]].step.optional else "OPTIONAL MATCH ")
+                + r.hop_pattern(state.hops[hop_indexes[pos - 1]])
+            ])
+            for bound in placed[pos]:
+                conditions[pos].append(r.expr(bound.expr, list(bound.slots)))
+            where = r.where(conditions[pos])
+            if where:
+                blocks.append(where)
+        lines.extend(blocks)
+
+    items, specs = _return_columns(r)
+    search = state.search
+    final_order = list(state.order)
+    if search is not None:
+        score_term = BoundOrder(None, None, SCORE, "ASC" if search.kind == "vector" else "DESC")
+        if search.kind == "vector":
+            final_order = [score_term] + final_order
+        elif not final_order:
+            final_order = [score_term]
+    limit = state.limit
+    if search is not None and search.kind == "vector":
+        limit = search.k if limit is None else min(limit, int(search.k or 0))
+    if not (state.aggs or state.project):
+        _check_result_orders(state, [t for t in final_order if t.slot is None])
+
+    if count:
+        if search is not None and search.kind == "vector":
+            alias = state.slots[0].name
+            lines.append(f"WITH {alias}, {SCORE}")
+            lines.extend(r.paging([BoundOrder(None, None, SCORE, "ASC")], None, limit))
+        entity_only = not (state.aggs or state.project) and len(items) - (1 if search else 0) == 1
+        if state.kind == "edge" and not (state.aggs or state.project) and state.returns is None and state.return_edge is None:
+            items, entity_only = [state.slots[0].name], True
+        if entity_only:
+            distinct = "DISTINCT " if state.distinct else ""
+            lines.append(f"RETURN count({distinct}{items[0]})")
+        else:
+            named = [f"{item} AS __c{i}" if " AS " not in item else item for i, item in enumerate(items)]
+            lines.append(("WITH DISTINCT " if state.distinct else "WITH ") + ", ".join(named))
+            lines.append("RETURN count(*)")
+        return CompiledQuery("\n".join(lines), r.params.values, (ColumnSpec("count"),))
+
+    _check_result_orders(state, [t for t in final_order if t.slot is None])
+    lines.append(("RETURN DISTINCT " if state.distinct else "RETURN ") + ", ".join(items))
+    lines.extend(r.paging(final_order, state.skip, limit))
+    return CompiledQuery("\n".join(lines), r.params.values, tuple(specs))

@@ -1,0 +1,523 @@
+"""Flush planning: staged changes → ordered, batched ``Statement`` objects (no I/O).
+
+Order (session.md): (1) node creates grouped by label set + keys, (2) node updates of
+changed properties, (3) edge creates and relation additions, (4) edge updates, (5) edge
+deletes and relation removals, (6) node ``DETACH DELETE``s. Each group is sent in
+``UNWIND $rows`` batches of at most ``batch_size`` rows. Everything is checked before the
+first statement exists: a failed check sends nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+from runic.ogm.core.state import EntityState
+from runic.ogm.driver.result import GraphResult
+from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, FieldValidationError
+from runic.ogm.mapper.mapper import create_labels, is_edge_model
+
+from ._statement import Statement
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._core import SessionCore
+
+__all__ = ["FlushPlan", "FlushPlanner", "STEPS"]
+
+STEPS = ("node creates", "node updates", "edge creates", "edge updates", "edge deletes", "node deletes")
+
+
+@dataclass
+class FlushPlan:
+    """The statements of one flush, in sending order."""
+
+    statements: list[Statement] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def __bool__(self) -> bool:
+        return bool(self.statements)
+
+    def preview(self) -> list[tuple[str, dict[str, Any]]]:
+        return [(s.cypher, s.params) for s in self.statements]
+
+
+@dataclass
+class _RelationChange:
+    owner: Any
+    name: str
+    info: Any
+    target: Any = None  # additions: the target entity
+    key: Any = None  # removals: the target's stored key
+
+
+class FlushPlanner:
+    """Builds one ``FlushPlan`` from a core's staged state."""
+
+    def __init__(self, core: "SessionCore") -> None:
+        self.core = core
+        self.mapper = core.mapper
+        self.dialect = core.dialect
+        self.batch_size = core.batch_size
+
+    # -- entry ------------------------------------------------------------------------------
+    def plan(self) -> FlushPlan:
+        from ._core import state_of
+
+        core = self.core
+        self._cascade_and_check_targets()
+        pending = core.pending_entities()
+        deleted = core.deleted_entities()
+        deleted_ids = {id(e) for e in deleted}
+        dirty = [e for e in core.dirty() if id(e) not in deleted_ids]
+        self._check_values(pending + dirty)
+
+        pending_nodes = [e for e in pending if not is_edge_model(type(e))]
+        pending_edges = [e for e in pending if is_edge_model(type(e))]
+        dirty_nodes = [e for e in dirty if not is_edge_model(type(e))]
+        dirty_edges = [e for e in dirty if is_edge_model(type(e))]
+        deleted_nodes = [e for e in deleted if not is_edge_model(type(e))]
+        deleted_edges = [e for e in deleted if is_edge_model(type(e))]
+        additions, removals = self._relation_changes(pending_nodes + dirty_nodes, deleted_ids)
+
+        statements: list[Statement] = []
+        statements += self._node_creates(pending_nodes)
+        statements += self._property_updates(dirty_nodes, edge=False)
+        statements += self._edge_creates(pending_edges)
+        statements += self._relation_additions(additions)
+        statements += self._property_updates(dirty_edges, edge=True)
+        statements += self._edge_deletes(deleted_edges)
+        statements += self._relation_removals(removals)
+        statements += self._node_deletes(deleted_nodes)
+        for entity in deleted:
+            state_of(entity)  # deleted entities stay pinned until commit
+        return FlushPlan(statements)
+
+    # -- checks ---------------------------------------------------------------------------------
+    def _cascade_and_check_targets(self) -> None:
+        """Add transient ``cascade`` targets; refuse other transient targets."""
+        from ._core import entity_repr, state_of
+
+        core = self.core
+        seen: set[int] = set()
+        changed = True
+        while changed:
+            changed = False
+            candidates = core.pending_entities() + core.dirty()
+            for owner in candidates:
+                if id(owner) in seen:
+                    continue
+                seen.add(id(owner))
+                cls = type(owner)
+                if is_edge_model(cls):
+                    for end in ("source", "target"):
+                        node = owner.__dict__.get(end)
+                        if node is not None and state_of(node).state is EntityState.TRANSIENT:
+                            core.add(node)
+                            changed = True
+                    continue
+                for name, info in self.mapper.relation_fields(cls).items():
+                    if name not in owner.__dict__:
+                        continue
+                    for target in _as_list(owner.__dict__[name]):
+                        tstate = state_of(target)
+                        if tstate.state is EntityState.TRANSIENT:
+                            if getattr(info, "cascade", False):
+                                core.add(target)
+                                changed = True
+                            else:
+                                raise DetachedEntityError(
+                                    f"{cls.__name__}.{name} holds {entity_repr(target)}, which is not in the session",
+                                    entity=target,
+                                    operation="flush",
+                                    hint=f"session.add() it first, or declare Relation(..., cascade=True) on {cls.__name__}.{name}",
+                                )
+                        elif tstate.state is EntityState.DETACHED or (tstate.session is not None and tstate.session is not core.owner):
+                            raise DetachedEntityError(
+                                f"{cls.__name__}.{name} holds {entity_repr(target)}, which belongs to no session or another one",
+                                entity=target,
+                                operation="flush",
+                                hint="add it to this session with session.add(obj) or session.merge(obj)",
+                            )
+
+    def _check_values(self, entities: list[Any]) -> None:
+        from ._core import entity_repr, state_of
+
+        mapper = self.mapper
+        for entity in entities:
+            cls = type(entity)
+            data = entity.__dict__
+            for name, info in mapper.property_fields(cls).items():
+                if data.get(name) is not None:
+                    continue
+                if getattr(info, "required", False) or getattr(info, "primary_key", False):
+                    what = "key" if getattr(info, "primary_key", False) else "required field"
+                    raise FieldValidationError(
+                        f"{cls.__name__}.{name} is None but is a {what} ({entity_repr(entity)})",
+                        model=cls,
+                        field=name,
+                        value=None,
+                        rule="required",
+                        hint=f"set {cls.__name__}.{name} before flushing",
+                    )
+            if is_edge_model(cls):
+                for end in ("source", "target"):
+                    node = data.get(end)
+                    if node is None:
+                        raise FieldValidationError(
+                            f"{entity_repr(entity)} has no {end} node",
+                            model=cls,
+                            field=end,
+                            value=None,
+                            rule="required",
+                            hint=f"set edge.{end} to a node before flushing",
+                        )
+                    if state_of(node).state is EntityState.DELETED:
+                        raise DetachedEntityError(
+                            f"the {end} of {entity_repr(entity)} is deleted in this session",
+                            entity=node,
+                            operation="flush",
+                            hint="connect the edge to a node that is not being deleted",
+                        )
+
+    # -- relation diffs --------------------------------------------------------------------------
+    def _relation_changes(self, owners: list[Any], deleted_ids: set[int]) -> tuple[list[_RelationChange], list[_RelationChange]]:
+        from ._core import state_of
+
+        mapper = self.mapper
+        additions: list[_RelationChange] = []
+        removals: list[_RelationChange] = []
+        for owner in owners:
+            state = state_of(owner)
+            for name, info in mapper.relation_fields(type(owner)).items():
+                if name not in owner.__dict__:
+                    continue
+                targets = _as_list(owner.__dict__[name])
+                committed = state.committed_relations.get(name, ())
+                committed_set = set(_hk(k) for k in committed)
+                current_keys = set()
+                for target in targets:
+                    key = mapper.key_of(target)
+                    current_keys.add(_hk(key))
+                    if id(target) in deleted_ids:
+                        continue
+                    if key is None or _hk(key) not in committed_set:
+                        additions.append(_RelationChange(owner, name, info, target=target))
+                for key in committed:
+                    if _hk(key) not in current_keys:
+                        removals.append(_RelationChange(owner, name, info, key=key))
+        return additions, removals
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _batches(self, items: list[Any]) -> list[list[Any]]:
+        n = self.batch_size
+        return [items[i : i + n] for i in range(0, len(items), n)]
+
+    def _ref(self, expr: str, info: Any) -> str:
+        return self.dialect.param_ref(expr, info)
+
+    def _q(self, name: str) -> str:
+        return self.dialect.quote(name)
+
+    def _set_clause(self, alias: str, names: tuple[str, ...], nulls: tuple[str, ...], fields: dict[str, Any]) -> str:
+        parts = [f"{alias}.{self._q(n)} = {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names)]
+        parts += [f"{alias}.{self._q(n)} = NULL" for n in nulls]
+        return ", ".join(parts)
+
+    def _db_key(self, entity: Any) -> Any:
+        return self.core._match_key(entity)
+
+    # -- (1) node creates -----------------------------------------------------------------------
+    def _node_creates(self, entities: list[Any]) -> list[Statement]:
+        groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = {}
+        for entity in entities:
+            props = self.mapper.properties(entity)
+            names = tuple(n for n, v in props.items() if v is not None)
+            groups.setdefault((create_labels(type(entity)), names, type(entity)), []).append((entity, props))
+        out = []
+        for (labels, names, cls), items in groups.items():
+            fields = self.mapper.fields(cls)
+            body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
+            body = f" {{{body}}}" if body else ""
+            cypher = (
+                f"UNWIND $rows AS row CREATE (n{self.dialect.label_pattern(labels)}{body}) "
+                f"RETURN row.i AS i, {self.dialect.id_function('n')} AS id"
+            )
+            for batch in self._batches(items):
+                out.append(self._create_statement(cypher, batch, names, STEPS[0], edge=False))
+        return out
+
+    def _create_statement(self, cypher: str, batch: list[tuple[Any, dict[str, Any]]], names: tuple[str, ...], step: str, *, edge: bool) -> Statement:
+        core = self.core
+
+        def params() -> dict[str, Any]:
+            rows = []
+            for i, (entity, props) in enumerate(batch):
+                row: dict[str, Any] = {"i": i}
+                if edge:
+                    row["s"] = self._db_key(entity.__dict__["source"])
+                    row["t"] = self._db_key(entity.__dict__["target"])
+                for j, n in enumerate(names):
+                    row[f"p{j}"] = props[n]
+                rows.append(row)
+            return {"rows": rows}
+
+        def on_result(result: GraphResult) -> None:
+            seen = set()
+            for i, element_id in result.rows:
+                entity, props = batch[int(i)]
+                core.mark_created(entity, element_id, props)
+                seen.add(int(i))
+            if len(seen) < len(batch):
+                missing = [batch[i][0] for i in range(len(batch)) if i not in seen]
+                cls = type(missing[0])
+                ends = [(self._db_key(e.__dict__["source"]), self._db_key(e.__dict__["target"])) for e in missing] if edge else []
+                raise EntityNotFoundError(
+                    f"{len(missing)} of {len(batch)} {cls.__name__} rows were not created: their endpoint nodes {ends[:5]!r} are not in the graph",
+                    model=cls,
+                    key=ends,
+                    hint="save the endpoint nodes first; they may have been deleted elsewhere",
+                )
+
+        return Statement(cypher, None, on_result, params_fn=params, step=step, rows=len(batch), write=True)
+
+    # -- (2)/(4) property updates ---------------------------------------------------------------
+    def _property_updates(self, entities: list[Any], *, edge: bool) -> list[Statement]:
+        from ._core import state_of
+
+        mapper = self.mapper
+        groups: dict[tuple, list[tuple[Any, Any, dict[str, Any]]]] = {}
+        for entity in entities:
+            state = state_of(entity)
+            props = mapper.properties(entity)
+            changes = {n: v for n, v in props.items() if state.committed.get(n, _MISSING) != v}
+            if not changes:
+                continue
+            names = tuple(n for n, v in changes.items() if v is not None)
+            nulls = tuple(n for n, v in changes.items() if v is None)
+            cls = type(entity)
+            groups.setdefault((mapper.root_class(cls), names, nulls, cls), []).append((entity, self._db_key(entity), changes))
+        out = []
+        for (root, names, nulls, cls), items in groups.items():
+            fields = mapper.fields(cls)
+            sets = self._set_clause("n", names, nulls, fields)
+            if edge:
+                etype = self._q(cls.__type__)
+                if mapper.has_database_key(cls):
+                    cond = f"{self.dialect.id_function('n')} = {self.dialect.id_param('row.k')}"
+                else:
+                    cond = f"n.{self._q(mapper.pk_name(cls))} = row.k"
+                match = f"MATCH ()-[n:{etype}]->() WHERE {cond}"
+            else:
+                pattern, cond = self.core.match_node("n", root, "row.k", anchor_only=True)
+                match = f"MATCH {pattern} WHERE {cond}"
+            cypher = f"UNWIND $rows AS row {match} SET {sets} RETURN row.k AS k"
+            for batch in self._batches(items):
+                out.append(self._update_statement(cypher, batch, names, STEPS[3] if edge else STEPS[1], root))
+        return out
+
+    def _update_statement(self, cypher: str, batch: list[tuple[Any, Any, dict[str, Any]]], names: tuple[str, ...], step: str, root: type) -> Statement:
+        core = self.core
+        rows = []
+        for entity, key, changes in batch:
+            row = {"k": key}
+            for j, n in enumerate(names):
+                row[f"p{j}"] = changes[n]
+            rows.append(row)
+
+        def on_result(result: GraphResult) -> None:
+            found = {_hk(k) for (k,) in result.rows}
+            missing = []
+            for entity, key, changes in batch:
+                if _hk(key) in found:
+                    core.mark_updated(entity, changes)
+                    core.settle(entity)
+                else:
+                    missing.append(key)
+            if missing:
+                raise EntityNotFoundError(
+                    f"{len(missing)} {root.__name__} entities to update are no longer in the graph: keys {missing[:10]!r}",
+                    model=root,
+                    key=missing,
+                    hint="they were deleted elsewhere; session.expunge(obj) them, or re-add them as new objects",
+                )
+
+        return Statement(cypher, {"rows": rows}, on_result, step=step, rows=len(batch), write=True)
+
+    # -- (3) edge creates and relation additions -------------------------------------------------
+    def _edge_creates(self, edges: list[Any]) -> list[Statement]:
+        mapper = self.mapper
+        groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = {}
+        for edge in edges:
+            props = mapper.properties(edge)
+            names = tuple(n for n, v in props.items() if v is not None)
+            src = mapper.root_class(type(edge.__dict__["source"]))
+            dst = mapper.root_class(type(edge.__dict__["target"]))
+            groups.setdefault((type(edge), src, dst, names), []).append((edge, props))
+        out = []
+        for (cls, src, dst, names), items in groups.items():
+            fields = mapper.fields(cls)
+            a_pattern, a_cond = self.core.match_node("a", src, "row.s", anchor_only=True)
+            b_pattern, b_cond = self.core.match_node("b", dst, "row.t", anchor_only=True)
+            body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
+            body = f" {{{body}}}" if body else ""
+            cypher = (
+                f"UNWIND $rows AS row MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} "
+                f"CREATE (a)-[r:{self._q(cls.__type__)}{body}]->(b) RETURN row.i AS i, {self.dialect.id_function('r')} AS id"
+            )
+            for batch in self._batches(items):
+                out.append(self._create_statement(cypher, batch, names, STEPS[2], edge=True))
+        return out
+
+    def _relation_groups(self, changes: list[_RelationChange], target_class: Callable[[_RelationChange], type]) -> dict[tuple, list[_RelationChange]]:
+        groups: dict[tuple, list[_RelationChange]] = {}
+        for change in changes:
+            owner_root = self.mapper.root_class(type(change.owner))
+            key = (owner_root, change.info.relation_type, getattr(change.info, "direction", "outgoing"), self.mapper.root_class(target_class(change)))
+            groups.setdefault(key, []).append(change)
+        return groups
+
+    def _relation_additions(self, additions: list[_RelationChange]) -> list[Statement]:
+        out = []
+        groups = self._relation_groups(additions, lambda c: type(c.target))
+        for (owner_root, rtype, direction, target_root), items in groups.items():
+            a_pattern, a_cond = self.core.match_node("a", owner_root, "row.s", anchor_only=True)
+            b_pattern, b_cond = self.core.match_node("b", target_root, "row.t", anchor_only=True)
+            head = f"UNWIND $rows AS row MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} "
+            t = self._q(rtype)
+            if direction == "both" and not getattr(self.dialect, "supports_undirected_merge", True):
+                body = (
+                    f"OPTIONAL MATCH (a)-[x:{t}]-(b) WITH row, a, b, count(x) AS present "
+                    f"FOREACH (_ IN CASE WHEN present = 0 THEN [1] ELSE [] END | CREATE (a)-[:{t}]->(b)) RETURN row.i AS i"
+                )
+            elif direction == "both":
+                body = f"MERGE (a)-[:{t}]-(b) RETURN row.i AS i"
+            elif direction == "incoming":
+                body = f"MERGE (a)<-[:{t}]-(b) RETURN row.i AS i"
+            else:
+                body = f"MERGE (a)-[:{t}]->(b) RETURN row.i AS i"
+            cypher = head + body
+            for batch in self._batches(items):
+                out.append(self._relation_statement(cypher, batch, STEPS[2], add=True))
+        return out
+
+    def _relation_removals(self, removals: list[_RelationChange]) -> list[Statement]:
+        out = []
+        groups = self._relation_groups(removals, lambda c: c.info.target_model)
+        for (owner_root, rtype, direction, target_root), items in groups.items():
+            a_pattern, a_cond = self.core.match_node("a", owner_root, "row.s", anchor_only=True)
+            b_pattern, b_cond = self.core.match_node("b", target_root, "row.t", anchor_only=True)
+            t = self._q(rtype)
+            rel = {"incoming": f"(a)<-[r:{t}]-(b)", "both": f"(a)-[r:{t}]-(b)"}.get(direction, f"(a)-[r:{t}]->(b)")
+            cypher = (
+                f"UNWIND $rows AS row MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} "
+                f"OPTIONAL MATCH {rel} DELETE r RETURN DISTINCT row.i AS i"
+            )
+            for batch in self._batches(items):
+                out.append(self._relation_statement(cypher, batch, STEPS[4], add=False))
+        return out
+
+    def _relation_statement(self, cypher: str, batch: list[_RelationChange], step: str, *, add: bool) -> Statement:
+        from ._core import state_of
+
+        mapper = self.mapper
+
+        def params() -> dict[str, Any]:
+            rows = []
+            for i, change in enumerate(batch):
+                target_key = self._db_key(change.target) if add else self._stored_target_key(change)
+                rows.append({"i": i, "s": self._db_key(change.owner), "t": target_key})
+            return {"rows": rows}
+
+        def on_result(result: GraphResult) -> None:
+            seen = {int(i) for (i,) in result.rows}
+            for i, change in enumerate(batch):
+                if i not in seen and add:
+                    continue
+                state = state_of(change.owner)
+                keys = list(state.committed_relations.get(change.name, ()))
+                if add:
+                    keys.append(mapper.key_of(change.target))
+                else:
+                    keys = [k for k in keys if _hk(k) != _hk(change.key)]
+                state.committed_relations[change.name] = tuple(keys)
+                self.core.settle(change.owner)
+            if add and len(seen) < len(batch):
+                missing = [(self._db_key(c.owner), self._db_key(c.target)) for i, c in enumerate(batch) if i not in seen]
+                raise EntityNotFoundError(
+                    f"{len(missing)} relation edges could not be written: their nodes {missing[:5]!r} are not in the graph",
+                    model=type(batch[0].owner),
+                    key=missing,
+                    hint="the nodes were deleted elsewhere; reload them with session.refresh(obj)",
+                )
+
+        return Statement(cypher, None, on_result, params_fn=params, step=step, rows=len(batch), write=True)
+
+    def _stored_target_key(self, change: _RelationChange) -> Any:
+        target_cls = change.info.target_model
+        if self.mapper.has_database_key(target_cls):
+            return change.key
+        return self.mapper.db_key(target_cls, change.key)
+
+    # -- (5) edge deletes, (6) node deletes -------------------------------------------------------
+    def _edge_deletes(self, edges: list[Any]) -> list[Statement]:
+        mapper = self.mapper
+        groups: dict[type, list[Any]] = {}
+        for edge in edges:
+            groups.setdefault(type(edge), []).append(edge)
+        out = []
+        for cls, items in groups.items():
+            if mapper.has_database_key(cls):
+                cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('row.k')}"
+            else:
+                cond = f"r.{self._q(mapper.pk_name(cls))} = row.k"
+            cypher = f"UNWIND $rows AS row MATCH ()-[r:{self._q(cls.__type__)}]->() WHERE {cond} DELETE r"
+            for batch in self._batches(items):
+                out.append(self._delete_statement(cypher, batch, STEPS[4]))
+        return out
+
+    def _node_deletes(self, nodes: list[Any]) -> list[Statement]:
+        groups: dict[type, list[Any]] = {}
+        for node in nodes:
+            groups.setdefault(self.mapper.root_class(type(node)), []).append(node)
+        out = []
+        for root, items in groups.items():
+            pattern, cond = self.core.match_node("n", root, "row.k", anchor_only=True)
+            cypher = f"UNWIND $rows AS row MATCH {pattern} WHERE {cond} DETACH DELETE n"
+            for batch in self._batches(items):
+                out.append(self._delete_statement(cypher, batch, STEPS[5]))
+        return out
+
+    def _delete_statement(self, cypher: str, batch: list[Any], step: str) -> Statement:
+        core = self.core
+        rows = [{"k": self._db_key(e)} for e in batch]
+
+        def on_result(result: GraphResult) -> None:
+            for entity in batch:
+                core.mark_node_deleted(entity)
+
+        return Statement(cypher, {"rows": rows}, on_result, step=step, rows=len(batch), write=True)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [value]
+
+
+def _hk(value: Any) -> Any:
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return repr(value)
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()

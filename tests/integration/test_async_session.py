@@ -1,0 +1,250 @@
+"""AsyncSession against the embedded FalkorDB: the twin of test_session.py."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from runic.ogm.core.state import EntityState
+from runic.ogm.core.types import GeoLocation, Vector
+from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, LazyLoadError, SessionError
+from runic.ogm.session import AsyncSession
+
+from _session_models import Mood, SxAllTypes, SxCity, SxEmployee, SxKnows, SxPerson
+
+pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
+
+
+class Recording:
+    """Forwards to a real async driver and remembers the Cypher it was sent."""
+
+    def __init__(self, driver):
+        self._driver = driver
+        self.sent: list[str] = []
+
+    def __getattr__(self, name):
+        return getattr(self._driver, name)
+
+    async def execute(self, query, params=None, **kwargs):
+        self.sent.append(query)
+        return await self._driver.execute(query, params, **kwargs)
+
+
+async def count(driver, pattern="(n)") -> int:
+    return (await driver.execute(f"MATCH {pattern} RETURN count(*)")).value()
+
+
+async def test_crud_round_trip_of_every_field_type(async_falkordb_driver):
+    driver = async_falkordb_driver
+    when = datetime(2024, 5, 17, 8, 30, 15, tzinfo=timezone.utc)
+    original = SxAllTypes(
+        text="héllo 'quoted' `tick`",
+        count=42,
+        ratio=0.25,
+        flag=True,
+        when=when,
+        mood=Mood.GRUMPY,
+        embedding=Vector([0.5, -1.0, 2.0]),
+        place=GeoLocation(latitude=52.52, longitude=13.405),
+        tags=["a", "b"],
+    )
+    async with AsyncSession(driver) as session:
+        await session.add(original)
+    async with AsyncSession(driver) as session:
+        loaded = await session.get_one(SxAllTypes, original.id)
+        assert loaded is not original
+        assert loaded.text == original.text
+        assert loaded.count == 42 and isinstance(loaded.count, int)
+        assert loaded.ratio == 0.25
+        assert loaded.flag is True
+        assert loaded.when == when
+        assert loaded.mood is Mood.GRUMPY
+        assert list(loaded.embedding) == pytest.approx([0.5, -1.0, 2.0])
+        assert (loaded.place.latitude, loaded.place.longitude) == pytest.approx((52.52, 13.405))
+        assert loaded.tags == ["a", "b"]
+        loaded.count = 43
+        loaded.tags = ["c"]
+    async with AsyncSession(driver) as session:
+        again = await session.get_one(SxAllTypes, original.id)
+        assert (again.count, again.tags) == (43, ["c"])
+        session.delete(again)
+    assert await count(driver) == 0
+
+
+async def test_identity_map_gives_one_object_per_entity(async_falkordb_driver):
+    driver = async_falkordb_driver
+    async with AsyncSession(driver) as session:
+        ada = SxPerson(name="Ada")
+        session.add(ada)
+        await session.flush()
+        assert await session.get(SxPerson, ada.id) is ada
+    async with AsyncSession(driver) as session:
+        first = await session.get(SxPerson, ada.id)
+        second = await session.get(SxPerson, ada.id)
+        by_query = await session.query(SxPerson).where(SxPerson.name == "Ada").one()
+        assert first is second is by_query
+
+
+async def test_dirty_tracking_writes_only_changed_properties(async_falkordb_driver):
+    driver = async_falkordb_driver
+    async with AsyncSession(driver) as session:
+        ada = SxPerson(name="Ada", age=36)
+        session.add(ada)
+    recording = Recording(driver)
+    async with AsyncSession(recording) as session:
+        loaded = await session.get(SxPerson, ada.id)
+        await driver.execute("MATCH (n:SxPerson) SET n.name = 'changed elsewhere'")
+        loaded.age = 37
+        await session.flush()
+        updates = [q for q in recording.sent if " SET " in q]
+        assert len(updates) == 1 and "`age`" in updates[0] and "`name`" not in updates[0]
+        recording.sent.clear()
+        loaded.age = 37
+        await session.flush()
+        assert recording.sent == []
+    row = (await driver.execute("MATCH (n:SxPerson) RETURN n.name, n.age")).rows[0]
+    assert row == ["changed elsewhere", 37]
+
+
+async def test_flush_order_nodes_before_edges_deletes_last(async_falkordb_driver):
+    driver = async_falkordb_driver
+    async with AsyncSession(driver) as session:
+        old = SxPerson(name="Old")
+        session.add(old)
+    recording = Recording(driver)
+    async with AsyncSession(recording) as session:
+        doomed = await session.get(SxPerson, old.id)
+        a, b = SxPerson(name="A"), SxPerson(name="B")
+        a.friends = [b]
+        session.add(SxKnows(source=a, target=b, since=1999))
+        session.delete(doomed)
+        await session.flush()
+    kinds = []
+    for q in recording.sent:
+        if "CREATE (n" in q:
+            kinds.append("node")
+        elif "-[" in q and ("MERGE" in q or "CREATE (a)" in q):
+            kinds.append("edge")
+        elif "DETACH DELETE" in q:
+            kinds.append("delete")
+    assert kinds.index("delete") == len(kinds) - 1
+    assert max(i for i, k in enumerate(kinds) if k == "node") < min(i for i, k in enumerate(kinds) if k == "edge")
+    assert await count(driver, "(:SxPerson)-[:SX_FRIEND]->(:SxPerson)") == 1
+    assert (await driver.execute("MATCH ()-[r:SXKNOWS]->() RETURN r.since")).value() == 1999
+    assert await count(driver, "(n:SxPerson)") == 2
+
+
+async def test_rollback_semantics_on_falkordb(async_falkordb_driver):
+    driver = async_falkordb_driver
+    session = AsyncSession(driver)
+    flushed = SxPerson(name="flushed")
+    session.add(flushed)
+    await session.flush()
+    staged = SxPerson(name="staged")
+    session.add(staged)
+    flushed.name = "edited"
+    await session.rollback()
+    assert await count(driver, "(n:SxPerson)") == 1
+    assert staged._runic_state.state is EntityState.TRANSIENT
+    assert flushed._runic_state.state is EntityState.PERSISTENT
+    assert flushed._runic_state.expired
+    assert (await driver.execute("MATCH (n:SxPerson) RETURN n.name")).value() == "flushed"
+    await session.flush()
+    assert await count(driver, "(n:SxPerson)") == 1
+    await session.close()
+
+
+async def test_lazy_load_then_lazy_load_error_after_close(async_falkordb_driver):
+    driver = async_falkordb_driver
+    async with AsyncSession(driver) as session:
+        a, b = SxPerson(name="A"), SxPerson(name="B")
+        a.friends = [b]
+        session.add_all([a, b])
+    session = AsyncSession(driver)
+    loaded = await session.get(SxPerson, a.id)
+    with pytest.raises(LazyLoadError) as err:
+        loaded.friends  # an AsyncSession never loads implicitly
+    assert err.value.reason == "async"
+    assert "load_relationship" in str(err.value)
+    friends = await session.load_relationship(loaded, "friends")
+    assert [f.name for f in friends] == ["B"] and loaded.friends is friends
+    fresh = await session.get(SxPerson, b.id)
+    await session.close()
+    with pytest.raises(LazyLoadError):
+        fresh.friends
+    with pytest.raises(SessionError):
+        await session.get(SxPerson, a.id)
+
+
+async def test_node_save_and_delete_inside_with_session_and_detached_outside(async_falkordb_driver):
+    driver = async_falkordb_driver
+    ada = SxPerson(name="Ada")
+    with pytest.raises(DetachedEntityError):
+        await ada.asave()
+    async with AsyncSession(driver):
+        await ada.asave()
+        assert await count(driver, "(n:SxPerson)") == 1
+        with pytest.raises(SessionError, match="asave"):
+            ada.save()
+        await ada.adelete()
+        assert await count(driver, "(n:SxPerson)") == 0
+    with pytest.raises(DetachedEntityError):
+        await SxPerson(name="never").adelete()
+
+
+async def test_relate_and_unrelate(async_falkordb_driver):
+    driver = async_falkordb_driver
+    async with AsyncSession(driver) as session:
+        a, b = SxPerson(name="A"), SxPerson(name="B")
+        session.add_all([a, b])
+        await session.relate(a, "friends", b)
+        await session.relate(a, SxPerson.friends, b)
+        assert await count(driver, "(:SxPerson)-[:SX_FRIEND]->(:SxPerson)") == 1
+        assert [f.name for f in await session.load_relationship(a, "friends")] == ["B"]
+        await session.unrelate(a, "friends", b)
+        assert await count(driver, "(:SxPerson)-[:SX_FRIEND]->(:SxPerson)") == 0
+        assert await session.load_relationship(a, "friends") == []
+        with pytest.raises(TypeError, match="frends|friends"):
+            await session.relate(a, "frends", b)
+
+
+async def test_relation_list_add_and_remove_at_flush(async_falkordb_driver):
+    driver = async_falkordb_driver
+    async with AsyncSession(driver) as session:
+        a, b, c = SxPerson(name="A"), SxPerson(name="B"), SxPerson(name="C")
+        session.add_all([a, b, c])
+    async with AsyncSession(driver) as session:
+        a2 = await session.get(SxPerson, a.id, fetch=["friends"])
+        a2.friends.append(await session.get(SxPerson, b.id))
+        await session.flush()
+        assert await count(driver, "(:SxPerson)-[:SX_FRIEND]->(:SxPerson)") == 1
+        a2.friends = [await session.get(SxPerson, c.id)]
+        await session.flush()
+        names = (await driver.execute("MATCH (:SxPerson)-[:SX_FRIEND]->(t) RETURN t.name")).values()
+        assert names == ["C"]
+
+
+async def test_polymorphic_hydration(async_falkordb_driver):
+    driver = async_falkordb_driver
+    async with AsyncSession(driver) as session:
+        session.add_all([SxPerson(name="P"), SxEmployee(name="E", company="Acme")])
+    async with AsyncSession(driver) as session:
+        people = await session.query(SxPerson).order_by(SxPerson.name).all()
+        assert [type(p) for p in people] == [SxEmployee, SxPerson]
+        assert people[0].company == "Acme"
+        assert await session.query(SxEmployee).count() == 1
+
+
+async def test_get_of_missing_returns_none_and_get_one_raises(async_falkordb_driver):
+    driver = async_falkordb_driver
+    async with AsyncSession(driver) as session:
+        assert await session.get(SxPerson, "no-such-key") is None
+        with pytest.raises(EntityNotFoundError) as err:
+            await session.get_one(SxPerson, "no-such-key")
+        assert err.value.key == "no-such-key"
+        city = SxCity(name="Berlin")
+        session.add(city)
+        await session.flush()
+        session.delete(city)
+        assert await session.get(SxCity, city.id) is None

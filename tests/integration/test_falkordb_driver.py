@@ -1,0 +1,374 @@
+"""FalkorDBDriver against the embedded FalkorDB: values, parameters, errors, read-only, timeouts."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from runic.ogm.driver import EdgeRecord, GraphResult, NodeRecord, PathRecord
+from runic.ogm.driver.falkordb import create_falkordb_driver
+from runic.ogm.exceptions import (
+    ConstraintViolationError,
+    DriverError,
+    QueryError,
+    QueryTimeoutError,
+    ReadOnlyError,
+)
+
+pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
+
+HOSTILE_STRINGS = [
+    "",
+    "it's",
+    'say "hi"',
+    "back\\slash",
+    "\\",
+    "\\'",
+    "'\\",
+    "ends with backslash \\",
+    "line1\nline2\r\nline3",
+    "tab\there",
+    "ünïcødé €uro 😀 中文",
+    "$x $`y` {z}",
+    "' RETURN 1 //",
+    "CYPHER a=1 RETURN",
+    "`backticks`",
+    "\\n is not a newline",
+    "\\u00e9 stays literal",
+    "".join(chr(i) for i in range(1, 32)) + "\x7f",
+    "/* not a comment */ // nor this",
+]
+SLOW_READ = "UNWIND range(1, 50000000) AS x WITH x WHERE x % 7 = 3 RETURN count(x)"
+
+
+def test_create_returns_node_and_edge_records(falkordb_driver):
+    result = falkordb_driver.execute(
+        "CREATE (a:Person:Admin {name: $a})-[r:KNOWS {since: 2020}]->(b:Person {name: $b}) RETURN a, r, b",
+        {"a": "Ada", "b": "Bob"},
+    )
+    assert isinstance(result, GraphResult)
+    assert result.columns == ["a", "r", "b"]
+    a, r, b = result.rows[0]
+    assert (
+        isinstance(a, NodeRecord)
+        and set(a.labels) == {"Person", "Admin"}
+        and a.properties == {"name": "Ada"}
+    )
+    assert isinstance(r, EdgeRecord) and r.type == "KNOWS" and r.properties == {"since": 2020}
+    assert (r.start_id, r.end_id) == (a.id, b.id)
+    assert isinstance(a.id, int) and a.element_id == a.id
+
+
+def test_all_value_types_decode(falkordb_driver):
+    row = falkordb_driver.execute(
+        "RETURN 'text', 42, -1.5, true, false, null, [1, 'two', null], {k: 'v', n: 1}, "
+        "point({latitude: 52.5, longitude: 13.4}), vecf32([0.5, -1.0]), "
+        "date('2024-01-02'), localdatetime('2024-01-02T03:04:05'), localtime('12:30:00'), duration({days: 2, hours: 3})"
+    ).rows[0]
+    assert row[:6] == ["text", 42, -1.5, True, False, None]
+    assert row[6] == [1, "two", None]
+    assert row[7] == {"k": "v", "n": 1}
+    assert row[8] == {
+        "latitude": 52.5,
+        "longitude": pytest.approx(13.4, rel=1e-6),
+    }  # stored as float32
+    assert row[9] == [0.5, -1.0] and all(isinstance(x, float) for x in row[9])
+    assert row[10] == date(2024, 1, 2)
+    assert row[11] == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert row[12] == time(12, 30)
+    assert row[13] == timedelta(days=2, hours=3)
+
+
+def test_stored_properties_of_every_kind_decode(falkordb_driver):
+    falkordb_driver.execute(
+        "CREATE (:Doc {s: $s, i: $i, f: $f, b: $b, l: $l, v: vecf32($v), p: point($p)})",
+        {
+            "s": "x",
+            "i": 7,
+            "f": 0.25,
+            "b": True,
+            "l": [1, 2],
+            "v": [1.0, 2.0],
+            "p": {"latitude": 1.5, "longitude": 2.5},
+        },
+    )
+    node = falkordb_driver.execute("MATCH (d:Doc) RETURN d").value()
+    assert node.properties == {
+        "s": "x",
+        "i": 7,
+        "f": 0.25,
+        "b": True,
+        "l": [1, 2],
+        "v": [1.0, 2.0],
+        "p": {"latitude": 1.5, "longitude": 2.5},
+    }
+
+
+def test_nested_paths_lists_and_maps_decode(falkordb_driver):
+    falkordb_driver.execute("CREATE (:N {i: 1})-[:T {w: 1}]->(:N {i: 2})-[:T {w: 2}]->(:N {i: 3})")
+    result = falkordb_driver.execute(
+        "MATCH p = (a:N {i: 1})-[:T*2]->(c) RETURN p, [p, {path: p, ends: [a, c]}] AS nested, {m: {deeper: [a]}} AS maps"
+    )
+    path, nested, maps = result.rows[0]
+    assert isinstance(path, PathRecord) and len(path) == 2
+    assert [n.properties["i"] for n in path.nodes] == [1, 2, 3]
+    assert [e.properties["w"] for e in path.edges] == [1, 2]
+    assert nested[0] == path and nested[1]["path"] == path
+    assert [n.properties["i"] for n in nested[1]["ends"]] == [1, 3]
+    assert maps["m"]["deeper"][0].properties == {"i": 1}
+    assert len(result.nodes()) == 3 and len(result.edges()) == 2
+
+
+def test_hostile_strings_round_trip_exactly(falkordb_driver):
+    for text in HOSTILE_STRINGS:
+        assert falkordb_driver.execute("RETURN $s", {"s": text}).value() == text, repr(text)
+    falkordb_driver.execute(
+        "UNWIND $rows AS r CREATE (:S {i: r.i, s: r.s})",
+        {"rows": [{"i": i, "s": s} for i, s in enumerate(HOSTILE_STRINGS)]},
+    )
+    stored = falkordb_driver.execute("MATCH (n:S) RETURN n.i, n.s ORDER BY n.i").rows
+    assert [s for _, s in stored] == HOSTILE_STRINGS
+
+
+def test_hostile_map_keys_and_parameter_names_round_trip(falkordb_driver):
+    value = {"with space": 1, "ünï": 2, "$dollar": 3, "it's": 4, "a\\b": 5}
+    assert falkordb_driver.execute("RETURN $`odd name`", {"odd name": value}).value() == value
+
+
+def test_special_floats_round_trip(falkordb_driver):
+    row = falkordb_driver.execute(
+        "RETURN $a, $b, $c, $d, $e",
+        {"a": math.inf, "b": -math.inf, "c": float("nan"), "d": -0.0, "e": 1e-300},
+    ).rows[0]
+    assert row[0] == math.inf and row[1] == -math.inf and math.isnan(row[2])
+    assert row[3] == 0.0 and math.copysign(1, row[3]) == -1
+    assert row[4] == 1e-300
+
+
+def test_nan_inside_nested_parameters(falkordb_driver):
+    value = falkordb_driver.execute(
+        "RETURN $v", {"v": {"xs": [1.0, float("nan")], "s": "it's $v"}}
+    ).value()
+    assert value["s"] == "it's $v" and value["xs"][0] == 1.0 and math.isnan(value["xs"][1])
+
+
+def test_nested_parameters_round_trip(falkordb_driver):
+    value = {
+        "list": [1, 2.5, None, True, False, "s", [[]], {}],
+        "map": {"inner": {"deep": [{"x": None}]}},
+        "big": 2**63 - 1,
+        "neg": -(2**63),
+    }
+    assert falkordb_driver.execute("RETURN $v", {"v": value}).value() == value
+
+
+def test_counters_report_changes(falkordb_driver):
+    summary = falkordb_driver.execute("CREATE (:A {x: 1, y: 2})-[:R]->(:B)").summary
+    c = summary.counters
+    assert (c.nodes_created, c.relationships_created, c.properties_set, c.labels_added) == (
+        2,
+        1,
+        2,
+        2,
+    )
+    assert c.contains_updates and c.available
+    c = falkordb_driver.execute("MATCH (a:A) SET a:C REMOVE a:A").summary.counters
+    assert (c.labels_added, c.labels_removed) == (1, 1)
+    c = falkordb_driver.execute("MATCH (n) DETACH DELETE n").summary.counters
+    assert (c.nodes_deleted, c.relationships_deleted) == (2, 1)
+    c = falkordb_driver.execute("CREATE INDEX FOR (n:A) ON (n.x)").summary.counters
+    assert c.indexes_added == 1
+    c = falkordb_driver.execute("DROP INDEX FOR (n:A) ON (n.x)").summary.counters
+    assert c.indexes_removed == 1
+    assert not falkordb_driver.execute("RETURN 1").summary.counters.contains_updates
+
+
+def test_summary_reports_server_and_client_time(falkordb_driver):
+    summary = falkordb_driver.execute("RETURN 1").summary
+    assert summary.server_time_ms is not None and summary.server_time_ms >= 0
+    assert summary.client_time_ms is not None and summary.client_time_ms >= summary.server_time_ms
+    assert summary.backend == "falkordb"
+
+
+def test_readonly_call_is_refused_by_the_database_and_graph_unchanged(falkordb_driver):
+    falkordb_driver.execute("CREATE (:Keep {v: 1})")
+    with pytest.raises(ReadOnlyError) as info:
+        falkordb_driver.execute("MATCH (k:Keep) SET k.v = 2 CREATE (:New)", readonly=True)
+    assert "nothing was kept" in str(info.value)
+    assert isinstance(info.value, QueryError) and info.value.__cause__ is not None
+    assert falkordb_driver.execute("MATCH (k:Keep) RETURN k.v").value() == 1
+    assert falkordb_driver.execute("MATCH (n:New) RETURN count(n)").value() == 0
+    assert falkordb_driver.execute("MATCH (k:Keep) RETURN k.v", readonly=True).value() == 1
+
+
+def test_readonly_driver_refuses_writes_and_cannot_be_loosened(embedded_falkordb, falkordb_driver):
+    falkordb_driver.execute("CREATE (:Existing)")
+    ro = create_falkordb_driver(
+        graph=falkordb_driver.graph_name, embedded=embedded_falkordb, readonly=True
+    )
+    try:
+        with pytest.raises(ReadOnlyError):
+            ro.execute("CREATE (:X)")
+        with pytest.raises(ValueError, match="read-only"):
+            ro.execute("CREATE (:X)", readonly=False)
+        assert falkordb_driver.execute("MATCH (x:X) RETURN count(x)").value() == 0
+        assert "readonly" in repr(ro)
+    finally:
+        ro.close()
+
+
+def test_timeout_raises_and_connection_stays_usable(falkordb_driver):
+    with pytest.raises(QueryTimeoutError) as info:
+        falkordb_driver.execute(SLOW_READ, timeout=0.05)
+    assert info.value.timeout_s == 0.05 and isinstance(info.value, TimeoutError)
+    assert falkordb_driver.execute("RETURN 41 + 1").value() == 42
+
+
+def test_driver_default_timeout_applies(embedded_falkordb, falkordb_driver):
+    d = create_falkordb_driver(
+        graph=falkordb_driver.graph_name, embedded=embedded_falkordb, timeout=0.05
+    )
+    try:
+        with pytest.raises(QueryTimeoutError):
+            d.execute(SLOW_READ)
+        assert d.execute("RETURN 1").value() == 1
+    finally:
+        d.close()
+
+
+def test_syntax_error_gives_position_within_the_callers_query(falkordb_driver):
+    query = "MATCH (n)\nWHERE n.x = $value\nRETURN n LIMT 1"
+    with pytest.raises(QueryError) as info:
+        falkordb_driver.execute(query, {"value": "secret-value"})
+    err = info.value
+    assert err.line == 3 and err.column is not None
+    assert err.backend == "falkordb" and err.query == query and err.param_names == ["value"]
+    assert err.backend_message
+    assert "secret-value" not in str(err)
+    assert "RETURN n LIMT 1" in str(err)
+
+
+def test_runtime_errors_become_query_errors(falkordb_driver):
+    with pytest.raises(QueryError, match="Division by zero"):
+        falkordb_driver.execute("UNWIND [1, 0] AS x RETURN 1 / x")
+    with pytest.raises(QueryError, match="pass every"):
+        falkordb_driver.execute("RETURN $missing")
+    assert falkordb_driver.execute("RETURN 2").value() == 2
+
+
+def test_unique_violation_raises_constraint_violation(falkordb_driver):
+    from runic.ogm.schema.index_manager import IndexSpec
+
+    falkordb_driver.schema.create_index(IndexSpec("User", "email", "exact", unique=True))
+    falkordb_driver.execute("CREATE (:User {email: $e})", {"e": "a@x"})
+    with pytest.raises(ConstraintViolationError) as info:
+        falkordb_driver.execute("CREATE (:User {email: $e})", {"e": "a@x"})
+    assert info.value.label == "User"
+    assert "a@x" not in str(info.value)
+    assert falkordb_driver.execute("MATCH (u:User) RETURN count(u)").value() == 1
+
+
+def test_explain_and_profile(falkordb_driver):
+    falkordb_driver.execute("CREATE (:P {x: 1})")
+    plan = falkordb_driver.explain("MATCH (n:P) WHERE n.x = $x RETURN n", {"x": 1})
+    assert any("Scan" in line for line in plan)
+    profile = falkordb_driver.explain("MATCH (n:P) RETURN n", profile=True)
+    assert any("Records produced" in line for line in profile)
+
+
+def test_names_cache_refreshes_when_another_client_adds_labels(embedded_falkordb, falkordb_driver):
+    falkordb_driver.execute("CREATE (:First {a: 1})")
+    assert falkordb_driver.execute("MATCH (n) RETURN n").value().labels == ("First",)
+    other = create_falkordb_driver(graph=falkordb_driver.graph_name, embedded=embedded_falkordb)
+    try:
+        other.execute("CREATE (:Second {b: 2})-[:LINK {c: 3}]->(:Third)")
+    finally:
+        other.close()
+    rows = falkordb_driver.execute("MATCH (a:Second)-[r]->(b) RETURN a, r, b").rows
+    a, r, b = rows[0]
+    assert a.labels == ("Second",) and a.properties == {"b": 2}
+    assert r.type == "LINK" and r.properties == {"c": 3} and b.labels == ("Third",)
+
+
+def test_reading_a_graph_that_does_not_exist_finds_nothing(embedded_falkordb):
+    d = create_falkordb_driver(graph="never_written", embedded=embedded_falkordb, readonly=True)
+    try:
+        assert (d.execute("MATCH (n) RETURN count(n)")).value() == 0
+        with pytest.raises(ReadOnlyError):
+            d.execute("CREATE (:X)")
+    finally:
+        d.close()
+
+
+def test_result_helpers(falkordb_driver):
+    falkordb_driver.execute("UNWIND range(1, 3) AS i CREATE (:R {i: i})")
+    result = falkordb_driver.execute("MATCH (r:R) RETURN r.i AS i, r ORDER BY i")
+    assert len(result) == 3 and result.values("i") == [1, 2, 3] and result.value() == 1
+    assert result[0]["i"] == 1 and [rec["i"] for rec in result] == [1, 2, 3]
+    assert len(result.nodes()) == 3
+    assert result.query.startswith("MATCH") and result.params is None
+
+
+def test_many_rows_keep_their_order(falkordb_driver):
+    falkordb_driver.execute(
+        "UNWIND range(0, 4999) AS i CREATE (:M {i: i, s: toString(i), f: i / 2.0})"
+    )
+    rows = falkordb_driver.execute("MATCH (m:M) RETURN m ORDER BY m.i").rows
+    assert [r[0].properties["i"] for r in rows] == list(range(5000))
+    assert rows[4999][0].properties == {"i": 4999, "s": "4999", "f": 2499.5}
+
+
+def test_close_is_idempotent_and_a_closed_driver_refuses(embedded_falkordb):
+    d = create_falkordb_driver(graph="closing", embedded=embedded_falkordb)
+    assert d.execute("RETURN 1").value() == 1
+    d.close()
+    d.close()
+    assert d.closed and embedded_falkordb.running
+    with pytest.raises(DriverError, match="closed"):
+        d.execute("RETURN 1")
+
+
+def test_driver_over_a_graph_handle_built_by_the_caller(embedded_falkordb):
+    from falkordb import FalkorDB
+
+    from runic.ogm.driver.falkordb import FalkorDBDriver
+
+    db = FalkorDB(unix_socket_path=embedded_falkordb.unix_socket_path)
+    driver = FalkorDBDriver(db.select_graph("handle_graph"), db)
+    try:
+        assert driver.execute("RETURN 7").value() == 7
+        assert driver.url == f"unix://{embedded_falkordb.unix_socket_path}?graph=handle_graph"
+    finally:
+        driver.close()
+
+
+def test_create_driver_url_keys_reach_the_driver(embedded_falkordb):
+    from runic.ogm.driver import create_driver
+
+    writer = create_driver(f"unix://{embedded_falkordb.unix_socket_path}?graph=from_url")
+    writer.execute("CREATE (:Seed)")
+    writer.close()
+    url = f"unix://{embedded_falkordb.unix_socket_path}?graph=from_url&readonly=true&timeout=2.5"
+    driver = create_driver(url)
+    try:
+        assert driver.graph_name == "from_url" and driver.readonly
+        with pytest.raises(ReadOnlyError):
+            driver.execute("CREATE (:Nope)")
+    finally:
+        driver.close()
+    driver = create_driver(f"unix://{embedded_falkordb.unix_socket_path}", graph="by_keyword")
+    try:
+        assert driver.graph_name == "by_keyword" and not driver.readonly
+        assert driver.execute("CREATE (n:Yes) RETURN count(n)").value() == 1
+    finally:
+        driver.close()
+
+
+def test_url_and_repr(falkordb_driver):
+    assert falkordb_driver.url.startswith("falkordb+embedded://")
+    assert falkordb_driver.graph_name in falkordb_driver.url
+    assert falkordb_driver.backend == "falkordb"
+    assert falkordb_driver.dialect.name == "falkordb"
+    assert repr(falkordb_driver).startswith("<FalkorDBDriver falkordb+embedded://")

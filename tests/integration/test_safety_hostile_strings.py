@@ -1,0 +1,156 @@
+"""Hostile strings never run as Cypher: as labels (refused or quoted), as property names
+(quoted through runic.cypher) and as values (always parameters, round-tripped exactly)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from runic.cypher import escape_identifier, is_plain_identifier
+from runic.ogm.core.descriptors import Field
+from runic.ogm.core.models import Node
+from runic.ogm.exceptions import MetadataError, QueryError
+from runic.ogm.session import Session
+
+pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
+
+_FRAGMENTS = [
+    "'",
+    '"',
+    "`",
+    "``",
+    "\\",
+    "\\'",
+    "}",
+    "{",
+    ")",
+    "(",
+    "]",
+    "//",
+    "/*",
+    "*/",
+    ";",
+    "$p0",
+    "$rows",
+    "row.p0",
+    "MATCH (n) DETACH DELETE n",
+    "}) MATCH (m) DETACH DELETE m //",
+    "'}) CREATE (:Evil) //",
+    '"}) CREATE (:Evil) //',
+    "`) CREATE (:Evil) //",
+    "` RETURN 1 //",
+    "RETURN",
+    "CREATE",
+    "DELETE",
+    "MERGE",
+    "WHERE",
+    "CALL db.labels()",
+    "UNION MATCH (x) RETURN x",
+    "\n",
+    "\r\n",
+    "\t",
+    "line1\nline2",
+    "ünïcødé",
+    "日本語",
+    "emoji 🚀🔥",
+    "\u202e reversed",
+    "zero\u200bwidth",
+    "%s %d",
+    "{0}",
+    "null",
+    "NULL",
+    "true",
+    "0x41",
+    "-- comment",
+    "' OR '1'='1",
+    " ",
+]
+_WRAPPERS = ["{}", "a{}", "{}z", "x {} y", "{}{}"]
+
+
+def hostile_strings() -> list[str]:
+    out: list[str] = []
+    for fragment, wrapper in itertools.product(_FRAGMENTS, _WRAPPERS):
+        text = wrapper.replace("{}", fragment)
+        if text not in out:
+            out.append(text)
+    return out
+
+
+HOSTILE = hostile_strings()
+
+
+class HxDoc(Node):
+    text: str = Field(default=None)
+    note: str = Field(default=None)
+
+
+def test_there_are_at_least_two_hundred_hostile_strings():
+    assert len(HOSTILE) >= 200
+
+
+def test_hostile_values_round_trip_and_never_run(falkordb_driver):
+    with Session(falkordb_driver, batch_size=50) as session:
+        docs = [HxDoc(text=s, note=s[::-1]) for s in HOSTILE]
+        session.add_all(docs)
+    assert falkordb_driver.execute("MATCH (n) RETURN count(n)").value() == len(HOSTILE)
+    assert falkordb_driver.execute("MATCH (n) WHERE NOT n:HxDoc RETURN count(n)").value() == 0
+    with Session(falkordb_driver) as session:
+        loaded_docs = [session.get(HxDoc, doc.id) for doc in docs]
+        for doc, loaded in zip(docs, loaded_docs):
+            assert loaded is not doc
+            assert loaded.text == doc.text
+            assert loaded.note == doc.note
+        # updates travel as parameters too
+        for loaded in loaded_docs:
+            loaded.note = "updated " + loaded.text
+    stored = dict(falkordb_driver.execute("MATCH (n:HxDoc) RETURN n.text, n.note").rows)
+    assert stored == {s: "updated " + s for s in HOSTILE}
+    assert falkordb_driver.execute("MATCH (n) RETURN count(n)").value() == len(HOSTILE)
+
+
+def test_hostile_labels_are_refused_or_quoted(falkordb_driver):
+    refused = quoted = 0
+    with Session(falkordb_driver) as session:
+        for i, label in enumerate(HOSTILE):
+            namespace = {"__label__": label, "__module__": __name__, "__qualname__": f"HxLabel{i}"}
+            if not is_plain_identifier(label):
+                with pytest.raises(MetadataError):
+                    type(f"HxLabel{i}", (Node,), namespace)
+                refused += 1
+                continue
+            model = type(f"HxLabel{i}", (Node,), namespace)
+            entity = model()
+            session.add(entity)
+            session.flush()
+            assert session.get(model, entity.id) is entity
+            assert falkordb_driver.execute(f"MATCH (n:{escape_identifier(label)}) RETURN count(n)").value() == 1
+            quoted += 1
+    assert refused > 150 and quoted > 5
+    assert falkordb_driver.execute("MATCH (n) RETURN count(n)").value() == quoted
+
+
+def test_hostile_property_names_round_trip_when_quoted(falkordb_driver):
+    """Quoted names round-trip. FalkorDB's parser takes no escaped backtick inside a quoted
+    name, so a name holding one is rejected as a whole (QueryError) and nothing runs."""
+    names = [s for s in HOSTILE if s.strip()]
+    stored: list[str] = []
+    rejected = 0
+    with Session(falkordb_driver) as session:
+        for name in names:
+            query = f"CREATE (n:HxProp {{i: $i, {escape_identifier(name)}: $value}})"
+            if "`" in name:
+                with pytest.raises(QueryError):
+                    session.execute(query, {"i": len(stored), "value": name}, write=True)
+                rejected += 1
+                continue
+            session.execute(query, {"i": len(stored), "value": name}, write=True)
+            stored.append(name)
+        result = session.execute("MATCH (n:HxProp) RETURN n ORDER BY n.i")
+    assert len(stored) > 150 and rejected > 0
+    assert len(result.rows) == len(stored)
+    for (record,), name in zip(result.rows, stored):
+        assert record.properties[name] == name
+        assert set(record.properties) == {"i", name}
+    assert falkordb_driver.execute("MATCH (n) RETURN count(n)").value() == len(stored)
