@@ -7,13 +7,19 @@ makes its tests fail with the reason; none is skipped silently.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
 import pytest
 
+from runic.ogm.exceptions import QueryError
+
+from age_fixtures import age_driver, age_server, async_age_driver  # noqa: F401
+from arcadedb_fixtures import arcadedb_database, arcadedb_driver, arcadedb_server, async_arcadedb_driver  # noqa: F401
+
 #: backends every integration test runs on; Neo4j / Memgraph join when their URL is set
-DEFAULT_BACKENDS = ["falkordb"]
+DEFAULT_BACKENDS = ["falkordb", "arcadedb", "age"]
 _ENV_URLS = {"neo4j": "RUNIC_TEST_NEO4J_URL", "memgraph": "RUNIC_TEST_MEMGRAPH_URL"}
 
 
@@ -45,7 +51,8 @@ def falkordb_driver(embedded_falkordb):
     driver = create_falkordb_driver(graph=unique_graph_name(), embedded=embedded_falkordb)
     yield driver
     try:
-        driver.execute("MATCH (n) DETACH DELETE n")
+        with contextlib.suppress(QueryError):  # a test that never wrote created no graph
+            driver.delete_graph()
     finally:
         driver.close()
 
@@ -57,9 +64,58 @@ async def async_falkordb_driver(embedded_falkordb):
     driver = create_falkordb_driver(graph=unique_graph_name(), embedded=embedded_falkordb, async_=True)
     yield driver
     try:
-        await driver.execute("MATCH (n) DETACH DELETE n")
+        with contextlib.suppress(QueryError):
+            await driver.delete_graph()
     finally:
         await driver.close()
+
+
+def _url_fixtures(backend: str):
+    var = _ENV_URLS[backend]
+
+    @pytest.fixture
+    def sync_fixture():
+        from runic.ogm.driver.factory import create_driver
+
+        drv = create_driver(os.environ[var])
+        drv.execute("MATCH (n) DETACH DELETE n")
+        yield drv
+        drv.execute("MATCH (n) DETACH DELETE n")
+        drv.close()
+
+    @pytest.fixture
+    async def async_fixture():
+        from runic.ogm.driver.factory import create_driver
+
+        drv = create_driver(os.environ[var], async_=True)
+        await drv.execute("MATCH (n) DETACH DELETE n")
+        yield drv
+        await drv.execute("MATCH (n) DETACH DELETE n")
+        await drv.close()
+
+    return sync_fixture, async_fixture
+
+
+neo4j_driver, async_neo4j_driver = _url_fixtures("neo4j")
+memgraph_driver, async_memgraph_driver = _url_fixtures("memgraph")
+
+
+@pytest.fixture(params=live_backends())
+def backend(request):
+    """The name of the backend a parametrized test runs on."""
+    return request.param
+
+
+@pytest.fixture
+def driver(request, backend):
+    """A sync driver on a clean graph of ``backend``; the test runs once per live backend."""
+    return request.getfixturevalue(f"{backend}_driver")
+
+
+@pytest.fixture
+def async_driver(request, backend):
+    """The asyncio twin of ``driver``."""
+    return request.getfixturevalue(f"async_{backend}_driver")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -211,15 +211,20 @@ class QueryResult:
         return hydrate_records(self.nodes() + self.edges(), session)
 
     def show_graph(self, **kwargs: Any) -> Any:
-        """An interactive graph view of the nodes and edges (static SVG without a widget front-end)."""
+        """An interactive graph view of the nodes and edges (``GraphView``; it falls back to
+        static SVG where no widget front-end is connected). Clicking a node fetches its
+        neighbours over this result's connection."""
         try:
             from runic.notebook.widgets.graph_view import GraphView
-        except ImportError:
-            from .graph_svg import StaticGraph
+        except ImportError as exc:
+            from runic.ogm.exceptions import UnsupportedFeatureError
 
-            return StaticGraph(self.to_networkx(), **kwargs)
-        from_result = getattr(GraphView, "from_result", None)
-        return from_result(self, **kwargs) if callable(from_result) else GraphView(self, **kwargs)
+            raise UnsupportedFeatureError(
+                f"the graph view cannot be loaded: {exc}",
+                feature="graph view",
+                hint="pip install anywidget ipywidgets, or use result.to_networkx()",
+            ) from exc
+        return GraphView.from_result(self, **kwargs)
 
     # -- display ---------------------------------------------------------------------------
     def footer(self) -> str:
@@ -263,7 +268,14 @@ class QueryResult:
                 f'<div class="runic-out">{render.CSS}<div class="runic-footer {footer_class}">'
                 f"{_escape(self.footer())}</div></div>"
             )
-        return render.html_table(self.columns, rows, footer=self.footer(), footer_class=footer_class)
+        table = render.html_table(self.columns, rows, footer=self.footer(), footer_class=footer_class)
+        shown = GraphResult(self.columns, rows)
+        nodes, edges = len(shown.nodes()), len(shown.edges())
+        if nodes or edges:
+            target = self.name or "result"
+            hint = f"{nodes:,} nodes, {edges:,} edges — {target}.show_graph() draws them, {target}.to_networkx() analyses them"
+            table = table[: -len("</div>")] + f'<div class="runic-footer">{_escape(hint)}</div></div>'
+        return table
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         try:

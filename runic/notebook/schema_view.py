@@ -31,6 +31,21 @@ class SchemaReport:
         kind = getattr(spec, "index_type", "")
         return f"{label}.{fld} ({kind})"
 
+    def drift_text(self) -> str | None:
+        """One line on how the live indexes differ from the models' declarations."""
+        if self.drift is None:
+            return None
+        missing = list(getattr(self.drift, "missing", []) or [])
+        extra = list(getattr(self.drift, "extra", []) or [])
+        if not missing and not extra:
+            return "indexes match the models"
+        parts = []
+        if missing:
+            parts.append("missing: " + ", ".join(self._index_text(s) for s in missing))
+        if extra:
+            parts.append("not declared: " + ", ".join(self._index_text(s) for s in extra))
+        return "; ".join(parts)
+
     def __repr__(self) -> str:
         lines = [
             f"schema of {self.alias}",
@@ -42,7 +57,7 @@ class SchemaReport:
         if self.missing_labels:
             lines.append(f"declared by models, not in the graph: {', '.join(self.missing_labels)}")
         if self.drift is not None:
-            lines.append(f"index drift: {self.drift!r}")
+            lines.append(f"index drift: {self.drift_text()}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -58,7 +73,7 @@ class SchemaReport:
         if self.missing_labels:
             rows.append(["declared, not in graph", chips(self.missing_labels, "runic-chip")])
         if self.drift is not None:
-            rows.append(["index drift", html.escape(repr(self.drift))])
+            rows.append(["index drift", html.escape(self.drift_text() or "")])
         return render.html_table(["", f"schema of {self.alias}"], rows, raw_cells=True)
 
 

@@ -145,8 +145,18 @@ def browser():
             chromium.close()
 
 
+def shut_down_kernels(lab: LabServer) -> None:
+    """Stop every kernel the tests started, so the next test runs on a quiet machine."""
+    with urllib.request.urlopen(f"{lab.url}/api/kernels?token={lab.token}", timeout=10) as reply:
+        kernels = json.load(reply)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{lab.url}/api/kernels/{kernel['id']}?token={lab.token}", method="DELETE")
+        with urllib.request.urlopen(request, timeout=30):
+            pass
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, lab):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(60_000)
     page = context.new_page()
@@ -154,6 +164,7 @@ def page(browser):
         yield page
     finally:
         context.close()
+        shut_down_kernels(lab)
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ CELL_ERRORS = """() => {
 
 def open_notebook(page, lab, path: str, *, kernel: bool = True) -> None:
     page.goto(lab.notebook_url(path))
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell .cm-content")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="attached")
     if kernel:
         page.wait_for_function(KERNEL_IDLE)
 
@@ -121,8 +121,12 @@ def test_quickstart_renders_a_result_table_with_its_footer(lab, page, shots):
     table = page.locator(".jp-OutputArea-output .runic-table").first
     table.wait_for()
     assert table.locator("tr").count() >= 2
-    footer = page.locator(".jp-OutputArea-output .runic-out:has(.runic-table) .runic-footer").first
-    assert re.search(r"\d+ rows?|showing", footer.inner_text())
+    footer = page.locator(
+        ".jp-OutputArea-output .runic-out:has(.runic-table) .runic-footer",
+        has_text=re.compile(r"\d[\d,]* rows?|showing"),
+    ).first
+    footer.wait_for()
+    assert footer.locator("xpath=preceding::table[contains(@class, 'runic-table')][1]").locator("tr").count() >= 2
     footer.scroll_into_view_if_needed()
     shots(page, "03-quickstart-table")
 

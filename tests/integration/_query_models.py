@@ -13,11 +13,16 @@ class QPerson(Node):
     age: int = Field(default=0)
     city: str | None = Field(default=None)
     email: str | None = Field(default=None)
-    friends: list["QPerson"] = Relation("Q_FRIEND", target="QPerson")
-    fans: list["QPerson"] = Relation("Q_FRIEND", target="QPerson", direction="incoming")
-    knows: list["QPerson"] = Relation("Q_FRIEND", target="QPerson", direction="both")
-    manager: "QPerson | None" = Relation("Q_REPORTS_TO", target="QPerson")
-    rated: list["QMovie"] = Relation("Q_RATED", target="QMovie", edge_model="QRated")
+    friends: list[QPerson] = Relation("Q_FRIEND", target="QPerson")
+    fans: list[QPerson] = Relation("Q_FRIEND", target="QPerson", direction="incoming")
+    knows: list[QPerson] = Relation("Q_FRIEND", target="QPerson", direction="both")
+    manager: QPerson | None = Relation("Q_REPORTS_TO", target="QPerson")
+    rated: list[QMovie] = Relation("Q_RATED", target="QMovie", edge_model="QRated")
+
+
+class QTeam(Node):
+    key: str = Field(primary_key=True)
+    members: list[QPerson] = Relation("Q_MEMBER", target=QPerson, lazy=False)
 
 
 class QMovie(Node):
@@ -63,7 +68,8 @@ CREATE (ada:QPerson {key: 'ada', name: 'Ada', age: 36, city: 'Paris', email: 'ad
        (:QDoc {key: 'd4', lang: 'en', embedding: vecf32([0.9, 0.1, 0.0])}),
        (:QPost {key: 'p1', body: 'graph databases are fun'}),
        (:QPost {key: 'p2', body: 'cooking pasta at home'}),
-       (:QPost {key: 'p3', body: 'graph theory and graph algorithms'})
+       (:QPost {key: 'p3', body: 'graph theory and graph algorithms'}),
+       (team:QTeam {key: 'core'}), (team)-[:Q_MEMBER]->(ada), (team)-[:Q_MEMBER]->(bob)
 """
 
 INDEXES = [

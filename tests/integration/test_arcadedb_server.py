@@ -7,7 +7,6 @@ import socket
 
 import pytest
 
-pytest_plugins = ["arcadedb_fixtures"]
 from runic.ogm.exceptions import DriverError
 from runic.servers.arcadedb import ArcadeDBServer
 

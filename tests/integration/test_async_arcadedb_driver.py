@@ -7,7 +7,6 @@ import logging
 
 import pytest
 
-pytest_plugins = ["arcadedb_fixtures"]
 from runic.ogm.driver import EdgeRecord, NodeRecord, PathRecord, create_driver
 from runic.ogm.driver.arcadedb import ArcadeDBDialect, create_arcadedb_driver
 from runic.ogm.exceptions import (

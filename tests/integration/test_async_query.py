@@ -6,9 +6,10 @@ Twin of test_query.py: the same tests on AsyncSession.
 from __future__ import annotations
 
 import pytest
+from _query_models import INDEXES, SEED, QDoc, QMovie, QPerson, QPost, QRated, QTeam
 
-from _query_models import INDEXES, SEED, QDoc, QMovie, QPerson, QPost, QRated
 from runic.ogm.driver.result import GraphResult
+from runic.ogm.exceptions import UnboundQueryError
 from runic.ogm.query import (
     AsyncQueryBuilder,
     FulltextQueryBuilder,
@@ -29,9 +30,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
 
 @pytest.fixture
 async def session(async_falkordb_driver):
-    await async_falkordb_driver.execute(SEED)
-    for ddl in INDEXES:
+    for ddl in INDEXES:  # indexes first: FalkorDB fills an index over existing nodes in the background
         await async_falkordb_driver.execute(ddl)
+    await async_falkordb_driver.execute(SEED)
     s = AsyncSession(async_falkordb_driver)
     try:
         yield s
@@ -71,7 +72,7 @@ async def test_empty_results_give_empty_list_none_and_zero(session):
 
 
 async def test_none_values_are_matched_with_null_checks(session):
-    assert names(await go(session, select(QPerson).where(QPerson.email == None))) == ["Bob", "Eve"]  # noqa: E711
+    assert names(await go(session, select(QPerson).where(QPerson.email == None))) == ["Bob", "Eve"]
     assert names(await go(session, select(QPerson).where(QPerson.city.is_not_null()))) == ["Ada", "Bob", "Cy", "Dee"]
     eve = await go(session, select(QPerson).where(QPerson.key == "eve"), "one")
     assert eve.city is None and eve.email is None
@@ -264,6 +265,8 @@ async def test_ambient_session_runs_an_unbound_builder(async_falkordb_driver):
     await async_falkordb_driver.execute(SEED)
     async with AsyncSession(async_falkordb_driver):
         assert names(await AsyncQueryBuilder(QPerson).where(QPerson.city == "Rome").all()) == ["Cy", "Dee"]
+        with pytest.raises(UnboundQueryError, match="not bound to a session"):
+            select(QPerson).all()  # sync builders ignore an ambient AsyncSession
 
 
 # -- search --------------------------------------------------------------------------------------------------------
@@ -288,3 +291,33 @@ async def test_fulltext_hits_come_with_relevance_scores(session):
     assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
     assert await go(session, FulltextQueryBuilder(QPost).search("pasta"), "count") == 1
     assert await go(session, FulltextQueryBuilder(QPost).search("nothingmatches"), "all") == []
+
+
+# -- eager relations and the session's statement API -----------------------------------------------------
+
+
+async def test_eager_relations_are_loaded_with_the_result(session):
+    teams = await go(session, select(QTeam))
+    assert len(teams) == 1
+    assert "members" in teams[0].__dict__  # loaded by the query, not on first access
+    assert names(teams[0].members) == ["Ada", "Bob"]
+
+
+async def test_session_statement_api_runs_builders(session):
+    stmt = select(QPerson).where(QPerson.city == "Paris").order_by(QPerson.name)
+    assert [p.name for p in await session.scalars(stmt)] == ["Ada", "Bob"]
+    assert await session.count(stmt) == 2
+    assert (await session.scalar(stmt)).name == "Ada"
+    assert await session.all_rows(stmt.project(QPerson.name)) == [{"n.name": "Ada"}, {"n.name": "Bob"}]
+    assert names(await session.query(QPerson).where(QPerson.age < 20).all()) == ["Eve"]
+    hits = await session.fulltext_search(QPost, query="pasta").all()
+    assert [p.key for p in hits] == ["p2"]
+    near = await session.vector_search(QDoc, field=QDoc.embedding, vector=[0.0, 1.0, 0.0], k=1).all()
+    assert [d.key for d in near] == ["d2"]
+
+
+async def test_same_statement_runs_again_with_other_filters(session):
+    base = select(QPerson).order_by(QPerson.name)
+    young = base.where(QPerson.age < 30)
+    assert names(await go(session, young)) == ["Bob", "Eve"]
+    assert len(await go(session, base)) == 5  # the receiver kept no filter

@@ -10,12 +10,12 @@ from runic.ogm import AsyncRepository, AsyncSession, EntityNotFoundError, Unboun
 
 from _repo_models import Author, Book, Wrote
 
-pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
+pytestmark = [pytest.mark.integration]
 
 
 @pytest.fixture
-async def session(async_falkordb_driver):
-    async with AsyncSession(async_falkordb_driver) as s:
+async def session(async_driver):
+    async with AsyncSession(async_driver) as s:
         yield s
 
 
@@ -60,10 +60,10 @@ async def test_find_on_a_relation_points_to_traverse(authors):
         await authors.find(books=[])
 
 
-async def test_add_and_delete_flush_immediately(async_falkordb_driver, authors):
+async def test_add_and_delete_flush_immediately(async_driver, authors):
     ada = await authors.find_one(name="Ada")
     await authors.delete(ada)
-    result = await async_falkordb_driver.execute("MATCH (n:Author {name: 'Ada'}) RETURN count(n)")
+    result = await async_driver.execute("MATCH (n:Author {name: 'Ada'}) RETURN count(n)")
     assert result.value() == 0
     assert await authors.count() == 2
 
@@ -119,10 +119,10 @@ async def test_swapped_arguments_are_explained(session):
         AsyncRepository(Author, session)
 
 
-async def test_without_session_uses_the_ambient_one_or_says_how_to_bind(async_falkordb_driver):
+async def test_without_session_uses_the_ambient_one_or_says_how_to_bind(async_driver):
     repo = AsyncRepository(model=Author)
     with pytest.raises(UnboundQueryError, match="with AsyncSession"):
         await repo.count()
-    async with AsyncSession(async_falkordb_driver):
+    async with AsyncSession(async_driver):
         await repo.add(Author(name="Ambient"))
         assert await repo.count() == 1

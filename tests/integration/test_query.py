@@ -6,9 +6,10 @@ Twin: test_async_query.py has the same tests on AsyncSession.
 from __future__ import annotations
 
 import pytest
+from _query_models import INDEXES, SEED, QDoc, QMovie, QPerson, QPost, QRated, QTeam
 
-from _query_models import INDEXES, SEED, QDoc, QMovie, QPerson, QPost, QRated
 from runic.ogm.driver.result import GraphResult
+from runic.ogm.exceptions import UnboundQueryError
 from runic.ogm.query import (
     FulltextQueryBuilder,
     TraversalStep,
@@ -28,9 +29,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
 
 @pytest.fixture
 def session(falkordb_driver):
-    falkordb_driver.execute(SEED)
-    for ddl in INDEXES:
+    for ddl in INDEXES:  # indexes first: FalkorDB fills an index over existing nodes in the background
         falkordb_driver.execute(ddl)
+    falkordb_driver.execute(SEED)
     s = Session(falkordb_driver)
     try:
         yield s
@@ -70,7 +71,7 @@ def test_empty_results_give_empty_list_none_and_zero(session):
 
 
 def test_none_values_are_matched_with_null_checks(session):
-    assert names(go(session, select(QPerson).where(QPerson.email == None))) == ["Bob", "Eve"]  # noqa: E711
+    assert names(go(session, select(QPerson).where(QPerson.email == None))) == ["Bob", "Eve"]
     assert names(go(session, select(QPerson).where(QPerson.city.is_not_null()))) == ["Ada", "Bob", "Cy", "Dee"]
     eve = go(session, select(QPerson).where(QPerson.key == "eve"), "one")
     assert eve.city is None and eve.email is None
@@ -263,6 +264,8 @@ def test_ambient_session_runs_an_unbound_builder(falkordb_driver):
     falkordb_driver.execute(SEED)
     with Session(falkordb_driver):
         assert names(select(QPerson).where(QPerson.city == "Rome").all()) == ["Cy", "Dee"]
+    with pytest.raises(UnboundQueryError, match="not bound to a session"):
+        select(QPerson).all()  # the ambient session ended with the block
 
 
 # -- search --------------------------------------------------------------------------------------------------------
@@ -287,3 +290,33 @@ def test_fulltext_hits_come_with_relevance_scores(session):
     assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
     assert go(session, FulltextQueryBuilder(QPost).search("pasta"), "count") == 1
     assert go(session, FulltextQueryBuilder(QPost).search("nothingmatches"), "all") == []
+
+
+# -- eager relations and the session's statement API -----------------------------------------------------
+
+
+def test_eager_relations_are_loaded_with_the_result(session):
+    teams = go(session, select(QTeam))
+    assert len(teams) == 1
+    assert "members" in teams[0].__dict__  # loaded by the query, not on first access
+    assert names(teams[0].members) == ["Ada", "Bob"]
+
+
+def test_session_statement_api_runs_builders(session):
+    stmt = select(QPerson).where(QPerson.city == "Paris").order_by(QPerson.name)
+    assert [p.name for p in session.scalars(stmt)] == ["Ada", "Bob"]
+    assert session.count(stmt) == 2
+    assert (session.scalar(stmt)).name == "Ada"
+    assert session.all_rows(stmt.project(QPerson.name)) == [{"n.name": "Ada"}, {"n.name": "Bob"}]
+    assert names(session.query(QPerson).where(QPerson.age < 20).all()) == ["Eve"]
+    hits = session.fulltext_search(QPost, query="pasta").all()
+    assert [p.key for p in hits] == ["p2"]
+    near = session.vector_search(QDoc, field=QDoc.embedding, vector=[0.0, 1.0, 0.0], k=1).all()
+    assert [d.key for d in near] == ["d2"]
+
+
+def test_same_statement_runs_again_with_other_filters(session):
+    base = select(QPerson).order_by(QPerson.name)
+    young = base.where(QPerson.age < 30)
+    assert names(go(session, young)) == ["Bob", "Eve"]
+    assert len(go(session, base)) == 5  # the receiver kept no filter

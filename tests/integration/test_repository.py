@@ -8,12 +8,12 @@ from runic.ogm import EntityNotFoundError, Repository, Session, UnboundQueryErro
 
 from _repo_models import Author, Book, Wrote
 
-pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
+pytestmark = [pytest.mark.integration]
 
 
 @pytest.fixture
-def session(falkordb_driver):
-    with Session(falkordb_driver) as s:
+def session(driver):
+    with Session(driver) as s:
         yield s
 
 
@@ -52,10 +52,10 @@ def test_find_on_a_relation_points_to_traverse(authors):
         authors.find(books=[])
 
 
-def test_add_and_delete_flush_immediately(falkordb_driver, authors):
+def test_add_and_delete_flush_immediately(driver, authors):
     ada = authors.find_one(name="Ada")
     authors.delete(ada)
-    assert falkordb_driver.execute("MATCH (n:Author {name: 'Ada'}) RETURN count(n)").value() == 0
+    assert driver.execute("MATCH (n:Author {name: 'Ada'}) RETURN count(n)").value() == 0
     assert authors.count() == 2
 
 
@@ -109,10 +109,10 @@ def test_swapped_arguments_are_explained(session):
         Repository(Author, session)
 
 
-def test_without_session_uses_the_ambient_one_or_says_how_to_bind(falkordb_driver):
+def test_without_session_uses_the_ambient_one_or_says_how_to_bind(driver):
     repo = Repository(model=Author)
     with pytest.raises(UnboundQueryError, match="with Session"):
         repo.count()
-    with Session(falkordb_driver):
+    with Session(driver):
         repo.add(Author(name="Ambient"))
         assert repo.count() == 1

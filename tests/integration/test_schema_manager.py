@@ -46,6 +46,7 @@ def test_declared_models_go_from_missing_to_valid(falkordb_driver):
     before = manager.validate()
     assert not before.is_valid
     assert {(s.label, s.field) for s in before.missing} == {
+        ("SmArticle", "id"),  # a stored node key implies a unique index
         ("SmArticle", "slug"),
         ("SmArticle", "title"),
         ("SmArticle", "year"),
@@ -53,7 +54,7 @@ def test_declared_models_go_from_missing_to_valid(falkordb_driver):
         ("SM_CITES", "weight"),
     }
     report = manager.sync()
-    assert len(report.created) == 5
+    assert len(report.created) == 6
     after = manager.validate()
     assert after.is_valid, str(after)
     assert IndexManager(falkordb_driver).create_indexes(SmArticle) == []

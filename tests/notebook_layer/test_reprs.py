@@ -30,6 +30,7 @@ def test_query_result_bundle_has_text_and_html_with_footer(shell):
     assert "<table" in html and "showing 3 rows — more exist" in html
     assert "n&lt;1&gt;" in html and "<1>" not in html  # escaped
     assert html.count("<tr>") == 1 + 3
+    assert "3 nodes, 0 edges — result.show_graph() draws them" in html
 
 
 def test_html_uses_theme_variables_with_fallbacks(shell):

@@ -135,7 +135,8 @@ def test_entities_leaves_unmodelled_records_as_records(social):
 def test_show_graph_gives_a_view(social):
     r = cell(social, "", "MATCH (a)-[k]->(b) RETURN a, k, b")
     view = r.show_graph()
-    assert view is not None
+    assert type(view).__name__ == "GraphView"
+    assert view.can_expand  # the result's own connection expands neighbours
 
 
 @pytest.mark.unit

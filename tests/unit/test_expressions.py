@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -40,7 +40,7 @@ class ExprGadget(Node):
     size: int = Field(default=0)
     colour: Colour | None = Field(default=None)
     made: datetime | None = Field(default=None)
-    parts: list["ExprGadget"] = Relation("HAS_PART", target="ExprGadget")
+    parts: list[ExprGadget] = Relation("HAS_PART", target="ExprGadget")
 
 
 def test_comparison_operators_build_filter_exprs_with_seed_fields():
@@ -59,8 +59,8 @@ def test_comparison_operators_build_filter_exprs_with_seed_fields():
 
 
 def test_none_comparisons_become_null_checks_without_value():
-    assert (ExprGadget.name == None).operator == "IS NULL"  # noqa: E711
-    assert (ExprGadget.name != None).operator == "IS NOT NULL"  # noqa: E711
+    assert (ExprGadget.name == None).operator == "IS NULL"
+    assert (ExprGadget.name != None).operator == "IS NOT NULL"
     assert ExprGadget.name.is_null().operator == "IS NULL"
     assert ExprGadget.name.is_not_null().value is None
 
@@ -91,7 +91,7 @@ def test_bool_of_an_expression_raises_type_error_pointing_to_operators():
     with pytest.raises(TypeError, match="&"):
         bool(ExprGadget.size > 1)
     with pytest.raises(TypeError):
-        (ExprGadget.size > 1) and (ExprGadget.size < 5)  # noqa: B015
+        _ = (ExprGadget.size > 1) and (ExprGadget.size < 5)
 
 
 def test_and_or_not_build_compound_and_negated_exprs():
@@ -121,7 +121,7 @@ def test_combining_with_a_non_expression_is_a_type_error():
 
 def test_comparing_a_relation_is_a_type_error():
     with pytest.raises(TypeError, match="relation"):
-        ExprGadget.parts == []
+        _ = ExprGadget.parts == []
 
 
 def test_order_helpers_build_order_exprs():
@@ -165,7 +165,7 @@ def test_expressions_are_immutable():
 
 
 def test_values_pass_the_field_converter_when_compiled():
-    when = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+    when = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     expr = ExprGadget.made > when
     assert expr.value == when  # the expression keeps the Python value
     cypher, params = select(ExprGadget).where(expr).where(ExprGadget.colour.in_([Colour.RED, Colour.BLUE])).build()

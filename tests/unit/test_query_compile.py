@@ -13,7 +13,12 @@ from runic.ogm.core.models import Edge, Node
 from runic.ogm.core.types import Vector
 from runic.ogm.driver.base import GraphDialect
 from runic.ogm.driver.falkordb import FalkorDBDialect
-from runic.ogm.exceptions import FieldValidationError, MetadataError, UnboundQueryError, UnsupportedFeatureError
+from runic.ogm.exceptions import (
+    FieldValidationError,
+    MetadataError,
+    UnboundQueryError,
+    UnsupportedFeatureError,
+)
 from runic.ogm.query import (
     AsyncQueryBuilder,
     FulltextQueryBuilder,
@@ -36,14 +41,14 @@ def _define_models() -> types.SimpleNamespace:
         name: str | None = Field(default=None)
         age: int = Field(default=0)
         email: str | None = Field(default=None)
-        friends: list["Person"] = Relation("FRIEND_OF", target="Person")
-        fans: list["Person"] = Relation("FRIEND_OF", target="Person", direction="incoming")
-        knows: list["Person"] = Relation("KNOWS", target="Person", direction="both")
+        friends: list[Person] = Relation("FRIEND_OF", target="Person")
+        fans: list[Person] = Relation("FRIEND_OF", target="Person", direction="incoming")
+        knows: list[Person] = Relation("KNOWS", target="Person", direction="both")
 
     class Employee(Node):
         id: str = Field(primary_key=True)
         name: str | None = Field(default=None)
-        reports_to: list["Employee"] = Relation("REPORTS_TO", target="Employee")
+        reports_to: list[Employee] = Relation("REPORTS_TO", target="Employee")
 
     class Manager(Employee):
         level: int = Field(default=1)
@@ -68,7 +73,7 @@ def _define_models() -> types.SimpleNamespace:
 
     class Rated(Edge):
         __type__ = "RATED"
-        source: "User"
+        source: User
         target: Movie
         score: float = Field(default=0.0)
 
@@ -193,8 +198,8 @@ def test_each_operator_renders_with_one_parameter(m, make, text):
 def test_null_checks_take_no_parameter(m):
     P = m.Person
     for expr, text in [
-        (P.name == None, "n.name IS NULL"),  # noqa: E711
-        (P.name != None, "n.name IS NOT NULL"),  # noqa: E711
+        (P.name == None, "n.name IS NULL"),
+        (P.name != None, "n.name IS NOT NULL"),
         (P.name.is_null(), "n.name IS NULL"),
         (P.name.is_not_null(), "n.name IS NOT NULL"),
     ]:
@@ -538,7 +543,7 @@ def test_parameters_are_numbered_in_textual_order_across_hops_stages_and_nesting
 
 
 def test_search_parameters_never_collide_with_filter_parameters(m):
-    _, params = cy(FulltextQueryBuilder(m.Post).search("graph").where(m.Post.published == True))  # noqa: E712
+    _, params = cy(FulltextQueryBuilder(m.Post).search("graph").where(m.Post.published == True))
     assert params == {"__fts_query": "graph", "p0": True}
 
 
@@ -709,3 +714,20 @@ def test_backends_without_search_raise_unsupported_feature(m):
         FulltextQueryBuilder(m.Post).search("x").build(GraphDialect())
     with pytest.raises(NotImplementedError):
         VectorQueryBuilder(m.Doc).near([1, 2, 3], 1).build(GraphDialect())
+
+
+def test_negate_flag_and_reference_operands_form_compile(m):
+    from runic.ogm.query.expressions import CompoundExpr, FilterExpr
+
+    P = m.Person
+    negated = FilterExpr("age", ">", 3, model=P, negate=True)
+    compound = CompoundExpr(op="OR", operands=[P.age < 1, P.age > 9, P.name == "x"])
+    cypher, params = cy(select(P).where(negated, compound))
+    assert cypher.splitlines()[1] == "WHERE (NOT (n.age > $p0)) AND ((n.age < $p1) OR (n.age > $p2) OR (n.name = $p3))"
+    assert params == {"p0": 3, "p1": 1, "p2": 9, "p3": "x"}
+
+
+def test_pinned_alias_on_an_expression_wins_over_class_binding(m):
+    P = m.Person
+    q = select(P).traverse(P.friends).alias("f").where((P.age > 3).with_alias("f"))
+    assert "OPTIONAL MATCH (n)-[:FRIEND_OF]->(f:Person)\nWHERE f.age > $p0" in cy(q)[0]

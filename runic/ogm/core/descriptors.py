@@ -66,7 +66,7 @@ class FieldInfo:
         self.required: bool = options.pop("required", False)
         self.interned: bool = options.pop("interned", False)
         self.index: bool = options.pop("index", False)
-        self.unique: bool = options.pop("unique", False)
+        self.unique: bool | None = options.pop("unique", None)
         self.fulltext: bool = options.pop("fulltext", False)
         self.vector: bool = options.pop("vector", False)
         self.dimension: int | None = options.pop("dimension", None)
@@ -210,7 +210,8 @@ def _normalise_index(info: FieldInfo, owner_name: str, name: str) -> None:
         if info.converter is None:
             info.converter = VectorConverter()
     info.index_type = kind
-    info.unique = unique
+    # None stays None: a stored node key implies unique unless unique=False was given
+    info.unique = unique if (unique or info.unique is not None) else None
     info.index = kind == "exact"
     info.fulltext = kind == "fulltext"
     info.vector = kind == "vector"
@@ -492,7 +493,7 @@ def Field(
     converter: TypeConverter | None = None,
     interned: bool = False,
     index: bool = False,
-    unique: bool = False,
+    unique: bool | None = None,
     fulltext: bool = False,
     vector: bool = False,
     dimension: int | None = None,

@@ -116,6 +116,17 @@ class _Entity:
             fields["id"].primary_key = True
         return fields
 
+    @staticmethod
+    def _settle_unique(fields: dict[str, FieldInfo], keys_imply_unique: bool) -> None:
+        """``unique`` left unset becomes True on a stored node key, False elsewhere."""
+        for info in fields.values():
+            if info.is_relation or info.unique is not None:
+                continue
+            implied = keys_imply_unique and info.primary_key and not info.is_database_key and info.index_type in (None, "exact")
+            info.unique = implied
+            if implied:
+                info.index_type, info.index = "exact", True
+
     @classmethod
     def _install_fields(cls, fields: dict[str, FieldInfo]) -> None:
         setattr(cls, FIELDS_ATTR, fields)
@@ -247,6 +258,38 @@ class _Entity:
             raise SessionError(f"{self!r} belongs to an AsyncSession", hint=f"use 'await obj.a{operation}()'", session=session)
         return session
 
+    def save(self) -> Any:
+        """Stage and flush this entity through its session (or the ambient one)."""
+        session = self._session_for("save", asynchronous=False)
+        session.add(self)
+        session.flush()
+        return self
+
+    def delete(self) -> None:
+        """Delete this entity (nodes are ``DETACH DELETE``d) through its session (or the ambient one)."""
+        self._check_deletable()
+        session = self._session_for("delete", asynchronous=False)
+        session.delete(self)
+        session.flush()
+
+    async def asave(self) -> Any:
+        """``save()`` for an entity of an ``AsyncSession``."""
+        session = self._session_for("save", asynchronous=True)
+        staged = session.add(self)
+        if hasattr(staged, "__await__"):
+            await staged
+        await session.flush()
+        return self
+
+    async def adelete(self) -> None:
+        """``delete()`` for an entity of an ``AsyncSession``."""
+        self._check_deletable()
+        session = self._session_for("delete", asynchronous=True)
+        staged = session.delete(self)
+        if hasattr(staged, "__await__"):
+            await staged
+        await session.flush()
+
     def _check_deletable(self) -> None:
         if inspect(self).state is EntityState.TRANSIENT:
             raise DetachedEntityError(
@@ -301,6 +344,7 @@ class Node(_Entity):
         inherited = tuple(parent.__labels__) if parent is not None else ()
         if abstract:
             fields = cls._collect_fields()
+            cls._settle_unique(fields, keys_imply_unique=True)
             cls._install_fields(fields)
             return
         if labels is not None:
@@ -329,37 +373,9 @@ class Node(_Entity):
             setattr(cls, "id", descriptor)
             descriptor.bind(cls, "id", "str", str)
             fields = {"id": descriptor.field_info, **fields}
+        cls._settle_unique(fields, keys_imply_unique=True)
         cls._install_fields(fields)
         get_metadata().register_node(cls)
-
-    def save(self) -> "Node":
-        """Stage and flush this node through its session (or the ambient one)."""
-        session = self._session_for("save", asynchronous=False)
-        session.add(self)
-        session.flush()
-        return self
-
-    def delete(self) -> None:
-        """Delete this node (``DETACH DELETE``) through its session (or the ambient one)."""
-        self._check_deletable()
-        session = self._session_for("delete", asynchronous=False)
-        session.delete(self)
-        session.flush()
-
-    async def asave(self) -> "Node":
-        session = self._session_for("save", asynchronous=True)
-        session.add(self)
-        await session.flush()
-        return self
-
-    async def adelete(self) -> None:
-        self._check_deletable()
-        session = self._session_for("delete", asynchronous=True)
-        staged = session.delete(self)
-        if hasattr(staged, "__await__"):
-            await staged
-        await session.flush()
-
 
 class _Endpoint:
     """``Edge.source`` / ``Edge.target``: fixed once the edge is stored."""
@@ -394,7 +410,9 @@ class Edge(_Entity):
         super().__init_subclass__(**kwargs)
         body = cls.__dict__
         if body.get("__abstract__", False):
-            cls._install_fields(cls._collect_fields(skip=frozenset({"source", "target"})))
+            fields = cls._collect_fields(skip=frozenset({"source", "target"}))
+            cls._settle_unique(fields, keys_imply_unique=False)
+            cls._install_fields(fields)
             return
         if "__abstract__" not in body:
             cls.__abstract__ = False
@@ -407,7 +425,9 @@ class Edge(_Entity):
         annotations = body.get("__annotations__", {})
         cls.__source_model__ = annotations.get("source") and _resolve_annotation(cls, annotations["source"]) or annotations.get("source")
         cls.__target_model__ = annotations.get("target") and _resolve_annotation(cls, annotations["target"]) or annotations.get("target")
-        cls._install_fields(cls._collect_fields(skip=frozenset({"source", "target"})))
+        fields = cls._collect_fields(skip=frozenset({"source", "target"}))
+        cls._settle_unique(fields, keys_imply_unique=False)
+        cls._install_fields(fields)
         get_metadata().register_edge(cls)
 
     def __init__(self, source: Node | None = None, target: Node | None = None, **values: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime
 import json
 import urllib.error
 import urllib.request
@@ -36,7 +37,48 @@ class Sql:
 
 Steps = Generator[Any, Any, Any]
 _SAMPLE_KEYS = "MATCH (n) WITH n LIMIT 1000 UNWIND keys(n) AS k RETURN DISTINCT k AS k ORDER BY k"
-_SQL_TYPES = {int: "LONG", float: "DOUBLE", str: "STRING", bool: "BOOLEAN"}
+_SQL_TYPES: tuple[tuple[type, str], ...] = (
+    (bool, "BOOLEAN"),
+    (int, "LONG"),
+    (float, "DOUBLE"),
+    (str, "STRING"),
+    (datetime.datetime, "DATETIME"),
+    (datetime.date, "DATE"),
+)
+
+
+def _sql_type_of(value: Any) -> str | None:
+    """ArcadeDB's property type for a Python type or value (``None`` when unknown)."""
+    kind = value if isinstance(value, type) else type(value)
+    for python_type, sql_type in _SQL_TYPES:
+        if isinstance(kind, type) and issubclass(kind, python_type):
+            return sql_type
+    return None
+
+
+def _declared_sql_type(spec: IndexSpec) -> str | None:
+    """The property type from the annotation of the registered model that declares ``spec``."""
+    try:
+        from runic.ogm.core.metadata import fields_of, get_metadata
+    except ImportError:  # pragma: no cover - the model layer is always there in the package
+        return None
+    registry = get_metadata()
+    meta = (
+        registry.get_edge_meta(spec.label)
+        if spec.entity == "edge"
+        else registry.get_node_meta(spec.label)
+    )
+    if meta is None:
+        return None
+    info = fields_of(meta.model_cls).get(spec.field)
+    if info is None or getattr(info, "is_collection", False):
+        return None
+    return _sql_type_of(getattr(info, "python_type", None))
+
+
+def _sample_query(spec: IndexSpec) -> str:
+    pattern = f"()-[n:{_q(spec.label)}]->()" if spec.entity == "edge" else f"(n:{_q(spec.label)})"
+    return f"MATCH {pattern} WHERE n.{_q(spec.field)} IS NOT NULL RETURN n.{_q(spec.field)} AS v LIMIT 1"
 
 
 def sql_name(name: str) -> str:
@@ -255,8 +297,12 @@ def _create(dialect: str, spec: IndexSpec) -> Steps:
                     alternative="a newer ArcadeDB, or FalkorDB/Neo4j/Memgraph",
                 ) from exc
             return None
+        sql_type = _declared_sql_type(spec)
+        if sql_type is None:
+            sample = yield Cypher(_sample_query(spec))
+            sql_type = _sql_type_of(sample[0]["v"]) if sample else None
         yield Sql(
-            f"CREATE PROPERTY {sql_name(label)}.{sql_name(field)} IF NOT EXISTS STRING",
+            f"CREATE PROPERTY {sql_name(label)}.{sql_name(field)} IF NOT EXISTS {sql_type or 'STRING'}",
             tolerate=("already exists",),
         )
         how = (

@@ -8,6 +8,7 @@ read-only, in the entity's ``InstanceState.extra_properties``.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Iterable
 
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
@@ -20,10 +21,63 @@ __all__ = ["Mapper", "node_labels", "is_edge_model", "DATABASE_KEY"]
 DATABASE_KEY = (True, "database")
 
 
-def _fields_of(cls: type) -> dict[str, Any]:
-    from runic.ogm.core.metadata import fields_of
+_FIELDS_OF: Any = None
 
-    return fields_of(cls)
+
+def _fields_of(cls: type) -> dict[str, Any]:
+    global _FIELDS_OF
+    if _FIELDS_OF is None:
+        from runic.ogm.core.metadata import fields_of
+
+        _FIELDS_OF = fields_of
+    return _FIELDS_OF(cls)
+
+
+def snapshot(value: Any) -> Any:
+    """A copy of a stored value that later in-place edits of the entity's value cannot change."""
+    if isinstance(value, list):
+        return [snapshot(v) for v in value]
+    if isinstance(value, dict):
+        return {k: snapshot(v) for k, v in value.items()}
+    return value
+
+
+def _state_defaults() -> tuple[tuple[str, Any], ...]:
+    proto = InstanceState(None)
+    names = [n for n in InstanceState.__slots__ if n not in ("__weakref__", "entity_ref")]
+    return tuple((n, getattr(proto, n)) for n in names)
+
+
+_STATE_DEFAULTS = _state_defaults()
+
+
+def new_state(entity: Any) -> InstanceState:
+    """A fresh ``InstanceState`` for ``entity`` (what ``InstanceState(entity)`` gives, built faster)."""
+    state = InstanceState.__new__(InstanceState)
+    for name, default in _STATE_DEFAULTS:
+        setattr(state, name, default.copy() if isinstance(default, (dict, set, list)) else default)
+    state.entity_ref = weakref.ref(entity)
+    return state
+
+
+class _ClassPlan:
+    """What the mapper needs of one model class, computed once."""
+
+    __slots__ = ("fields", "props", "prop_fields", "relations", "pk_name", "pk_info", "database_key")
+
+    def __init__(self, cls: type) -> None:
+        fields = dict(_fields_of(cls))
+        self.fields = fields
+        self.prop_fields = {
+            name: info
+            for name, info in fields.items()
+            if not info.is_relation and not (getattr(info, "primary_key", False) and getattr(info, "generated", False) in DATABASE_KEY)
+        }
+        self.props = tuple((name, info, getattr(info, "converter", None)) for name, info in self.prop_fields.items())
+        self.relations = {name: info for name, info in fields.items() if info.is_relation}
+        self.pk_name = next((n for n, info in fields.items() if getattr(info, "primary_key", False)), None)
+        self.pk_info = fields[self.pk_name] if self.pk_name is not None else None
+        self.database_key = self.pk_info is None or getattr(self.pk_info, "generated", False) in DATABASE_KEY
 
 
 def is_edge_model(cls: type) -> bool:
@@ -57,7 +111,7 @@ class Mapper:
 
     def __init__(self, metadata: Any = None) -> None:
         self._metadata = metadata
-        self._pk_cache: dict[type, str | None] = {}
+        self._plans: dict[type, _ClassPlan] = {}
         self._root_cache: dict[type, type] = {}
         self._class_cache: dict[tuple[type | None, tuple[str, ...]], type] = {}
 
@@ -70,39 +124,33 @@ class Mapper:
             return get_metadata()
         return self._metadata
 
+    def plan(self, cls: type) -> _ClassPlan:
+        plan = self._plans.get(cls)
+        if plan is None:
+            plan = self._plans[cls] = _ClassPlan(cls)
+        return plan
+
     def fields(self, cls: type) -> dict[str, Any]:
         """``name → FieldInfo`` of ``cls`` (inherited first, relations included)."""
-        return _fields_of(cls)
+        return self.plan(cls).fields
 
     def property_fields(self, cls: type) -> dict[str, Any]:
         """Fields stored as properties: no relations, no database-generated key."""
-        return {
-            name: info
-            for name, info in _fields_of(cls).items()
-            if not info.is_relation and not (getattr(info, "primary_key", False) and getattr(info, "generated", False) in DATABASE_KEY)
-        }
+        return self.plan(cls).prop_fields
 
     def relation_fields(self, cls: type) -> dict[str, Any]:
-        return {name: info for name, info in _fields_of(cls).items() if info.is_relation}
+        return self.plan(cls).relations
 
     def pk_name(self, cls: type) -> str | None:
         """Name of the primary-key field, or ``None`` (keyless edges)."""
-        try:
-            return self._pk_cache[cls]
-        except KeyError:
-            pass
-        name = next((n for n, info in _fields_of(cls).items() if getattr(info, "primary_key", False)), None)
-        self._pk_cache[cls] = name
-        return name
+        return self.plan(cls).pk_name
 
     def pk_info(self, cls: type) -> Any:
-        name = self.pk_name(cls)
-        return _fields_of(cls)[name] if name is not None else None
+        return self.plan(cls).pk_info
 
     def has_database_key(self, cls: type) -> bool:
         """True when the key is the database's internal id (or there is no declared key)."""
-        info = self.pk_info(cls)
-        return info is None or getattr(info, "generated", False) in DATABASE_KEY
+        return self.plan(cls).database_key
 
     def root_class(self, cls: type) -> type:
         """The hierarchy root: the least derived registered model among ``cls``'s bases."""
@@ -143,7 +191,11 @@ class Mapper:
     def properties(self, entity: Any) -> dict[str, Any]:
         """Every stored property of ``entity`` in db form (``None`` for unset ones)."""
         data = entity.__dict__
-        return {name: info.to_db(data.get(name)) for name, info in self.property_fields(type(entity)).items()}
+        out = {}
+        for name, info, converter in self.plan(type(entity)).props:
+            value = data.get(name)
+            out[name] = value if value is None or converter is None else info.to_db(value)
+        return out
 
     def relation_keys(self, entity: Any, name: str) -> tuple[Any, ...] | None:
         """Identity keys of a loaded relation's targets (``None`` when not loaded)."""
@@ -201,7 +253,7 @@ class Mapper:
     def new_instance(self, cls: type, element_id: Any) -> Any:
         """A blank persistent instance of ``cls`` (no ``__init__``, no validation)."""
         entity = cls.__new__(cls)
-        state = InstanceState(entity)
+        state = new_state(entity)
         state.state = EntityState.PERSISTENT
         state.element_id = element_id
         object.__setattr__(entity, STATE_ATTR, state)
@@ -214,21 +266,28 @@ class Mapper:
         """
         cls = type(entity)
         state: InstanceState = getattr(entity, STATE_ATTR)
-        fields = self.property_fields(cls)
+        plan = self.plan(cls)
         data = entity.__dict__
         committed: dict[str, Any] = {}
-        for name, info in fields.items():
-            raw = properties.get(name)
-            data[name] = self.decode(cls, name, info, raw)
-            committed[name] = info.to_db(data[name])
-        all_fields = _fields_of(cls)
-        state.extra_properties = {k: v for k, v in properties.items() if k not in all_fields}
+        get = properties.get
+        for name, info, converter in plan.props:
+            raw = get(name)
+            if raw is None:
+                data[name] = committed[name] = None
+            elif converter is None:
+                data[name] = raw
+                committed[name] = snapshot(raw) if isinstance(raw, (list, dict)) else raw
+            else:
+                value = data[name] = self.decode(cls, name, info, raw)
+                committed[name] = snapshot(info.to_db(value))
+        if len(properties) > len(committed):
+            all_fields = plan.fields
+            state.extra_properties = {k: v for k, v in properties.items() if k not in all_fields}
+        elif state.extra_properties:
+            state.extra_properties = {}
         state.committed = committed
         state.expired = False
-        if not self.has_database_key(cls):
-            state.key = data.get(self.pk_name(cls))
-        else:
-            state.key = state.element_id
+        state.key = state.element_id if plan.database_key else data.get(plan.pk_name)
 
     def decode(self, cls: type, name: str, info: Any, raw: Any) -> Any:
         if raw is None:

@@ -24,8 +24,9 @@ search builders add the reserved ``__fts_query``, ``__knn_vec``, ``__knn_k``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from runic.cypher import is_plain_identifier
 from runic.ogm.driver.base import GraphDialect
@@ -34,20 +35,20 @@ from .expressions import AggExpr, CompoundExpr, Expr, FilterExpr, NegatedExpr
 from .traversal import TraversalStep
 
 __all__ = [
-    "Slot",
-    "Hop",
-    "BoundFilter",
-    "BoundOrder",
-    "BoundColumn",
-    "BoundAgg",
-    "StageEnd",
-    "SearchSpec",
-    "QueryState",
-    "ColumnSpec",
-    "CompiledQuery",
-    "compile_query",
     "CYPHER_KEYWORDS",
     "SCORE",
+    "BoundAgg",
+    "BoundColumn",
+    "BoundFilter",
+    "BoundOrder",
+    "ColumnSpec",
+    "CompiledQuery",
+    "Hop",
+    "QueryState",
+    "SearchSpec",
+    "Slot",
+    "StageEnd",
+    "compile_query",
     "default_dialect",
 ]
 
@@ -58,13 +59,7 @@ KNN_K_PARAM = "__knn_k"
 
 #: words that cannot name a query variable
 CYPHER_KEYWORDS = frozenset(
-    """
-    all and any as asc ascending assert by call case constraint contains count create csv
-    delete desc descending detach distinct drop else end ends exists explain false fieldterminator
-    foreach from headers in index is join limit load match merge none not null on optional or
-    order periodic profile remove return scan set single skip start starts then true union
-    unique unwind using when where with xor yield
-    """.split()
+    ["all", "and", "any", "as", "asc", "ascending", "assert", "by", "call", "case", "constraint", "contains", "count", "create", "csv", "delete", "desc", "descending", "detach", "distinct", "drop", "else", "end", "ends", "exists", "explain", "false", "fieldterminator", "foreach", "from", "headers", "in", "index", "is", "join", "limit", "load", "match", "merge", "none", "not", "null", "on", "optional", "or", "order", "periodic", "profile", "remove", "return", "scan", "set", "single", "skip", "start", "starts", "then", "true", "union", "unique", "unwind", "using", "when", "where", "with", "xor", "yield"]
 )
 
 
@@ -478,10 +473,11 @@ def _root_clause(r: _Renderer, conditions: list[str]) -> list[str]:
             cond = r.subtype(slot)
             if cond:
                 conditions.append(cond)
-        return [
-            f"MATCH ({src.name}{r.labels(src.model)})-[{edge.name}:{r.ident(edge_type(state.model))}]->"
+        pattern = (
+            f"({src.name}{r.labels(src.model)})-[{edge.name}:{r.ident(edge_type(state.model))}]->"
             f"({dst.name}{r.labels(dst.model)})"
-        ]
+        )
+        return [f"MATCH {pattern}"]
     root = state.slots[0]
     cond = r.subtype(0)
     if cond:

@@ -11,29 +11,30 @@ an expression for its truth value, which raises ``TypeError``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
-from typing import Any, Iterable
+from typing import Any
 
 from runic.cypher import is_plain_identifier
 
 __all__ = [
-    "Expr",
-    "FilterExpr",
-    "CompoundExpr",
-    "NegatedExpr",
-    "OrderExpr",
-    "AggExpr",
-    "compare",
-    "order",
-    "count",
-    "avg",
-    "sum_",
-    "min_",
-    "max_",
-    "collect",
     "COMPARISON_OPERATORS",
     "OPERATORS",
+    "AggExpr",
+    "CompoundExpr",
+    "Expr",
+    "FilterExpr",
+    "NegatedExpr",
+    "OrderExpr",
+    "avg",
+    "collect",
+    "compare",
+    "count",
+    "max_",
+    "min_",
+    "order",
+    "sum_",
 ]
 
 #: operators that compare a property with one parameter
@@ -75,19 +76,19 @@ class Expr:
 
     __slots__ = ()
 
-    def __and__(self, other: Any) -> "CompoundExpr":
+    def __and__(self, other: Any) -> CompoundExpr:
         return CompoundExpr(self, _require_expr(other, "&"), "AND")
 
-    def __rand__(self, other: Any) -> "CompoundExpr":
+    def __rand__(self, other: Any) -> CompoundExpr:
         return CompoundExpr(_require_expr(other, "&"), self, "AND")
 
-    def __or__(self, other: Any) -> "CompoundExpr":
+    def __or__(self, other: Any) -> CompoundExpr:
         return CompoundExpr(self, _require_expr(other, "|"), "OR")
 
-    def __ror__(self, other: Any) -> "CompoundExpr":
+    def __ror__(self, other: Any) -> CompoundExpr:
         return CompoundExpr(_require_expr(other, "|"), self, "OR")
 
-    def __invert__(self) -> "NegatedExpr":
+    def __invert__(self) -> NegatedExpr:
         return NegatedExpr(self)
 
     def __bool__(self) -> bool:
@@ -96,7 +97,7 @@ class Expr:
             "each side in parentheses: (Person.age > 30) & (Person.name == 'Ada')"
         )
 
-    def leaves(self) -> list["FilterExpr"]:
+    def leaves(self) -> list[FilterExpr]:
         """Every ``FilterExpr`` in this tree, left to right."""
         raise NotImplementedError
 
@@ -163,11 +164,11 @@ class FilterExpr(Expr):
     def op(self) -> str:
         return self.operator
 
-    def with_alias(self, alias: str) -> "FilterExpr":
+    def with_alias(self, alias: str) -> FilterExpr:
         """A copy bound to the query variable ``alias``."""
         return replace(self, alias=alias)
 
-    def leaves(self) -> list["FilterExpr"]:
+    def leaves(self) -> list[FilterExpr]:
         return [self]
 
     def __hash__(self) -> int:
@@ -351,7 +352,7 @@ class AggExpr:
     def func(self) -> str:
         return self.function
 
-    def as_(self, name: str) -> "AggExpr":
+    def as_(self, name: str) -> AggExpr:
         """A copy whose result column is called ``name``."""
         if not is_plain_identifier(name) or name.startswith("__"):
             raise ValueError(f"column name {name!r} is not a valid identifier — use letters, digits and '_'")

@@ -14,14 +14,14 @@ from typing import Any, TypeVar
 from runic.ogm.exceptions import FieldValidationError, MetadataError
 
 from .builder import BaseQueryBuilder, QueryBuilder
-from .compiler import SearchSpec, node_labels
+from .compiler import SearchSpec
 
 __all__ = [
+    "AsyncFulltextQueryBuilder",
     "AsyncQueryBuilder",
+    "AsyncVectorQueryBuilder",
     "FulltextQueryBuilder",
     "VectorQueryBuilder",
-    "AsyncFulltextQueryBuilder",
-    "AsyncVectorQueryBuilder",
 ]
 
 T = TypeVar("T")
@@ -242,7 +242,7 @@ class _VectorSearch:
                 f"{model.__name__}.{name} has no vector index",
                 model=model,
                 field=name,
-                hint=f"declare it with Field(vector=True, dimension=...)"
+                hint="declare it with Field(vector=True, dimension=...)"
                 + (f" or search {', '.join(sorted(vectors))}" if vectors else ""),
             )
         return vectors[name]

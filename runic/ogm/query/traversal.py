@@ -7,7 +7,7 @@ from typing import Any
 
 from runic.cypher import is_plain_identifier
 
-__all__ = ["TraversalStep", "DIRECTIONS"]
+__all__ = ["DIRECTIONS", "TraversalStep"]
 
 DIRECTIONS = ("outgoing", "incoming", "both")
 
@@ -60,12 +60,12 @@ class TraversalStep:
     def max_hops(self) -> int | None:
         return self.depth if isinstance(self.depth, int) else self.depth[1]
 
-    def replace(self, **changes: Any) -> "TraversalStep":
+    def replace(self, **changes: Any) -> TraversalStep:
         """A copy with ``changes`` applied."""
         return replace(self, **changes)
 
     @classmethod
-    def from_relation(cls, relation: Any, **overrides: Any) -> "TraversalStep":
+    def from_relation(cls, relation: Any, **overrides: Any) -> TraversalStep:
         """The step a declared ``Relation`` describes (``Person.friends``), with ``overrides``."""
         info = getattr(relation, "field_info", None)
         if info is None or not getattr(info, "is_relation", False):

@@ -20,7 +20,7 @@ from runic.ogm.exceptions import (
     SessionError,
 )
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import is_edge_model, node_labels
+from runic.ogm.mapper.mapper import is_edge_model, node_labels, snapshot
 
 from ._flush import FlushPlan, FlushPlanner
 from ._identity import IdentityMap
@@ -376,8 +376,9 @@ class SessionCore:
                 mapper.populate(existing, record.properties)
                 self.identity.unpin(existing)
             return existing
-        entity = mapper.edge_from_record(record, cls) if edge else mapper.node_from_record(record, cls)
-        state = state_of(entity)
+        entity = mapper.new_instance(cls, record.id)
+        mapper.populate(entity, record.properties)
+        state = entity._runic_state
         state.session = self.owner
         self.identity.add(ikey, entity)
         state.key = ikey[1]
@@ -476,7 +477,7 @@ class SessionCore:
         state = state_of(entity)
         state.element_id = element_id
         state.state = EntityState.PERSISTENT
-        state.committed = dict(committed)
+        state.committed = snapshot(committed)
         state.expired = False
         self._pending.pop(id(entity), None)
         if getattr(self.dialect, "transactional", True):
@@ -487,7 +488,7 @@ class SessionCore:
     def mark_updated(self, entity: Any, changes: dict[str, Any]) -> None:
         state = state_of(entity)
         old_ikey = self.identity_key_of_committed(entity)
-        state.committed.update(changes)
+        state.committed.update(snapshot(changes))
         new_ikey = self.identity_key_of(entity)
         if old_ikey is not None and new_ikey is not None and old_ikey != new_ikey:
             self.identity.remove(old_ikey, entity)

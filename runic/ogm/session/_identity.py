@@ -17,22 +17,22 @@ class IdentityMap:
     """``(root class, key) → entity`` with weak references, plus pins for strong ones."""
 
     def __init__(self) -> None:
-        self._refs: dict[Any, weakref.ref] = {}
+        self._refs: dict[Any, weakref.KeyedRef] = {}
         self._pinned: dict[int, Any] = {}
+        refs = self._refs
 
-    def _on_collect(self, key: Any):
-        def callback(ref: weakref.ref, key: Any = key, refs: dict = self._refs) -> None:
-            if refs.get(key) is ref:
-                del refs[key]
+        def collected(ref: weakref.KeyedRef, refs: dict = refs) -> None:
+            if refs.get(ref.key) is ref:
+                del refs[ref.key]
 
-        return callback
+        self._collected = collected
 
     def get(self, key: Any) -> Any:
         ref = self._refs.get(key)
         return ref() if ref is not None else None
 
     def add(self, key: Any, entity: Any) -> None:
-        self._refs[key] = weakref.ref(entity, self._on_collect(key))
+        self._refs[key] = weakref.KeyedRef(entity, self._collected, key)
 
     def remove(self, key: Any, entity: Any | None = None) -> None:
         ref = self._refs.get(key)
