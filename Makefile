@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 NBVAL  := --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
 
-.PHONY: setup venv servers browser lab test test-unit test-integration test-notebooks test-browser bench clean
+.PHONY: setup venv servers browser extension lab test test-unit test-integration test-notebooks test-browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,13 @@ servers: venv
 browser:
 	bash .ci/setup-browser.sh
 
-setup: venv servers browser
+## The JupyterLab extension, built from extension/ when its sources changed.
+extension: venv
+	bash .ci/build-extension.sh --link
 
-lab: venv
+setup: venv servers browser extension
+
+lab: venv extension
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_ARGS)
 
 test: setup

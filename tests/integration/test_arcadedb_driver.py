@@ -323,6 +323,19 @@ def test_schema_lists_labels_types_keys_and_indexes(arcadedb_driver):
     assert not any(s.matches(specs[1]) for s in schema.list_indexes())
 
 
+def test_exact_index_keeps_the_property_type_of_stored_values(arcadedb_driver):
+    arcadedb_driver.execute("CREATE (:Person {age: 36})")
+    arcadedb_driver.schema.create_index(IndexSpec("Person", "age"))
+    arcadedb_driver.execute("CREATE (:Person {age: 41})")
+    assert arcadedb_driver.execute("MATCH (n:Person) WHERE n.age > 40 RETURN n.age").values() == [
+        41
+    ]
+    assert arcadedb_driver.execute("MATCH (n:Person) RETURN n.age ORDER BY n.age").values() == [
+        36,
+        41,
+    ]
+
+
 def test_unique_index_refuses_duplicates(arcadedb_driver):
     arcadedb_driver.schema.create_index(IndexSpec("Person", "email", "exact", unique=True))
     arcadedb_driver.execute("CREATE (:Person {email: 'a@x'})")

@@ -346,6 +346,18 @@ async def test_schema_lists_labels_types_keys_and_indexes(async_arcadedb_driver)
     assert not any(s.matches(specs[1]) for s in await schema.list_indexes())
 
 
+async def test_exact_index_keeps_the_property_type_of_stored_values(async_arcadedb_driver):
+    await async_arcadedb_driver.execute("CREATE (:Person {age: 36})")
+    await async_arcadedb_driver.schema.create_index(IndexSpec("Person", "age"))
+    await async_arcadedb_driver.execute("CREATE (:Person {age: 41})")
+    assert (
+        await async_arcadedb_driver.execute("MATCH (n:Person) WHERE n.age > 40 RETURN n.age")
+    ).values() == [41]
+    assert (
+        await async_arcadedb_driver.execute("MATCH (n:Person) RETURN n.age ORDER BY n.age")
+    ).values() == [36, 41]
+
+
 async def test_unique_index_refuses_duplicates(async_arcadedb_driver):
     await async_arcadedb_driver.schema.create_index(
         IndexSpec("Person", "email", "exact", unique=True)

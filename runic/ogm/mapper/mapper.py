@@ -197,6 +197,26 @@ class Mapper:
             out[name] = value if value is None or converter is None else info.to_db(value)
         return out
 
+    def is_modified(self, entity: Any, committed: dict[str, Any], committed_relations: dict[str, tuple]) -> bool:
+        """Does any property or loaded relation differ from the snapshot?"""
+        plan = self.plan(type(entity))
+        data = entity.__dict__
+        for name, info, converter in plan.props:
+            value = data.get(name)
+            if value is not None and converter is not None:
+                value = info.to_db(value)
+            try:
+                if committed[name] != value:
+                    return True
+            except KeyError:
+                return True
+        for name in plan.relations:
+            if name in data:
+                keys = self.relation_keys(entity, name)
+                if set(keys) != set(committed_relations.get(name, ())):
+                    return True
+        return False
+
     def relation_keys(self, entity: Any, name: str) -> tuple[Any, ...] | None:
         """Identity keys of a loaded relation's targets (``None`` when not loaded)."""
         if name not in entity.__dict__:
@@ -280,8 +300,8 @@ class Mapper:
             else:
                 value = data[name] = self.decode(cls, name, info, raw)
                 committed[name] = snapshot(info.to_db(value))
-        if len(properties) > len(committed):
-            all_fields = plan.fields
+        all_fields = plan.fields
+        if any(k not in all_fields for k in properties):
             state.extra_properties = {k: v for k, v in properties.items() if k not in all_fields}
         elif state.extra_properties:
             state.extra_properties = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from runic.cypher import is_plain_identifier
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
@@ -188,13 +188,13 @@ class BaseQueryBuilder(Generic[T]):
         return QueryState(model=model, kind="node", slots=(Slot("n", model, "node"),), current=0, visible=frozenset({0}))
 
     @classmethod
-    def _from_state(cls, state: QueryState, session: Any = None) -> BaseQueryBuilder[T]:
+    def _from_state(cls, state: QueryState, session: Any = None) -> Self:
         obj = object.__new__(cls)
         obj._state = state
         obj._session = session
         return obj
 
-    def _with(self, **changes: Any) -> BaseQueryBuilder[T]:
+    def _with(self, **changes: Any) -> Self:
         return type(self)._from_state(replace(self._state, **changes), self._session)
 
     # -- read-only views ----------------------------------------------------------------------
@@ -279,7 +279,7 @@ class BaseQueryBuilder(Generic[T]):
         return f"{prefix}{number}"
 
     # -- filtering ---------------------------------------------------------------------------
-    def where(self, *exprs: Expr, on: str | None = None) -> BaseQueryBuilder[T]:
+    def where(self, *exprs: Expr, on: str | None = None) -> Self:
         """Add filters (ANDed together and with earlier calls).
 
         A field of class C binds to the first variable of C (root first); ``on="f"``
@@ -345,7 +345,7 @@ class BaseQueryBuilder(Generic[T]):
             raise ValueError(f"order_by({text!r}): {name!r} is not a variable of this query — known: {self._describe_aliases()}")
         return BoundOrder(None, None, name, direction)
 
-    def order_by(self, *terms: Any, desc: bool = False) -> BaseQueryBuilder[T]:
+    def order_by(self, *terms: Any, desc: bool = False) -> Self:
         """Append ORDER BY terms: fields, ``F.desc()``, or ``'alias[.prop] [ASC|DESC]'``."""
         if not terms:
             raise TypeError("order_by() needs at least one term, such as order_by(Person.age)")
@@ -362,17 +362,17 @@ class BaseQueryBuilder(Generic[T]):
             raise ValueError(f"{what}() takes an int ≥ 0 or None, got {n}")
         return int(n)
 
-    def limit(self, n: int | None) -> BaseQueryBuilder[T]:
+    def limit(self, n: int | None) -> Self:
         """Return at most ``n`` rows (``None`` removes the limit)."""
         return self._with(limit=self._count_arg(n, "limit"))
 
-    def skip(self, n: int | None) -> BaseQueryBuilder[T]:
+    def skip(self, n: int | None) -> Self:
         """Skip the first ``n`` rows."""
         return self._with(skip=self._count_arg(n, "skip"))
 
     offset = skip
 
-    def distinct(self) -> BaseQueryBuilder[T]:
+    def distinct(self) -> Self:
         """``RETURN DISTINCT`` (or ``WITH DISTINCT`` when ``with_()`` follows)."""
         return self._with(distinct=True)
 
@@ -386,7 +386,7 @@ class BaseQueryBuilder(Generic[T]):
         optional: bool | None = None,
         depth: int | tuple[int, int | None] | None = None,
         direction: str | None = None,
-    ) -> BaseQueryBuilder[T]:
+    ) -> Self:
         """One hop from the most recent variable, by a ``TraversalStep`` or a ``Relation``.
 
         ``traverse(Person.friends)`` reads the relation's type, target and direction;
@@ -417,7 +417,7 @@ class BaseQueryBuilder(Generic[T]):
         optional: bool = False,
         alias: str | None = None,
         direction: str | None = None,
-    ) -> BaseQueryBuilder[T]:
+    ) -> Self:
         """A variable-length hop ``*min..max`` (``max_hops=None``: unbounded); ``MATCH`` by default."""
         overrides = {"depth": (min_hops, max_hops), "optional": optional, "target_alias": alias, "direction": direction}
         if isinstance(relation, TraversalStep):
@@ -426,7 +426,7 @@ class BaseQueryBuilder(Generic[T]):
             step = TraversalStep.from_relation(relation, **overrides)
         return self._add_hop(step)
 
-    def _add_hop(self, step: TraversalStep) -> BaseQueryBuilder[T]:
+    def _add_hop(self, step: TraversalStep) -> Self:
         st = self._state
         source = st.current
         if st.slots[source].kind != "node":
@@ -452,7 +452,7 @@ class BaseQueryBuilder(Generic[T]):
         visible = set(st.visible) | {target_slot} | ({edge_slot} if edge_slot is not None else set())
         return self._with(slots=tuple(slots), hops=st.hops + (hop,), current=target_slot, visible=frozenset(visible))
 
-    def alias(self, name: str) -> BaseQueryBuilder[T]:
+    def alias(self, name: str) -> Self:
         """Rename the most recent variable (the root before any hop)."""
         st = self._state
         self._check_new_alias(name, allow=st.current)
@@ -460,7 +460,7 @@ class BaseQueryBuilder(Generic[T]):
         slots[st.current] = replace(slots[st.current], name=name)
         return self._with(slots=tuple(slots))
 
-    def with_(self, *aliases: str) -> BaseQueryBuilder[T]:
+    def with_(self, *aliases: str) -> Self:
         """Close a stage: ``WITH a, b`` (all variables when none are named).
 
         Ordering, paging and ``distinct()`` given so far apply to this ``WITH``; later
@@ -499,7 +499,7 @@ class BaseQueryBuilder(Generic[T]):
             return BoundColumn(self._slot_by_name(name), prop)
         raise TypeError(f"{what}() takes model fields or 'alias[.prop]' strings, got {item!r}")
 
-    def project(self, *fields: Any) -> BaseQueryBuilder[T]:
+    def project(self, *fields: Any) -> Self:
         """Return property columns instead of entities, named as rendered (``n.email``)."""
         if not fields:
             raise TypeError("project() needs at least one field")
@@ -514,7 +514,7 @@ class BaseQueryBuilder(Generic[T]):
                 out.append(self._column(key, "group_by"))
         return tuple(out)
 
-    def aggregate(self, *aggs: AggExpr, group_by: Any = None) -> BaseQueryBuilder[T]:
+    def aggregate(self, *aggs: AggExpr, group_by: Any = None) -> Self:
         """Return grouping keys, then the aggregates (``count()``, ``avg(F)``, …)."""
         if not aggs:
             raise TypeError("aggregate() needs at least one aggregate, such as aggregate(count())")
@@ -539,21 +539,21 @@ class BaseQueryBuilder(Generic[T]):
             changes["group_by"] = self._group_keys(keys)
         return self._with(**changes)
 
-    def group_by(self, *keys: Any) -> BaseQueryBuilder[T]:
+    def group_by(self, *keys: Any) -> Self:
         """Grouping keys for ``aggregate()``: aliases, ``'alias.prop'`` or fields."""
         return self._with(group_by=self._group_keys(keys))
 
-    def return_target(self, alias: str) -> BaseQueryBuilder[T]:
+    def return_target(self, alias: str) -> Self:
         """Return the entities of one variable."""
         return self._with(returns=(self._slot_by_name(alias),), return_edge=None)
 
-    def return_nodes(self, *aliases: str) -> BaseQueryBuilder[T]:
+    def return_nodes(self, *aliases: str) -> Self:
         """Return several variables (one column each)."""
         if not aliases:
             raise TypeError("return_nodes() needs at least one alias")
         return self._with(returns=tuple(self._slot_by_name(a) for a in aliases))
 
-    def return_edge(self, alias: str) -> BaseQueryBuilder[T]:
+    def return_edge(self, alias: str) -> Self:
         """Add a named relationship (``edge_alias``) to the returned columns, after the first node."""
         slot = self._slot_by_name(alias)
         if self._state.slots[slot].kind != "edge":

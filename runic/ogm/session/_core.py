@@ -83,15 +83,7 @@ class SessionCore:
         state = state_of(entity)
         if state.expired and not state.committed:
             return False
-        mapper = self.mapper
-        current = mapper.properties(entity)
-        if any(state.committed.get(name, _ABSENT) != value for name, value in current.items()):
-            return True
-        for name in mapper.relation_fields(type(entity)):
-            keys = mapper.relation_keys(entity, name)
-            if keys is not None and set(keys) != set(state.committed_relations.get(name, ())):
-                return True
-        return False
+        return self.mapper.is_modified(entity, state.committed, state.committed_relations)
 
     def contains(self, entity: Any) -> bool:
         state = getattr(entity, STATE_ATTR, None)

@@ -66,11 +66,11 @@ class FlushPlanner:
         from ._core import state_of
 
         core = self.core
-        self._cascade_and_check_targets()
+        dirty = self._cascade_and_check_targets()
         pending = core.pending_entities()
         deleted = core.deleted_entities()
         deleted_ids = {id(e) for e in deleted}
-        dirty = [e for e in core.dirty() if id(e) not in deleted_ids]
+        dirty = [e for e in dirty if id(e) not in deleted_ids]
         self._check_values(pending + dirty)
 
         pending_nodes = [e for e in pending if not is_edge_model(type(e))]
@@ -95,16 +95,17 @@ class FlushPlanner:
         return FlushPlan(statements)
 
     # -- checks ---------------------------------------------------------------------------------
-    def _cascade_and_check_targets(self) -> None:
-        """Add transient ``cascade`` targets; refuse other transient targets."""
+    def _cascade_and_check_targets(self) -> list[Any]:
+        """Add transient ``cascade`` targets; refuse other transient targets. Returns the dirty entities."""
         from ._core import entity_repr, state_of
 
         core = self.core
         seen: set[int] = set()
+        dirty = core.dirty()
         changed = True
         while changed:
             changed = False
-            candidates = core.pending_entities() + core.dirty()
+            candidates = core.pending_entities() + dirty
             for owner in candidates:
                 if id(owner) in seen:
                     continue
@@ -140,6 +141,7 @@ class FlushPlanner:
                                 operation="flush",
                                 hint="add it to this session with session.add(obj) or session.merge(obj)",
                             )
+        return dirty
 
     def _check_values(self, entities: list[Any]) -> None:
         from ._core import entity_repr, state_of
