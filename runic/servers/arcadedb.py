@@ -42,6 +42,9 @@ __all__ = ["ArcadeDBServer", "arcadedb_home"]
 _MAIN_CLASS = "com.arcadedb.server.ArcadeDBServer"
 _BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 _LOG_TAIL_LINES = 30
+#: JVM options for a short-lived server on a small machine: about twice as fast to start
+#: (client compiler only, serial collector) at some cost to long-running query speed
+_QUICK_START = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 
 
 def arcadedb_home() -> Path:
@@ -105,7 +108,8 @@ class ArcadeDBServer:
     sets a random root password, starts the server in its own process group, creates
     ``database`` and returns once Bolt answers. ``stop()`` (also at interpreter exit)
     kills the process group and removes the directory. ``url`` holds the password;
-    ``redacted_url`` and ``repr()`` do not.
+    ``redacted_url`` and ``repr()`` do not. ``jvm_options`` default to a quick start
+    (client compiler, serial collector); pass ``()`` for the JVM's defaults.
     """
 
     def __init__(
@@ -115,11 +119,13 @@ class ArcadeDBServer:
         host: str = "127.0.0.1",
         max_heap: str = "512m",
         startup_timeout: float = 90.0,
+        jvm_options: tuple[str, ...] = _QUICK_START,
     ) -> None:
         self.database = database
         self.host = host
         self.max_heap = max_heap
         self.startup_timeout = startup_timeout
+        self.jvm_options = tuple(jvm_options)
         self.http_port: int | None = None
         self.bolt_port: int | None = None
         self.username = "root"
@@ -228,7 +234,12 @@ class ArcadeDBServer:
             # a statement past its client timeout still finishes on the server; leave room
             "arcadedb.queryMaxConcurrent": 16,
         }
-        args = [f"-Xmx{self.max_heap}", "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8"]
+        args = [
+            f"-Xmx{self.max_heap}",
+            *self.jvm_options,
+            "-Djava.awt.headless=true",
+            "-Dfile.encoding=UTF-8",
+        ]
         args += [f'"-D{key}={value}"' for key, value in settings.items()]
         args += ["-cp", f'"{jars}{os.sep}*"', _MAIN_CLASS]
         return args

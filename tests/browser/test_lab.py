@@ -117,6 +117,7 @@ def test_extension_settings_turn_highlighting_off(lab, page, notebook_writer):
 def test_quickstart_renders_a_result_table_with_its_footer(lab, page, shots):
     assert (lab.root / "notebooks/01-quickstart.ipynb").exists(), "notebooks/01-quickstart.ipynb is missing"
     open_notebook(page, lab, "notebooks/01-quickstart.ipynb")
+    page.locator(".jp-Cell .runic-cypher-keyword").first.wait_for(state="attached")
     run_all(page)
     table = page.locator(".jp-OutputArea-output .runic-table").first
     table.wait_for()

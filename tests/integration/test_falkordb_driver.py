@@ -372,3 +372,20 @@ def test_url_and_repr(falkordb_driver):
     assert falkordb_driver.backend == "falkordb"
     assert falkordb_driver.dialect.name == "falkordb"
     assert repr(falkordb_driver).startswith("<FalkorDBDriver falkordb+embedded://")
+
+
+def test_execute_columns_returns_each_column_in_one_list(falkordb_driver):
+    falkordb_driver.execute(
+        "UNWIND range(1, 1500) AS i CREATE (:C {i: i, s: toString(i), f: i * 0.5, maybe: CASE WHEN i % 2 = 0 THEN i END})"
+    )
+    columns, data, summary = falkordb_driver.execute_columns(
+        "MATCH (c:C) RETURN c.i AS i, c.s AS s, c.f AS f, c.maybe AS maybe, c AS node ORDER BY c.i"
+    )
+    assert columns == ["i", "s", "f", "maybe", "node"]
+    assert data[0] == list(range(1, 1501)) and data[1][:2] == ["1", "2"]
+    assert data[2][:2] == [0.5, 1.0] and isinstance(data[2][0], float)
+    assert data[3][:4] == [None, 2, None, 4]
+    assert data[4][0].properties["i"] == 1 and data[4][0].labels == ("C",)
+    rows = falkordb_driver.execute("MATCH (c:C) RETURN c.i AS i, c.s AS s, c.f AS f, c.maybe AS maybe, c AS node ORDER BY c.i").rows
+    assert [list(r) for r in zip(*data)] == rows
+    assert summary.server_time_ms is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import typing
 from typing import Any, Callable
 
-from runic.ogm.exceptions import LazyLoadError, MetadataError
+from runic.ogm.exceptions import LazyLoadError, MetadataError, did_you_mean
 
 from .state import STATE_ATTR
 from .types import TypeConverter, VectorConverter, converter_for, unwrap_optional
@@ -82,7 +82,7 @@ class FieldInfo:
         self.description: str | None = options.pop("description", None)
         # relation options
         self.direction: str = options.pop("direction", "outgoing")
-        self.edge_model: Any = options.pop("edge_model", None)
+        self._edge_model: Any = options.pop("edge_model", None)
         self.lazy: bool = options.pop("lazy", True)
         self.cascade: bool = options.pop("cascade", False)
         if options:
@@ -129,8 +129,6 @@ class FieldInfo:
         name = target if isinstance(target, str) else getattr(target, "__forward_arg__", str(target))
         cls = get_metadata().resolve_model_name(name, context=self.owner)
         if cls is None:
-            from runic.ogm.exceptions import did_you_mean
-
             known = [c.__name__ for c in get_metadata().all_nodes()]
             hint = did_you_mean(name, known) or "declare that model before using the relation"
             raise MetadataError(
@@ -145,6 +143,31 @@ class FieldInfo:
     @target_model.setter
     def target_model(self, value: Any) -> None:
         self._target = value
+
+    @property
+    def edge_model(self) -> type | None:
+        """The relation's Edge class; a name (class name or type) resolves on first use."""
+        model = self._edge_model
+        if model is None or isinstance(model, type):
+            return model
+        from .metadata import get_metadata
+
+        registry = get_metadata()
+        found = registry.resolve_edge(model) or next((c for c in registry.all_edges() if c.__name__ == model), None)
+        if found is None:
+            known = [c.__name__ for c in registry.all_edges()]
+            raise MetadataError(
+                f"{_where(self)}: edge_model {model!r} is not a registered Edge model",
+                hint=did_you_mean(model, known) or "declare the Edge class before using the relation",
+                model=self.owner,
+                field=self.name,
+            )
+        self._edge_model = found
+        return found
+
+    @edge_model.setter
+    def edge_model(self, value: Any) -> None:
+        self._edge_model = value
 
     # -- conversion ------------------------------------------------------------------
     def to_db(self, value: Any) -> Any:
@@ -276,8 +299,15 @@ class FieldDescriptor:
             info.is_collection = collection
             if info._target is None:
                 info._target = ann_target
-            if info.relation_type is None and info.edge_model is not None:
-                info.relation_type = getattr(info.edge_model, "__type__", None)
+            if info.relation_type is None and info._edge_model is not None:
+                if isinstance(info._edge_model, str):
+                    raise MetadataError(
+                        f"{owner_name}.{name}: give the relationship type when edge_model is a name",
+                        hint=f'Relation("TYPE", edge_model={info._edge_model!r})',
+                        model=owner,
+                        field=name,
+                    )
+                info.relation_type = getattr(info._edge_model, "__type__", None)
             if not info.relation_type:
                 raise MetadataError(
                     f"{owner_name}.{name}: Relation needs a relationship type",

@@ -183,7 +183,91 @@ def strip_final_semicolon(query: str) -> str:
 
 def sent_text(query: str) -> str:
     """The Cypher text runic sends to AGE for ``query`` (see ``wrap_cypher``)."""
-    return inline_order_by_aliases(strip_final_semicolon(query))
+    return inline_label_predicates(inline_order_by_aliases(strip_final_semicolon(query)))
+
+
+_WHERE_ENDS = _CLAUSE_WORDS - {"WHERE"}
+
+
+def _label_test(var: str, label: str) -> str:
+    literal = "'" + label.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return f"(label({var}) = {literal} OR {literal} IN coalesce({var}._labels, []))"
+
+
+def inline_label_predicates(query: str) -> str:
+    """``WHERE n:Person`` → ``WHERE (label(n) = 'Person' OR 'Person' IN coalesce(n._labels, []))``.
+
+    AGE's parser has no label predicates; runic's stand-in also sees the labels a node keeps
+    in ``_labels``. Only WHERE conditions are rewritten; patterns and map literals stay.
+    """
+    tokens = _tokens(query)
+    n = len(tokens)
+    edits: list[tuple[int, int, str]] = []
+    in_where = False
+    stack: list[int] = []  # indexes of the open brackets around the current token
+    k = 0
+    while k < n:
+        tok = tokens[k]
+        if tok.kind == "punct" and tok.text in _OPEN:
+            stack.append(k)
+            k += 1
+            continue
+        if tok.kind == "punct" and tok.text in _CLOSE:
+            if stack:
+                stack.pop()
+            k += 1
+            continue
+        if tok.depth == 0 and tok.upper == "WHERE":
+            in_where = True
+        elif tok.depth == 0 and tok.upper in _WHERE_ENDS:
+            in_where = False
+        if (
+            in_where
+            and tok.kind in ("word", "ident")
+            and k + 2 < n
+            and tokens[k + 1].text == ":"
+            and tokens[k + 2].kind in ("word", "ident")
+            and not (k > 0 and tokens[k - 1].text in (".", "$", ":") and tokens[k - 1].end == tok.start)
+            and not _in_map_or_pattern(tokens, stack)
+        ):
+            var = tok.text
+            labels = []
+            j = k + 1
+            while j + 1 < n and tokens[j].text == ":" and tokens[j + 1].kind in ("word", "ident"):
+                labels.append(_unquote(tokens[j + 1]))
+                j += 2
+            edits.append((tok.start, tokens[j - 1].end, "(" + " AND ".join(_label_test(var, label) for label in labels) + ")"))
+            k = j
+            continue
+        k += 1
+    if not edits:
+        return query
+    out, last = [], 0
+    for start, end, text in edits:
+        out.append(query[last:start])
+        out.append(text)
+        last = end
+    out.append(query[last:])
+    return "".join(out)
+
+
+def _in_map_or_pattern(tokens: list[_Token], stack: list[int]) -> bool:
+    """Inside a map literal, or inside the parentheses of a node pattern like ``(n:L)-->()``."""
+    if not stack:
+        return False
+    opener = tokens[stack[-1]]
+    if opener.text == "{":
+        return True
+    if opener.text == "(":
+        before = tokens[stack[-1] - 1] if stack[-1] > 0 else None
+        if before is not None and before.text in ("-", ">", "<"):
+            return True
+        depth = opener.depth
+        for j in range(stack[-1] + 1, len(tokens)):
+            if tokens[j].text == ")" and tokens[j].depth == depth:
+                after = tokens[j + 1] if j + 1 < len(tokens) else None
+                return after is not None and after.text in ("-", "<")
+    return False
 
 
 def dollar_tag(query: str) -> str:

@@ -25,6 +25,7 @@ from runic.ogm.exceptions import (
 from ._falkordb_decode import (
     GraphNames,
     UnknownNameError,
+    decode_columns,
     decode_reply,
     parse_stats,
     rows_of_strings,
@@ -151,6 +152,19 @@ class FalkorDBCore:
         """Decode, raising ``UnknownNameError`` when the name cache must be refreshed."""
         return decode_reply(reply, self.names)
 
+    def decode_columns(self, reply: Any) -> tuple[list[str], list[list[Any]], list[str]]:
+        """Column-wise twin of ``decode``."""
+        return decode_columns(reply, self.names)
+
+    def summary(self, stats: list[str], started: float) -> ResultSummary:
+        counters, server_ms = parse_stats(stats)
+        return ResultSummary(
+            counters=counters,
+            server_time_ms=server_ms,
+            client_time_ms=(time.perf_counter() - started) * 1000.0,
+            backend=self.backend,
+        )
+
     def result(
         self,
         decoded: tuple[list[str], list[list[Any]], list[str]],
@@ -159,15 +173,8 @@ class FalkorDBCore:
         started: float,
     ) -> GraphResult:
         columns, rows, stats = decoded
-        counters, server_ms = parse_stats(stats)
-        summary = ResultSummary(
-            counters=counters,
-            server_time_ms=server_ms,
-            client_time_ms=(time.perf_counter() - started) * 1000.0,
-            backend=self.backend,
-        )
         return GraphResult(
-            columns, rows, summary, query=query, params=dict(params) if params else None
+            columns, rows, self.summary(stats, started), query=query, params=dict(params) if params else None
         )
 
     @staticmethod

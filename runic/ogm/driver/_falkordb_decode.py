@@ -24,6 +24,7 @@ __all__ = [
     "STAT_FIELDS",
     "GraphNames",
     "UnknownNameError",
+    "decode_columns",
     "decode_reply",
     "decode_value",
     "parse_stats",
@@ -259,6 +260,46 @@ def decode_reply(reply: list, names: GraphNames) -> tuple[list[str], list[list[A
         gc.disable()
     try:
         return columns, _decode_rows(rows, names), list(stats)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _decode_column(cells: list, names: GraphNames) -> list[Any]:
+    """One column's values: one comprehension when the column holds one scalar type."""
+    kinds = {cell[0] for cell in cells}
+    if kinds <= {_T_STRING, _T_INTEGER}:
+        return [cell[1] for cell in cells]
+    if kinds == {_T_DOUBLE}:
+        return [float(cell[1]) for cell in cells]
+    if kinds <= {_T_NULL, _T_STRING, _T_INTEGER}:
+        return [cell[1] if cell[0] != _T_NULL else None for cell in cells]
+    if kinds <= {_T_NULL, _T_DOUBLE}:
+        return [float(cell[1]) if cell[0] != _T_NULL else None for cell in cells]
+    return [row[0] for row in _decode_rows([[cell] for cell in cells], names)]
+
+
+def decode_columns(reply: list, names: GraphNames) -> tuple[list[str], list[list[Any]], list[str]]:
+    """Like ``decode_reply`` but column by column: ``data[j]`` lists column ``j``'s values.
+
+    For tabular results (DataFrames) this skips the per-row lists entirely."""
+    if len(reply) == 1:
+        return [], [], list(reply[0])
+    header, rows, stats = reply[0], reply[1], reply[-1]
+    columns = [col[1] if isinstance(col, (list, tuple)) else col for col in header]
+    columns = [c.decode() if isinstance(c, bytes) else str(c) for c in columns]
+    paused = len(rows) > 1000 and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        try:
+            data = [_decode_column([row[j] for row in rows], names) for j in range(len(columns))]
+        except IndexError:
+            for row in rows:  # find out which kind of name was missing
+                for cell in row:
+                    _scalar(cell[0], cell[1], names)
+            raise
+        return columns, data, list(stats)
     finally:
         if paused:
             gc.enable()

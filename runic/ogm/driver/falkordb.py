@@ -28,7 +28,7 @@ from ._falkordb_core import FalkorDBCore, UnknownNameError
 from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema
 from .base import Clause, GraphDialect
 from .embedded import EmbeddedFalkorDB
-from .result import GraphResult
+from .result import GraphResult, ResultSummary
 from .urls import ConnectionTarget, Secret, format_url
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -313,9 +313,28 @@ class FalkorDBDriver(_FalkorDBDriverBase):
         timeout: float | None = None,
     ) -> GraphResult:
         """Run one statement and return its ``GraphResult``."""
+        started = time.perf_counter()
+        decoded = self._run(query, params, readonly, timeout, self._core.decode)
+        return self._core.result(decoded, query, params, started)
+
+    def execute_columns(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+    ) -> tuple[list[str], list[list[Any]], ResultSummary]:
+        """Run one statement and return ``(columns, data, summary)`` with ``data[j]`` the
+        values of column ``j`` — the fast path for building DataFrames."""
+        started = time.perf_counter()
+        columns, data, stats = self._run(query, params, readonly, timeout, self._core.decode_columns)
+        return columns, data, self._core.summary(stats, started)
+
+    def _run(self, query: str, params: Mapping[str, Any] | None, readonly: bool | None, timeout: float | None, decode: Any) -> Any:
+        """Send a statement, refresh stale names, and decode the reply with ``decode``."""
         self._check_open()
         core = self._core
-        started = time.perf_counter()
         ro = core.effective_readonly(readonly)
         limit = core.effective_timeout(timeout)
         command, header = core.query_command(query, params, ro, limit)
@@ -330,15 +349,12 @@ class FalkorDBDriver(_FalkorDBDriverBase):
             core.check_reply(reply)
             for _ in range(_MAX_NAME_REFRESHES):
                 try:
-                    decoded = core.decode(reply)
-                    break
+                    return decode(reply)
                 except UnknownNameError as missing:
                     self._refresh_names(missing.kind)
-            else:
-                decoded = core.decode(reply)
+            return decode(reply)
         except Exception as exc:
             raise core.error(exc, query, params, header, readonly=ro, timeout=limit) from exc
-        return core.result(decoded, query, params, started)
 
     def raw_command(self, *args: Any) -> Any:
         """Send a raw redis command on this connection (errors mapped to runic's)."""
