@@ -10,8 +10,10 @@ NBVAL  := --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-e
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --upgrade pip 'jupyterlab>=4.2,<5'
+	VENV=$(VENV) bash .ci/build-extension.sh
 	$(BIN)/pip install --quiet -e '.[dev]'
+	VENV=$(VENV) bash .ci/build-extension.sh --link
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -26,7 +28,7 @@ browser:
 
 ## The JupyterLab extension, built from extension/ when its sources changed.
 extension: venv
-	bash .ci/build-extension.sh --link
+	VENV=$(VENV) bash .ci/build-extension.sh --link
 
 setup: venv servers browser extension
 
@@ -45,7 +47,7 @@ test-integration: setup
 test-notebooks: venv
 	$(PYTEST) notebooks $(NBVAL) $(PYTEST_ARGS)
 
-test-browser: setup
+test-browser: venv browser extension
 	$(PYTEST) tests -m browser $(PYTEST_ARGS)
 
 bench: venv

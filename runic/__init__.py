@@ -16,3 +16,8 @@ def unload_ipython_extension(ipython):  # pragma: no cover
     from runic.notebook.magics import unload_ipython_extension as _unload
 
     _unload(ipython)
+
+
+def _jupyter_labextension_paths():
+    """Where JupyterLab finds the prebuilt runic-lab extension (``jupyter labextension develop``)."""
+    return [{"src": "labextension", "dest": "runic-lab"}]
