@@ -31,7 +31,7 @@ from .core import (
     inspect,
     metadata,
 )
-from .exceptions import *  # noqa: F403
+from .exceptions import *
 from .exceptions import __all__ as _exception_names
 
 _LAZY = {
@@ -97,7 +97,7 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = [
+__all__ = [  # noqa: PLE0604 - the starred parts are lists of names
     "Node", "Edge", "Field", "Relation", "FieldDescriptor", "FieldInfo", "MetaData", "NodeMeta",
     "EdgeMeta", "get_metadata", "metadata", "inspect", "EntityState", "InstanceState",
     "TypeConverter", "DatetimeConverter", "EnumConverter", "Vector", "VectorConverter",

@@ -74,6 +74,26 @@ def _free_ports(count: int, host: str) -> list[int]:
             sock.close()
 
 
+def _die_with_parent(parent_pid: int):
+    """A ``preexec_fn`` asking Linux to send the server SIGTERM when this process dies, so
+    no server outlives a killed test run or kernel; elsewhere it does nothing."""
+
+    def set_death_signal() -> None:
+        if not sys.platform.startswith("linux"):
+            return
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return set_death_signal
+
+
 def _port_answers(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=0.5):
@@ -207,6 +227,7 @@ class ArcadeDBServer:
                 stderr=subprocess.STDOUT,
                 cwd=self._root,
                 start_new_session=True,
+                preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 - only async-signal-safe calls
             )
         self._finalizer = weakref.finalize(self, _stop_process, self._proc, self._root)
         atexit.register(self._finalizer)

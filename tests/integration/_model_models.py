@@ -11,7 +11,7 @@ class MdCity(Node):
 
 class MdPerson(Node):
     name: str = Field(default=None)
-    lives_in: "MdCity | None" = Relation("MD_LIVES_IN", target="MdCity")
+    lives_in: MdCity | None = Relation("MD_LIVES_IN", target="MdCity")
 
 
 class MdVisited(Edge):

@@ -15,6 +15,7 @@ import age_fixtures
 import psycopg
 import pytest
 
+from runic.migrate import IndexManager
 from runic.ogm.driver._age_agtype import AgtypeParameterError
 from runic.ogm.driver.age import AGEDriver, create_age_driver
 from runic.ogm.driver.base import TransactionalGraphDriver
@@ -165,6 +166,18 @@ def test_subtype_filter_with_a_quote_in_the_label_matches(age_driver):
     age_driver.execute(clause, clause.params)
     found = age_driver.execute(f"MATCH (n:Animal) WHERE {dialect.subtype_filter('n', labels)} RETURN n").value()
     assert found.labels == labels
+
+
+def test_label_predicates_in_where_see_emulated_labels(age_driver):
+    clause = age_driver.dialect.render_create_node(("Animal", "Dog"), {"name": "Rex"})
+    age_driver.execute(clause, clause.params)
+    age_driver.execute("CREATE (:Animal {name: 'Generic'}), (:Person {name: 'Ada'})")
+    dogs = age_driver.execute("MATCH (n) WHERE n:Dog RETURN n.name").values()
+    assert dogs == ["Rex"]
+    others = age_driver.execute("MATCH (n) WHERE NOT n:Animal RETURN n.name").values()
+    assert others == ["Ada"]
+    both = age_driver.execute("MATCH (n) WHERE n:Animal:Dog OR n:Person RETURN n.name ORDER BY n.name").values()
+    assert both == ["Ada", "Rex"]
 
 
 def test_variable_length_paths(age_driver):
@@ -362,6 +375,17 @@ def test_schema_refuses_fulltext_and_vector_indexes(age_driver, spec):
     assert age_driver.schema.list_indexes() == []
 
 
+def test_index_manager_applies_exact_and_unique_specs_once(age_driver):
+    manager = IndexManager(age_driver)
+    specs = [IndexSpec("Person", "email", unique=True), IndexSpec("KNOWS", "since", entity="edge")]
+    assert len(manager.apply(specs)) == 2
+    assert manager.apply(specs) == []
+    assert manager.diff(specs) == []
+    assert [(s.label, s.unique) for s in age_driver.schema.list_indexes()] == [("KNOWS", False), ("Person", True)]
+    with pytest.raises(UnsupportedFeatureError):
+        manager.apply([IndexSpec("Post", "body", "fulltext")])
+
+
 def test_explain_gives_plan_lines_and_profile_keeps_nothing(age_driver):
     plan = age_driver.explain("MATCH (n:Person) RETURN n")
     assert plan and all(isinstance(line, str) for line in plan)
@@ -422,3 +446,16 @@ def test_create_driver_accepts_the_server_url(age_server):
     finally:
         driver.drop_graph()
         driver.close()
+
+
+def test_driver_wraps_an_existing_psycopg_connection(age_server):
+    kw = age_server.connect_kwargs()
+    conn = psycopg.connect(host=kw["host"], port=kw["port"], dbname=kw["database"], user=kw["username"], password=kw["password"])
+    driver = AGEDriver(conn, age_graph_name())
+    try:
+        assert [driver.execute("RETURN $i AS i", {"i": i}).value() for i in range(3)] == [0, 1, 2]
+        assert age_server.password not in driver.url and age_server.password not in repr(driver)
+    finally:
+        driver.drop_graph()
+        driver.close()
+    assert conn.closed

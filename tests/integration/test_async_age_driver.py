@@ -15,6 +15,7 @@ import age_fixtures
 import psycopg
 import pytest
 
+from runic.migrate import IndexManager
 from runic.ogm.driver._age_agtype import AgtypeParameterError
 from runic.ogm.driver.age import AsyncAGEDriver, create_age_driver
 from runic.ogm.driver.base import AsyncGraphDriver
@@ -165,6 +166,18 @@ async def test_subtype_filter_with_a_quote_in_the_label_matches(async_age_driver
     await async_age_driver.execute(clause, clause.params)
     found = (await async_age_driver.execute(f"MATCH (n:Animal) WHERE {dialect.subtype_filter('n', labels)} RETURN n")).value()
     assert found.labels == labels
+
+
+async def test_label_predicates_in_where_see_emulated_labels(async_age_driver):
+    clause = async_age_driver.dialect.render_create_node(("Animal", "Dog"), {"name": "Rex"})
+    await async_age_driver.execute(clause, clause.params)
+    await async_age_driver.execute("CREATE (:Animal {name: 'Generic'}), (:Person {name: 'Ada'})")
+    dogs = (await async_age_driver.execute("MATCH (n) WHERE n:Dog RETURN n.name")).values()
+    assert dogs == ["Rex"]
+    others = (await async_age_driver.execute("MATCH (n) WHERE NOT n:Animal RETURN n.name")).values()
+    assert others == ["Ada"]
+    both = (await async_age_driver.execute("MATCH (n) WHERE n:Animal:Dog OR n:Person RETURN n.name ORDER BY n.name")).values()
+    assert both == ["Ada", "Rex"]
 
 
 async def test_variable_length_paths(async_age_driver):
@@ -353,6 +366,19 @@ async def test_schema_refuses_fulltext_and_vector_indexes(async_age_driver, spec
     assert await async_age_driver.schema.list_indexes() == []
 
 
+async def test_index_manager_applies_exact_and_unique_specs_once(async_age_driver, age_server):
+    with pytest.raises(TypeError):
+        IndexManager(async_age_driver)
+    sync_driver = create_age_driver(**age_server.connect_kwargs(), graph=async_age_driver.graph_name)
+    try:
+        manager = IndexManager(sync_driver)
+        specs = [IndexSpec("Person", "email", unique=True), IndexSpec("KNOWS", "since", entity="edge")]
+        assert len(manager.apply(specs)) == 2
+    finally:
+        sync_driver.close()
+    assert [(s.label, s.unique) for s in await async_age_driver.schema.list_indexes()] == [("KNOWS", False), ("Person", True)]
+
+
 async def test_explain_gives_plan_lines_and_profile_keeps_nothing(async_age_driver):
     plan = await async_age_driver.explain("MATCH (n:Person) RETURN n")
     assert plan and all(isinstance(line, str) for line in plan)
@@ -413,3 +439,19 @@ async def test_create_driver_accepts_the_server_url(age_server):
     finally:
         await driver.drop_graph()
         await driver.close()
+
+
+async def test_driver_wraps_an_existing_psycopg_connection(age_server):
+    kw = age_server.connect_kwargs()
+    conn = await psycopg.AsyncConnection.connect(
+        host=kw["host"], port=kw["port"], dbname=kw["database"], user=kw["username"], password=kw["password"]
+    )
+    driver = AsyncAGEDriver(conn, age_graph_name())
+    try:
+        results = await asyncio.gather(*(driver.execute("RETURN $i AS i", {"i": i}) for i in range(3)))
+        assert [r.value() for r in results] == [0, 1, 2]
+        assert age_server.password not in driver.url and age_server.password not in repr(driver)
+    finally:
+        await driver.drop_graph()
+        await driver.close()
+    assert conn.closed

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from _model_models import MdCity, MdPerson, MdVisited
 
 from runic.ogm import AsyncSession, DetachedEntityError, LazyLoadError, SessionError, inspect
 from runic.ogm.core.state import EntityState
-
-from _model_models import MdCity, MdPerson, MdVisited
 
 pytestmark = [pytest.mark.integration]
 
@@ -59,7 +58,7 @@ async def test_unloaded_relation_loads_on_first_read_in_an_open_session(async_dr
     async with AsyncSession(async_driver) as session:
         ada = await session.query(MdPerson).one()
         with pytest.raises(LazyLoadError) as err:
-            ada.lives_in
+            _ = ada.lives_in
         assert err.value.reason == "async"
         await session.load_relationship(ada, "lives_in")
         assert ada.lives_in.name == "Rome"

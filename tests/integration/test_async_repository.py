@@ -5,10 +5,9 @@ from __future__ import annotations
 import inspect as _inspect
 
 import pytest
+from _repo_models import Author, Book, Wrote
 
 from runic.ogm import AsyncRepository, AsyncSession, EntityNotFoundError, UnboundQueryError
-
-from _repo_models import Author, Book, Wrote
 
 pytestmark = [pytest.mark.integration]
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from _model_models import MdCity, MdPerson, MdVisited
 
 from runic.ogm import DetachedEntityError, Session, inspect
 from runic.ogm.core.state import EntityState
-
-from _model_models import MdCity, MdPerson, MdVisited
 
 pytestmark = [pytest.mark.integration]
 

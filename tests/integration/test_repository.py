@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from _repo_models import Author, Book, Wrote
 
 from runic.ogm import EntityNotFoundError, Repository, Session, UnboundQueryError
-
-from _repo_models import Author, Book, Wrote
 
 pytestmark = [pytest.mark.integration]
 

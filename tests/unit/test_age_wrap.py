@@ -8,7 +8,11 @@ from decimal import Decimal
 import pytest
 
 from runic.ogm.driver._age_agtype import AgtypeParameterError, decode_agtype, encode_params
-from runic.ogm.driver._age_cypher import inline_order_by_aliases, return_columns
+from runic.ogm.driver._age_cypher import (
+    inline_label_predicates,
+    inline_order_by_aliases,
+    return_columns,
+)
 from runic.ogm.driver._age_schema import index_ddl, parse_index_def
 from runic.ogm.driver.age import AGEDialect
 from runic.ogm.driver.result import EdgeRecord, NodeRecord, PathRecord
@@ -145,6 +149,38 @@ def test_wrap_query_keeps_semicolons_inside_strings():
 def test_wrap_query_sends_order_by_aliases_spelt_out():
     sql = dialect.wrap_query("social", "MATCH (n) RETURN n.name AS name ORDER BY name")
     assert "ORDER BY (n.name)$runic$" in sql
+
+
+def _has(var: str, label: str) -> str:
+    return f"(label({var}) = '{label}' OR '{label}' IN coalesce({var}._labels, []))"
+
+
+@pytest.mark.parametrize(
+    ("query", "sent"),
+    [
+        ("MATCH (n) WHERE NOT n:Doc RETURN n", f"MATCH (n) WHERE NOT ({_has('n', 'Doc')}) RETURN n"),
+        ("MATCH (n) WHERE n:A:B RETURN n", f"MATCH (n) WHERE ({_has('n', 'A')} AND {_has('n', 'B')}) RETURN n"),
+        ("MATCH (n) WHERE (n:`My Label`) RETURN n", f"MATCH (n) WHERE (({_has('n', 'My Label')})) RETURN n"),
+        ("MATCH (n) WHERE n:`D'og\\` RETURN n", "MATCH (n) WHERE ((label(n) = 'D\\'og\\\\' OR 'D\\'og\\\\' IN coalesce(n._labels, []))) RETURN n"),
+    ],
+)
+def test_label_predicates_in_where_become_label_tests(query, sent):
+    assert inline_label_predicates(query) == sent
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "MATCH (n:Person {name: 'a:b'}) RETURN n",
+        "MATCH (n) WHERE (n:A)-->(m) RETURN n",
+        "MATCH (n) WHERE (n)-[r:KNOWS]->(:Person) RETURN n",
+        "MATCH (n) WHERE n.x = {a: 1}.a RETURN n",
+        "MATCH (n) WHERE n.name = 'x:y' RETURN n",
+        "MATCH (n) RETURN n",
+    ],
+)
+def test_patterns_maps_and_strings_keep_their_colons(query):
+    assert inline_label_predicates(query) == query
 
 
 # -- dialect ----------------------------------------------------------------------------------

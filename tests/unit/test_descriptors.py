@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 import pytest
@@ -39,7 +39,7 @@ def _isolated_registry():
 def test_field_and_relation_return_descriptors_bound_to_their_owner():
     class Person(Node):
         name: str = Field(default=None)
-        friends: list["Person"] = Relation("FRIEND_OF", target="Person")
+        friends: list[Person] = Relation("FRIEND_OF", target="Person")
 
     assert isinstance(Person.name, FieldDescriptor) and isinstance(Person.friends, FieldDescriptor)
     assert Person.name.field_name == Person.name.name == "name"
@@ -75,7 +75,7 @@ def test_to_db_and_from_db_apply_the_converter_and_pass_none_through():
         at: datetime | None = None
 
     info = Event.__fields__["at"].field_info
-    moment = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+    moment = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     assert isinstance(info.converter, DatetimeConverter)
     assert info.to_db(moment) == "2024-05-01T12:00:00+00:00"
     assert info.from_db("2024-05-01T12:00:00+00:00") == moment
@@ -143,17 +143,17 @@ def test_descriptors_stay_hashable_by_identity():
 
 def test_unloaded_relation_of_a_detached_entity_raises_lazy_load_error():
     class Person(Node):
-        friends: list["Person"] = Relation("FRIEND_OF", target="Person")
+        friends: list[Person] = Relation("FRIEND_OF", target="Person")
 
     p = Person._from_db_values({"id": "k1"})
     with pytest.raises(LazyLoadError) as err:
-        p.friends
+        _ = p.friends
     assert err.value.reason == "detached" and "fetch" in str(err.value)
 
 
 def test_unloaded_relation_with_closed_or_async_session_names_the_reason():
     class Person(Node):
-        friends: list["Person"] = Relation("FRIEND_OF", target="Person")
+        friends: list[Person] = Relation("FRIEND_OF", target="Person")
 
     class ClosedSession:
         is_closed = True
@@ -164,18 +164,18 @@ def test_unloaded_relation_with_closed_or_async_session_names_the_reason():
     p = Person._from_db_values({"id": "k1"})
     inspect(p).session = ClosedSession()
     with pytest.raises(LazyLoadError) as err:
-        p.friends
+        _ = p.friends
     assert err.value.reason == "closed"
     inspect(p).session = OtherSession()
     with pytest.raises(LazyLoadError) as err:
-        p.friends
+        _ = p.friends
     assert err.value.reason == "async" and "load_relationship" in str(err.value)
 
 
 def test_relations_of_new_entities_start_loaded_and_assignments_replace_them():
     class Person(Node):
-        friends: list["Person"] = Relation("FRIEND_OF", target="Person")
-        best: "Person | None" = Relation("BEST", target="Person")
+        friends: list[Person] = Relation("FRIEND_OF", target="Person")
+        best: Person | None = Relation("BEST", target="Person")
 
     a, b = Person(), Person()
     assert a.friends == [] and a.best is None
@@ -190,8 +190,8 @@ def test_relation_type_comes_from_relationship_or_edge_model():
         since: int = 0
 
     class Person(Node):
-        a: list["Person"] = Relation(relationship="LIKES", target="Person")
-        b: list["Person"] = Relation(edge_model=Knows, target="Person", direction="INCOMING")
+        a: list[Person] = Relation(relationship="LIKES", target="Person")
+        b: list[Person] = Relation(edge_model=Knows, target="Person", direction="INCOMING")
 
     assert Person.a.field_info.relation_type == "LIKES"
     assert Person.b.field_info.relation_type == "KNOWS" and Person.b.field_info.direction == "incoming"
@@ -199,7 +199,7 @@ def test_relation_type_comes_from_relationship_or_edge_model():
         Relation("A", relationship="B")
     with pytest.raises(MetadataError, match="relationship type"):
         class Bad(Node):
-            c: list["Person"] = Relation(target="Person")
+            c: list[Person] = Relation(target="Person")
 
 
 def test_index_options_on_a_relation_are_refused():
@@ -219,3 +219,26 @@ def test_fields_cannot_be_deleted():
 
     with pytest.raises(AttributeError, match="assign None"):
         del Person().age
+
+
+def test_positional_fields_are_not_supported():
+    with pytest.raises(MetadataError, match="keyword-only"):
+        Field(kw_only=False)
+
+
+def test_descriptor_repr_names_owner_field_and_description():
+    class Person(Node):
+        name: str | None = Field(default=None, description="full name")
+        friends: list["Person"] = Relation("FRIEND_OF", target="Person")
+
+    assert repr(Person.name) == "<Field Person.name: full name>"
+    assert repr(Person.friends) == "<Relation Person.friends>"
+
+
+def test_init_false_fields_are_not_constructor_arguments():
+    class Person(Node):
+        score: int = Field(default=7, init=False)
+
+    assert Person().score == 7
+    with pytest.raises(TypeError, match="unexpected field 'score'"):
+        Person(score=1)

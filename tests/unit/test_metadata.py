@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from runic.ogm import Edge, EdgeMeta, Field, MetaData, MetadataError, Node, NodeMeta, Relation, get_metadata, metadata
+from runic.ogm import (
+    Edge,
+    EdgeMeta,
+    Field,
+    MetaData,
+    MetadataError,
+    Node,
+    NodeMeta,
+    Relation,
+    get_metadata,
+    metadata,
+)
 from runic.ogm.core.metadata import fields_of
 
 pytestmark = pytest.mark.unit
@@ -82,9 +93,9 @@ def test_register_dispatches_and_refuses_other_classes():
 def test_redefining_the_same_class_replaces_it_like_a_notebook_rerun():
     namespace: dict = {"Node": Node, "Field": Field, "__name__": "notebook_cell"}
     source = "class Person(Node):\n    name: str = Field(default=None)\n"
-    exec(source, namespace)
+    exec(source, namespace)  # noqa: S102 - simulates re-running a notebook cell
     first = namespace["Person"]
-    exec(source.replace("name", "title"), namespace)
+    exec(source.replace("name", "title"), namespace)  # noqa: S102 - simulates re-running a notebook cell
     second = namespace["Person"]
     assert first is not second and get_metadata().resolve_node("Person") is second
     assert "title" in fields_of(get_metadata().resolve_node("Person"))
@@ -148,7 +159,7 @@ def test_resolve_edge_class_falls_back_to_the_base():
 
 def test_finalize_resolves_forward_references():
     class Person(Node):
-        pets: list["Pet"] = Relation("OWNS")
+        pets: list[Pet] = Relation("OWNS")
 
     class Pet(Node):
         pass
@@ -176,8 +187,16 @@ def test_fields_of_lists_inherited_fields_first_with_relations():
         name: str = Field(default=None)
 
     class Employee(Person):
-        boss: "Person | None" = Relation("REPORTS_TO", target="Person")
+        boss: Person | None = Relation("REPORTS_TO", target="Person")
         salary: int = 0
 
     assert list(fields_of(Employee)) == ["id", "name", "boss", "salary"]
     assert fields_of(Employee)["name"].owner is Person
+
+
+def test_redefining_an_edge_class_replaces_it_too():
+    namespace: dict = {"Edge": Edge, "__name__": "notebook_cell"}
+    exec("class Rates(Edge):\n    score: int = 0\n", namespace)  # noqa: S102 - simulates re-running a notebook cell
+    first = namespace["Rates"]
+    exec("class Rates(Edge):\n    stars: int = 0\n", namespace)  # noqa: S102
+    assert namespace["Rates"] is not first and get_metadata().resolve_edge("RATES") is namespace["Rates"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -55,7 +55,7 @@ def test_label_and_type_keywords_and_reference_aliases():
         pass
 
     class B(Node):
-        _labels = ["Beta", "Extra"]
+        _labels = ["Beta", "Extra"]  # noqa: RUF012
 
     class T(Edge, type="LINKS"):
         pass
@@ -66,6 +66,7 @@ def test_label_and_type_keywords_and_reference_aliases():
     assert A.__label__ == "Alpha"
     assert B.__labels__ == ("Beta", "Extra") and B.__label__ == "Extra"
     assert T.__type__ == "LINKS" and U.__type__ == "USES"
+    assert A._labels == ["Alpha"] and A._primary_label == "Alpha" and T._edge_type == "LINKS"
 
 
 def test_subclass_labels_are_inherited_root_first_and_primary_label_is_the_root():
@@ -123,7 +124,7 @@ def test_another_class_on_the_same_label_is_refused_but_redefinition_replaces():
 
     first = Person
 
-    class Person(Node):  # noqa: F811 - a notebook cell run again
+    class Person(Node):
         pass
 
     assert get_metadata().get_node_meta("Person").model_cls is Person is not first
@@ -215,7 +216,7 @@ def test_to_dict_modes():
         mood: Mood | None = None
         note: str | None = None
 
-    when = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+    when = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     e = Event(at=when, mood=Mood.SAD)
     assert e.to_dict()["at"] == when
     assert e.to_dict(mode="db")["at"] == when.isoformat()
@@ -226,7 +227,7 @@ def test_to_dict_modes():
 def test_to_dict_with_relations_includes_loaded_ones_one_level():
     class Person(Node):
         name: str = Field(default=None)
-        friends: list["Person"] = Relation("FRIEND_OF", target="Person")
+        friends: list[Person] = Relation("FRIEND_OF", target="Person")
 
     a, b = Person(name="a"), Person(name="b")
     a.friends = [b]
@@ -237,8 +238,8 @@ def test_to_dict_with_relations_includes_loaded_ones_one_level():
 
 def test_relation_target_resolves_from_string_and_annotation():
     class Person(Node):
-        friends: list["Person"] = Relation("FRIEND_OF", direction="BOTH")
-        boss: "Person | None" = Relation("REPORTS_TO", target="Person")
+        friends: list[Person] = Relation("FRIEND_OF", direction="BOTH")
+        boss: Person | None = Relation("REPORTS_TO", target="Person")
 
     info = fields_of(Person)
     assert info["friends"].target_model is Person and info["friends"].is_collection
@@ -248,10 +249,10 @@ def test_relation_target_resolves_from_string_and_annotation():
 
 def test_unresolvable_relation_target_suggests_a_model():
     class Person(Node):
-        pets: list["Pet"] = Relation("OWNS", target="Persn")
+        pets: list["Pet"] = Relation("OWNS", target="Persn")  # noqa: F821, UP037
 
     with pytest.raises(MetadataError, match="did you mean 'Person'"):
-        fields_of(Person)["pets"].target_model
+        _ = fields_of(Person)["pets"].target_model
 
 
 def test_index_keywords_normalise_and_conflicts_are_refused():
@@ -274,7 +275,7 @@ def test_index_keywords_normalise_and_conflicts_are_refused():
             x: str = Field(default=None, dimension=3)
     with pytest.raises(MetadataError, match="index option"):
         class Bad3(Node):
-            x: list["Bad3"] = Relation("R", target="Bad3", index=True)
+            x: list[Bad3] = Relation("R", target="Bad3", index=True)
 
 
 def test_edge_endpoints_are_not_properties_and_are_fixed_when_stored():
@@ -345,3 +346,21 @@ def test_abstract_mixins_carry_fields_without_a_label():
     assert get_metadata().get_node_meta("Timestamped") is None
     with pytest.raises(TypeError, match="abstract"):
         Timestamped()
+
+
+def test_save_and_delete_are_shared_by_edges():
+    class Knows(Edge):
+        pass
+
+    with pytest.raises(DetachedEntityError, match="not attached to a session"):
+        Knows().save()
+    with pytest.raises(DetachedEntityError, match="never saved"):
+        Knows().delete()
+
+
+def test_loaded_entities_can_be_built_without_validation():
+    class Person(Node):
+        age: int = Field(default=0, min_value=0)
+
+    p = Person._from_db_values({"id": "k", "age": -5})
+    assert p.age == -5 and inspect(p).state is EntityState.TRANSIENT and inspect(p).key == "k"

@@ -81,7 +81,7 @@ def test_seed_exceptions_share_the_orm_error_base():
 
 
 def test_core_names_are_re_exported_from_runic_ogm():
-    import runic.ogm as ogm
+    from runic import ogm
 
     for module, names in SEED_CORE.items():
         for name in names:

@@ -84,3 +84,19 @@ def test_automatic_converters_follow_the_annotation():
     assert isinstance(converter_for(Vector), VectorConverter)
     assert isinstance(converter_for(GeoLocation | None), GeoLocationConverter)
     assert converter_for(int) is None and converter_for(str | None) is None
+
+
+def test_datetime_from_epoch_seconds_is_utc():
+    from datetime import UTC, datetime
+
+    from runic.ogm.core.types import DatetimeConverter
+
+    assert DatetimeConverter().from_db(0) == datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def test_converters_expose_db_type_and_cypher_fn():
+    from runic.ogm.core.types import GeoLocationConverter, TypeConverter, VectorConverter
+
+    assert VectorConverter.db_type == "vector" and VectorConverter.cypher_fn == "vecf32"
+    assert GeoLocationConverter.db_type == "point"
+    assert TypeConverter.db_type is None and TypeConverter.cypher_fn is None

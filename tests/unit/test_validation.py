@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Literal
 
 import pytest
@@ -69,7 +69,7 @@ def test_accepted_values_are_coerced_to_the_annotation(Person):
     assert p.home == GeoLocation(1.0, 2.0)
     assert isinstance(p.emb, Vector) and p.emb == [0.5, 1.0] and p.emb.dimensions == 2
     assert p.tags == ["x", "y"]
-    p.born = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    p.born = datetime(2024, 1, 1, tzinfo=UTC)
     p.active = False
     assert p.active is False
 

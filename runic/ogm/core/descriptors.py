@@ -9,7 +9,8 @@ on an instance, it is the value.
 from __future__ import annotations
 
 import typing
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from runic.ogm.exceptions import LazyLoadError, MetadataError, did_you_mean
 
@@ -17,7 +18,7 @@ from .state import STATE_ATTR
 from .types import TypeConverter, VectorConverter, converter_for, unwrap_optional
 from .validation import check_value
 
-__all__ = ["MISSING", "Field", "Relation", "FieldDescriptor", "FieldInfo"]
+__all__ = ["MISSING", "Field", "FieldDescriptor", "FieldInfo", "Relation"]
 
 
 class _Missing:
@@ -94,7 +95,7 @@ class FieldInfo:
         return self.relation_type
 
     @property
-    def field(self) -> "FieldInfo":
+    def field(self) -> FieldInfo:
         return self
 
     @property
@@ -409,10 +410,10 @@ class FieldDescriptor:
 
         return expressions.compare(self, op, value)
 
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+    def __eq__(self, other: object) -> Any:  # type: ignore[override]
         return self._compare("=", other)
 
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+    def __ne__(self, other: object) -> Any:  # type: ignore[override]
         return self._compare("<>", other)
 
     def __lt__(self, other: Any) -> Any:
@@ -469,7 +470,8 @@ class FieldDescriptor:
     def __repr__(self) -> str:
         kind = "Relation" if self.field_info.is_relation else "Field"
         owner = getattr(self.field_info.owner, "__name__", "?")
-        return f"<{kind} {owner}.{self.field_name}>"
+        about = f": {self.field_info.description}" if self.field_info.description else ""
+        return f"<{kind} {owner}.{self.field_name}{about}>"
 
 
 def _session_problem(session: Any) -> str | None:
@@ -539,6 +541,8 @@ def Field(
     description: str | None = None,
 ) -> Any:
     """Declare a node or edge property. Returns a ``FieldDescriptor``."""
+    if kw_only is not True:
+        raise MetadataError("Field(kw_only=False) is not supported: model fields are keyword-only", hint="drop kw_only and pass values by name")
     if generated not in (False, True, "uuid", "database"):
         raise MetadataError(f"generated={generated!r} is unknown", hint="use False, 'uuid', True or 'database'")
     return FieldDescriptor(

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from runic.ogm.exceptions import MetadataError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from .descriptors import FieldInfo
 
-__all__ = ["MetaData", "NodeMeta", "EdgeMeta", "get_metadata", "metadata", "fields_of"]
+__all__ = ["EdgeMeta", "MetaData", "NodeMeta", "fields_of", "get_metadata", "metadata"]
 
 FIELDS_ATTR = "__runic_fields__"
 
 
-def fields_of(cls: type) -> dict[str, "FieldInfo"]:
+def fields_of(cls: type) -> dict[str, FieldInfo]:
     """A model's fields, name → ``FieldInfo``: inherited first, relations included."""
     return getattr(cls, FIELDS_ATTR, {})
 
@@ -32,11 +33,11 @@ class NodeMeta:
     pk_field_name: str | None = None
 
     @property
-    def fields(self) -> Mapping[str, "FieldInfo"]:
+    def fields(self) -> Mapping[str, FieldInfo]:
         return MappingProxyType(fields_of(self.model_cls))
 
     @property
-    def field_list(self) -> list["FieldInfo"]:
+    def field_list(self) -> list[FieldInfo]:
         return list(fields_of(self.model_cls).values())
 
     @property
@@ -74,11 +75,11 @@ class EdgeMeta:
         return self._endpoint("target")
 
     @property
-    def fields(self) -> Mapping[str, "FieldInfo"]:
+    def fields(self) -> Mapping[str, FieldInfo]:
         return MappingProxyType(fields_of(self.model_cls))
 
     @property
-    def field_list(self) -> list["FieldInfo"]:
+    def field_list(self) -> list[FieldInfo]:
         return list(fields_of(self.model_cls).values())
 
     @property

@@ -31,7 +31,7 @@ from .metadata import FIELDS_ATTR, fields_of, get_metadata
 from .state import STATE_ATTR, EntityState, InstanceState, inspect
 from .validation import short_repr
 
-__all__ = ["Node", "Edge"]
+__all__ = ["Edge", "Node"]
 
 _RESERVED = {"save", "delete", "asave", "adelete", "to_dict"}
 _REPR_LIMIT = 6
@@ -46,8 +46,8 @@ def _resolve_annotation(cls: type, annotation: Any) -> Any:
     namespace.setdefault(cls.__name__, cls)
     namespace.setdefault("typing", typing)
     try:
-        return eval(annotation, namespace, dict(vars(cls)))  # noqa: S307 - annotations of the user's own class
-    except Exception:
+        return eval(annotation, namespace, dict(vars(cls)))
+    except Exception:  # noqa: BLE001 - unresolvable yet: a forward reference resolved later
         return None
 
 
@@ -79,7 +79,7 @@ class _Entity:
         for base in reversed(cls.__mro__[1:]):
             inherited.update(getattr(base, FIELDS_ATTR, {}) if FIELDS_ATTR in base.__dict__ else {})
         own: dict[str, FieldInfo] = {}
-        annotations = cls.__dict__.get("__annotations__", {})
+        annotations = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 - own annotations, unevaluated
         names = list(annotations) + [n for n, v in cls.__dict__.items() if isinstance(v, FieldDescriptor) and n not in annotations]
         for name in names:
             if name in skip:
@@ -173,10 +173,16 @@ class _Entity:
 
     @classmethod
     def _from_db_values(cls, values: dict[str, Any]) -> Any:
-        """Build an instance from already-decoded stored values, skipping ``__init__``."""
+        """Build an instance from already-decoded stored values, skipping ``__init__`` and
+        validation (the mapper's hook). The state is transient with its key set; the caller
+        attaches it to a session."""
         obj = cls.__new__(cls)
-        obj.__dict__[STATE_ATTR] = InstanceState(obj)
+        state = InstanceState(obj)
+        obj.__dict__[STATE_ATTR] = state
         obj.__dict__.update(values)
+        key = next((n for n, i in fields_of(cls).items() if i.primary_key), None)
+        if key is not None:
+            state.key = values.get(key)
         return obj
 
     # -- serialisation ------------------------------------------------------------
@@ -224,7 +230,7 @@ class _Entity:
     def __repr__(self) -> str:
         try:
             return f"{type(self).__name__}({', '.join(self._repr_items())})"
-        except Exception as exc:  # a repr never raises
+        except Exception as exc:  # noqa: BLE001 - a repr never raises
             return f"<{type(self).__name__} repr-error {type(exc).__name__}>"
 
     # -- persistence shortcuts ----------------------------------------------------------
@@ -367,10 +373,11 @@ class Node(_Entity):
             cls.__primary_label__ = parent.__primary_label__
         else:
             cls.__primary_label__ = all_labels[0]
+        cls._labels, cls._primary_label = list(all_labels), cls.__primary_label__
         fields = cls._collect_fields()
         if not any(info.primary_key for info in fields.values()):
             descriptor = Field(primary_key=True, generated="uuid")
-            setattr(cls, "id", descriptor)
+            cls.id = descriptor
             descriptor.bind(cls, "id", "str", str)
             fields = {"id": descriptor.field_info, **fields}
         cls._settle_unique(fields, keys_imply_unique=True)
@@ -406,7 +413,7 @@ class Edge(_Entity):
     source = _Endpoint()
     target = _Endpoint()
 
-    def __init_subclass__(cls, *, type: str | None = None, **kwargs: Any) -> None:  # noqa: A002
+    def __init_subclass__(cls, *, type: str | None = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         body = cls.__dict__
         if body.get("__abstract__", False):
@@ -421,7 +428,7 @@ class Edge(_Entity):
                 raise MetadataError(f"{cls.__name__}.{endpoint} is the edge's endpoint and cannot be a property", hint="rename the property", model=cls, field=endpoint)
         type_ = type or body.get("__type__") or body.get("_edge_type") or cls.__name__.upper()
         _check_identifier(cls, type_, "relationship type")
-        cls.__type__ = type_
+        cls.__type__ = cls._edge_type = type_
         annotations = body.get("__annotations__", {})
         cls.__source_model__ = annotations.get("source") and _resolve_annotation(cls, annotations["source"]) or annotations.get("source")
         cls.__target_model__ = annotations.get("target") and _resolve_annotation(cls, annotations["target"]) or annotations.get("target")
@@ -449,5 +456,5 @@ class Edge(_Entity):
             ends = f"{type(src).__name__ if src is not None else None}->{type(dst).__name__ if dst is not None else None}"
             items = self._repr_items()
             return f"{type(self).__name__}({', '.join([ends, *items])})"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a repr never raises
             return f"<{type(self).__name__} repr-error {type(exc).__name__}>"

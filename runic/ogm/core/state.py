@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from runic.ogm.core.models import Edge, Node
 
-__all__ = ["EntityState", "InstanceState", "inspect", "STATE_ATTR"]
+__all__ = ["STATE_ATTR", "EntityState", "InstanceState", "inspect"]
 
 STATE_ATTR = "_runic_state"
 
@@ -38,20 +38,20 @@ class InstanceState:
     """
 
     __slots__ = (
-        "entity_ref",
-        "state",
-        "session",
-        "key",
-        "element_id",
+        "__weakref__",
         "committed",
         "committed_relations",
+        "element_id",
+        "entity_ref",
         "expired",
-        "loaded_relations",
         "extra_properties",
-        "__weakref__",
+        "key",
+        "loaded_relations",
+        "session",
+        "state",
     )
 
-    def __init__(self, entity: "Node | Edge | None" = None) -> None:
+    def __init__(self, entity: Node | Edge | None = None) -> None:
         import weakref
 
         self.entity_ref = weakref.ref(entity) if entity is not None else None
@@ -66,7 +66,7 @@ class InstanceState:
         self.extra_properties: dict[str, Any] = {}
 
     @property
-    def entity(self) -> "Node | Edge | None":
+    def entity(self) -> Node | Edge | None:
         return self.entity_ref() if self.entity_ref is not None else None
 
     @property

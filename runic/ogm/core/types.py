@@ -11,18 +11,19 @@ import enum
 import math
 import types as _pytypes
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Iterable
+from datetime import UTC, date, datetime
+from typing import Any
 
 __all__ = [
-    "TypeConverter",
     "DatetimeConverter",
     "EnumConverter",
-    "Vector",
-    "VectorConverter",
     "GeoLocation",
     "GeoLocationConverter",
+    "TypeConverter",
+    "Vector",
+    "VectorConverter",
     "converter_for",
     "unwrap_optional",
 ]
@@ -75,7 +76,7 @@ class DatetimeConverter(TypeConverter):
         if hasattr(value, "to_native"):  # driver temporal types
             return value.to_native()
         if isinstance(value, (int, float)):
-            return datetime.fromtimestamp(value)
+            return datetime.fromtimestamp(value, tz=UTC)
         return datetime.fromisoformat(str(value))
 
 
@@ -155,7 +156,7 @@ class GeoLocation:
         object.__setattr__(self, "longitude", lon)
 
     @classmethod
-    def coerce(cls, value: Any) -> "GeoLocation":
+    def coerce(cls, value: Any) -> GeoLocation:
         if isinstance(value, GeoLocation):
             return value
         if isinstance(value, dict):

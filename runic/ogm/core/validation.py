@@ -28,12 +28,12 @@ def short_repr(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _where(info: "FieldInfo") -> str:
+def _where(info: FieldInfo) -> str:
     owner = getattr(info.owner, "__name__", "?")
     return f"{owner}.{info.name}"
 
 
-def _fail(info: "FieldInfo", value: Any, rule: str, expected: str, fix: str) -> FieldValidationError:
+def _fail(info: FieldInfo, value: Any, rule: str, expected: str, fix: str) -> FieldValidationError:
     return FieldValidationError(
         f"{_where(info)} = {short_repr(value)} ({type(value).__name__}): {expected}",
         hint=fix,
@@ -48,7 +48,7 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
 
 
-def _coerce_type(info: "FieldInfo", tp: Any, value: Any) -> Any:
+def _coerce_type(info: FieldInfo, tp: Any, value: Any) -> Any:
     """Check ``value`` against ``tp``; return the (possibly coerced) value."""
     if tp is None or tp is Any or tp is object:
         return value
@@ -124,7 +124,7 @@ def _coerce_type(info: "FieldInfo", tp: Any, value: Any) -> Any:
     return value
 
 
-def _check_constraints(info: "FieldInfo", value: Any) -> Any:
+def _check_constraints(info: FieldInfo, value: Any) -> Any:
     if info.min_value is not None and value < info.min_value:
         raise _fail(info, value, "min_value", f"must be ≥ {info.min_value}", f"pass a value of at least {info.min_value}")
     if info.max_value is not None and value > info.max_value:
@@ -149,7 +149,7 @@ def _check_constraints(info: "FieldInfo", value: Any) -> Any:
     return value
 
 
-def check_value(info: "FieldInfo", value: Any) -> Any:
+def check_value(info: FieldInfo, value: Any) -> Any:
     """Coerce and validate ``value`` for ``info``; ``None`` always passes (``required`` is checked at flush)."""
     if value is None:
         return None

@@ -389,6 +389,8 @@ def _hint_for(message: str) -> str:
     low = message.lower()
     if "does not exist" in low and "function" in low:
         return "Apache AGE lacks that function; check its Cypher docs for an equivalent"
+    if "invalid memory alloc" in low:
+        return "AGE builds lists such as range() whole in memory; use smaller ranges or batches"
     if "syntax error" in low:
         return "fix the Cypher syntax near the caret and run it again"
     return "fix the query and run it again"

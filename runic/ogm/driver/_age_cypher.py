@@ -186,9 +186,6 @@ def sent_text(query: str) -> str:
     return inline_label_predicates(inline_order_by_aliases(strip_final_semicolon(query)))
 
 
-_WHERE_ENDS = _CLAUSE_WORDS - {"WHERE"}
-
-
 def _label_test(var: str, label: str) -> str:
     literal = "'" + label.replace("\\", "\\\\").replace("'", "\\'") + "'"
     return f"(label({var}) = {literal} OR {literal} IN coalesce({var}._labels, []))"
@@ -203,6 +200,7 @@ def inline_label_predicates(query: str) -> str:
     tokens = _tokens(query)
     n = len(tokens)
     edits: list[tuple[int, int, str]] = []
+    where_ends = _CLAUSE_WORDS - {"WHERE"}
     in_where = False
     stack: list[int] = []  # indexes of the open brackets around the current token
     k = 0
@@ -219,7 +217,7 @@ def inline_label_predicates(query: str) -> str:
             continue
         if tok.depth == 0 and tok.upper == "WHERE":
             in_where = True
-        elif tok.depth == 0 and tok.upper in _WHERE_ENDS:
+        elif tok.depth == 0 and tok.upper in where_ends:
             in_where = False
         if (
             in_where
@@ -257,6 +255,9 @@ def _in_map_or_pattern(tokens: list[_Token], stack: list[int]) -> bool:
         return False
     opener = tokens[stack[-1]]
     if opener.text == "{":
+        return True
+    before_opener = tokens[stack[-1] - 1] if stack[-1] > 0 else None
+    if opener.text == "[" and before_opener is not None and before_opener.text in ("-", "<"):
         return True
     if opener.text == "(":
         before = tokens[stack[-1] - 1] if stack[-1] > 0 else None

@@ -17,6 +17,7 @@ statement only, and the connection stays usable after it fires.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -309,11 +310,19 @@ class AsyncAGEDriver(_AGEDriverBase):
         super().__init__(conn, graph_name, url=url, readonly=readonly, timeout=timeout, password=password)
         self._create_graph = create_graph
         self._connect = connect
+        self._connect_lock: asyncio.Lock | None = None
 
     async def _ensure_ready(self) -> None:
         self._check_open()
         if self._ready:
             return
+        if self._connect_lock is None:
+            self._connect_lock = asyncio.Lock()
+        async with self._connect_lock:
+            if not self._ready:
+                await self._prepare()
+
+    async def _prepare(self) -> None:
         if self._conn is None:
             try:
                 self._conn = await self._connect()

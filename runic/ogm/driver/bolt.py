@@ -1,7 +1,8 @@
 """Bolt drivers (Neo4j, Memgraph, ArcadeDB) on the ``neo4j`` client package.
 
 ``BoltDriver`` and ``AsyncBoltDriver`` are thin shells over ``BoltCore``
-(``_bolt_core.py``), which converts values, summaries and errors without I/O. The
+(``_bolt_core.py``), which converts values, summaries and errors without I/O; the
+dialects live in ``_bolt_dialects.py`` and ``driver.schema`` in ``_bolt_schema.py``. The
 dialect comes from the caller, the URI scheme (``memgraph://``, ``arcadedb://``) or the
 server agent (``memgraph``/``arcadedb`` in it, else Neo4j).
 
@@ -24,19 +25,17 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Self
+from collections.abc import Mapping
+from typing import Any, Self
 
-from runic.cypher import escape_string, is_plain_identifier
 from runic.ogm.exceptions import DriverError, QueryError, SessionError
 
 from ._bolt_core import BoltCore, client_uri_for
-from .base import Clause, GraphDialect
+from ._bolt_dialects import MemgraphDialect, Neo4jDialect, dialect_for_agent
+from ._bolt_dialects import dialect_named as _dialect_named
+from .base import GraphDialect
 from .result import GraphResult
 from .urls import Secret, redact_url
-
-if TYPE_CHECKING:  # pragma: no cover
-    from runic.ogm.core.descriptors import FieldInfo
 
 __all__ = [
     "AsyncBoltDriver",
@@ -47,165 +46,6 @@ __all__ = [
     "create_neo4j_driver",
     "dialect_for_agent",
 ]
-
-
-def _bare(name: str) -> str:
-    from runic.cypher import escape_identifier
-
-    return name if is_plain_identifier(name) else escape_identifier(name)
-
-
-def _is_geo_map(value: Any) -> bool:
-    """A ``{latitude, longitude[, height]}`` map: stored as a point, not as a map."""
-    return isinstance(value, dict) and {"latitude", "longitude"} <= set(value) <= {
-        "latitude",
-        "longitude",
-        "height",
-    }
-
-
-# -- dialects ------------------------------------------------------------------------------------
-class Neo4jDialect(GraphDialect):
-    """How runic writes Cypher for Neo4j 5: ``elementId()`` ids, ``db.index.*`` search
-    procedures, ``IF NOT EXISTS`` DDL, ``point($p)`` for geo values."""
-
-    name = "neo4j"
-    #: the server itself refuses writes in a READ access-mode transaction
-    enforces_read_mode = True
-
-    def param_ref(self, expr: str, field_info: FieldInfo | None = None) -> str:
-        if field_info is not None and getattr(field_info, "db_type", None) == "point":
-            return f"point({expr})"
-        return expr
-
-    def id_function(self, alias: str) -> str:
-        return f"elementId({alias})"
-
-    def decode_id(self, element_id: Any) -> Any:
-        """The id a ``NodeRecord``/``EdgeRecord`` carries, from the client's ``element_id``."""
-        return element_id
-
-    def render_create_node(
-        self,
-        label: str | Sequence[str],
-        props: Mapping[str, Any],
-        fields: Mapping[str, FieldInfo] | None = None,
-    ) -> Clause:
-        """``CREATE (n:Person {name: $n_name})``; values travel in ``.params``."""
-        labels = (label,) if isinstance(label, str) else tuple(label)
-        params: dict[str, Any] = {}
-        parts: list[str] = []
-        for i, (key, value) in enumerate(props.items()):
-            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
-            while pname in params:
-                pname += "_"
-            info = fields.get(key) if fields else None
-            if info is not None:
-                ref = self.param_ref("$" + pname, info)
-            elif _is_geo_map(value):
-                ref = f"point(${pname})"
-            else:
-                ref = "$" + pname
-            to_db = getattr(info, "to_db", None) if info is not None else None
-            if callable(to_db) and not isinstance(
-                value, (str, int, float, bool, list, dict, type(None))
-            ):
-                value = to_db(value)
-            params[pname] = value
-            parts.append(f"{_bare(key)}: {ref}")
-        body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{''.join(':' + _bare(x) for x in labels)}{body})", params)
-
-    def render_index(self, label: str, field: str) -> str:
-        return f"CREATE INDEX {_bare(f'{label}_{field}')} IF NOT EXISTS FOR (n:{_bare(label)}) ON (n.{_bare(field)})"
-
-    def fulltext_call(
-        self, label: str, index_name: str | None, query_param: str, alias: str, score: str
-    ) -> str:
-        return f"CALL db.index.fulltext.queryNodes({escape_string(index_name or label)}, {query_param}) YIELD node AS {alias}, score AS {score}"
-
-    def vector_call(
-        self,
-        label: str,
-        field: str,
-        index_name: str | None,
-        k_param: str,
-        vector_param: str,
-        alias: str,
-        score: str,
-    ) -> str:
-        name = index_name or f"{label}_{field}"
-        return (
-            f"CALL db.index.vector.queryNodes({escape_string(name)}, {k_param}, {vector_param}) "
-            f"YIELD node AS {alias}, score AS __similarity WITH {alias}, 1 - __similarity AS {score}"
-        )
-
-
-class MemgraphDialect(Neo4jDialect):
-    """Memgraph: integer ``id()``, ``text_search`` / ``vector_search`` procedures,
-    ``CREATE INDEX ON :L(f)``; READ mode is not enforced by the server."""
-
-    name = "memgraph"
-    enforces_read_mode = False
-
-    def id_function(self, alias: str) -> str:
-        return f"id({alias})"
-
-    def id_param(self, expr: str) -> str:
-        return f"toInteger({expr})"
-
-    def decode_id(self, element_id: Any) -> Any:
-        try:
-            return int(element_id)
-        except (TypeError, ValueError):
-            return element_id
-
-    def render_index(self, label: str, field: str) -> str:
-        return f"CREATE INDEX ON :{_bare(label)}({_bare(field)})"
-
-    def fulltext_call(
-        self, label: str, index_name: str | None, query_param: str, alias: str, score: str
-    ) -> str:
-        return f"CALL text_search.search_all({escape_string(index_name or label)}, {query_param}) YIELD node AS {alias}, score AS {score}"
-
-    def vector_call(
-        self,
-        label: str,
-        field: str,
-        index_name: str | None,
-        k_param: str,
-        vector_param: str,
-        alias: str,
-        score: str,
-    ) -> str:
-        name = index_name or f"{label}_{field}"
-        return f"CALL vector_search.search({escape_string(name)}, {k_param}, {vector_param}) YIELD node AS {alias}, distance AS {score}"
-
-
-def dialect_for_agent(agent: str | None) -> GraphDialect:
-    """The dialect a server agent string names: ``memgraph`` / ``arcadedb`` in it, else Neo4j."""
-    text = (agent or "").lower()
-    if "arcadedb" in text:
-        from .arcadedb import ArcadeDBDialect
-
-        return ArcadeDBDialect()
-    if "memgraph" in text:
-        return MemgraphDialect()
-    return Neo4jDialect()
-
-
-def _dialect_named(name: str | None) -> GraphDialect | None:
-    if name is None:
-        return None
-    if name == "neo4j":
-        return Neo4jDialect()
-    if name == "memgraph":
-        return MemgraphDialect()
-    if name == "arcadedb":
-        from .arcadedb import ArcadeDBDialect
-
-        return ArcadeDBDialect()
-    raise ValueError(f"dialect {name!r} is not known — use 'neo4j', 'memgraph' or 'arcadedb'")
 
 
 # -- shared shell state -------------------------------------------------------------------------------

@@ -3,4 +3,4 @@
 from .async_repository import AsyncRepository
 from .repository import Repository
 
-__all__ = ["Repository", "AsyncRepository"]
+__all__ = ["AsyncRepository", "Repository"]

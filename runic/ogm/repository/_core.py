@@ -4,7 +4,8 @@ result conversion. No I/O here; the shells only run what this builds."""
 from __future__ import annotations
 
 import typing
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from runic.ogm.core.metadata import fields_of
 from runic.ogm.core.models import Edge, Node

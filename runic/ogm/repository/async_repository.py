@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, Iterable, TypeVar
+from collections.abc import Iterable
+from typing import Any, Generic, TypeVar
 
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.session.async_session import AsyncSession
