@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-VENV=${VENV:-$ROOT/.venv}
+VENV=$(cd "${VENV:-$ROOT/.venv}" && pwd)
 OUT=$ROOT/runic/labextension
 STAMP=$OUT/.source-hash
 force=0; link=0
