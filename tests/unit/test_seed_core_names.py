@@ -86,3 +86,12 @@ def test_core_names_are_re_exported_from_runic_ogm():
     for module, names in SEED_CORE.items():
         for name in names:
             assert getattr(ogm, name) is getattr(importlib.import_module(module), name)
+
+
+def test_every_public_name_of_runic_ogm_resolves():
+    from runic import ogm
+
+    unresolved = [name for name in ogm.__all__ if getattr(ogm, name, None) is None]
+    assert not unresolved, f"runic.ogm names that do not resolve: {unresolved}"
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        ogm.Nope  # noqa: B018

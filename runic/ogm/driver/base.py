@@ -69,6 +69,11 @@ class GraphDialect:
         when the MATCH pattern already does it."""
         return None
 
+    def label_properties(self, labels: Sequence[str]) -> dict[str, Any]:
+        """Properties a created node needs to carry its labels (AGE keeps extra labels in
+        ``_labels``); empty where labels are native."""
+        return {}
+
     # -- values ------------------------------------------------------------------
     def param_ref(self, expr: str, field_info: "FieldInfo | None" = None) -> str:
         """Wrap a parameter expression (``$p0`` or ``row.emb``) for the field's db type."""
