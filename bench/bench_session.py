@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_decode import compare  # noqa: E402
+from bench_decode import compare
 
-from runic.ogm.core.descriptors import Field  # noqa: E402
-from runic.ogm.core.models import Node  # noqa: E402
-from runic.ogm.driver.embedded import EmbeddedFalkorDB  # noqa: E402
-from runic.ogm.driver.falkordb import create_falkordb_driver  # noqa: E402
-from runic.ogm.session import AsyncConnectionManager, Session  # noqa: E402
+from runic.ogm.core.descriptors import Field
+from runic.ogm.core.models import Node
+from runic.ogm.driver.embedded import EmbeddedFalkorDB
+from runic.ogm.driver.falkordb import create_falkordb_driver
+from runic.ogm.session import AsyncConnectionManager, Session
 
 LOAD = (
     "UNWIND range($start, $stop - 1) AS i "

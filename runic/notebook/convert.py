@@ -10,6 +10,8 @@ naming its row range; the batches before it stay written and are reported.
 
 from __future__ import annotations
 
+from runic.progress import progress_bar
+
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -308,10 +310,7 @@ def _dialect(target: Any) -> Any:
 
 
 def _progress(total: int, desc: str, progress: bool | None) -> Any:
-    from tqdm.auto import tqdm
-
-    show = progress if progress is not None else total > 5 * DEFAULT_BATCH_SIZE
-    return tqdm(total=total, desc=desc, unit="rows", disable=not show, leave=False)
+    return progress_bar(total, desc, unit="rows", show=progress, auto_above=5 * DEFAULT_BATCH_SIZE)
 
 
 class _BatchWriter:

@@ -7,6 +7,8 @@ a footer that says whether more rows exist and how to get them.
 
 from __future__ import annotations
 
+from runic.progress import progress_bar
+
 import threading
 import time
 from collections.abc import Iterator
@@ -327,9 +329,7 @@ def _run_with_progress(call: Any, what: str, *, show: bool) -> Any:
     try:
         while not done.wait(0.1):
             if bar is None and time.monotonic() - started > PROGRESS_AFTER_S:
-                from tqdm.auto import tqdm
-
-                bar = tqdm(desc=what, total=None, unit="s", leave=False, bar_format="{desc}: {elapsed}")
+                bar = progress_bar(None, what, unit="s", show=True, bar_format="{desc}: {elapsed}")
             if bar is not None:
                 bar.refresh()
     finally:

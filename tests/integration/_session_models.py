@@ -19,8 +19,8 @@ class SxPerson(Node):
     name: str = Field(default=None)
     age: int = Field(default=0)
     nickname: str | None = Field(default=None)
-    friends: list["SxPerson"] = Relation("SX_FRIEND", target="SxPerson")
-    lives_in: list["SxCity"] = Relation("SX_LIVES_IN", target="SxCity")
+    friends: list[SxPerson] = Relation("SX_FRIEND", target="SxPerson")
+    lives_in: list[SxCity] = Relation("SX_LIVES_IN", target="SxCity")
 
 
 class SxEmployee(SxPerson):

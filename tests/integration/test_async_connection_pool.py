@@ -7,11 +7,10 @@ import logging
 import time
 
 import pytest
+from _session_models import SxPerson
 
 from runic.ogm.exceptions import PoolTimeoutError, SessionError
 from runic.ogm.session import AsyncConnectionManager, AsyncSession
-
-from _session_models import SxPerson
 
 pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from _session_models import Mood, SxAllTypes, SxCity, SxEmployee, SxKnows, SxPerson
 
 from runic.ogm.core.state import EntityState
 from runic.ogm.core.types import GeoLocation, Vector
-from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, LazyLoadError, SessionError
+from runic.ogm.exceptions import (
+    DetachedEntityError,
+    EntityNotFoundError,
+    LazyLoadError,
+    SessionError,
+)
 from runic.ogm.session import AsyncSession
-
-from _session_models import Mood, SxAllTypes, SxCity, SxEmployee, SxKnows, SxPerson
 
 pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
 
@@ -37,7 +41,7 @@ async def count(driver, pattern="(n)") -> int:
 
 async def test_crud_round_trip_of_every_field_type(async_falkordb_driver):
     driver = async_falkordb_driver
-    when = datetime(2024, 5, 17, 8, 30, 15, tzinfo=timezone.utc)
+    when = datetime(2024, 5, 17, 8, 30, 15, tzinfo=UTC)
     original = SxAllTypes(
         text="héllo 'quoted' `tick`",
         count=42,
@@ -164,7 +168,7 @@ async def test_lazy_load_then_lazy_load_error_after_close(async_falkordb_driver)
     session = AsyncSession(driver)
     loaded = await session.get(SxPerson, a.id)
     with pytest.raises(LazyLoadError) as err:
-        loaded.friends  # an AsyncSession never loads implicitly
+        _ = loaded.friends  # an AsyncSession never loads implicitly
     assert err.value.reason == "async"
     assert "load_relationship" in str(err.value)
     friends = await session.load_relationship(loaded, "friends")
@@ -172,7 +176,7 @@ async def test_lazy_load_then_lazy_load_error_after_close(async_falkordb_driver)
     fresh = await session.get(SxPerson, b.id)
     await session.close()
     with pytest.raises(LazyLoadError):
-        fresh.friends
+        _ = fresh.friends
     with pytest.raises(SessionError):
         await session.get(SxPerson, a.id)
 
@@ -248,3 +252,15 @@ async def test_get_of_missing_returns_none_and_get_one_raises(async_falkordb_dri
         await session.flush()
         session.delete(city)
         assert await session.get(SxCity, city.id) is None
+
+
+async def test_bulk_save_merges_rows_on_the_key(async_falkordb_driver):
+    driver = async_falkordb_driver
+    rows = [{"name": f"p{i}", "age": i} for i in range(25)]
+    progress = []
+    async with AsyncSession(driver) as session:
+        written = await session.bulk_save(SxPerson, rows, key="name", batch_size=10, progress=lambda done, total: progress.append(done))
+        assert written == 25 and progress == [10, 20, 25]
+        await session.bulk_save(SxPerson, [{"name": "p3", "age": 99}], key="name")
+    assert await count(driver, "(n:SxPerson)") == 25
+    assert (await driver.execute("MATCH (n:SxPerson {name: 'p3'}) RETURN n.age")).value() == 99

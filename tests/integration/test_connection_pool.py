@@ -7,11 +7,10 @@ import threading
 import time
 
 import pytest
+from _session_models import SxPerson
 
 from runic.ogm.exceptions import PoolTimeoutError, SessionError
 from runic.ogm.session import ConnectionManager, Session
-
-from _session_models import SxPerson
 
 pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
 
@@ -79,10 +78,9 @@ def test_session_context_commits_and_releases(manager, falkordb_driver):
 
 
 def test_session_context_rolls_back_on_error(manager, falkordb_driver):
-    with pytest.raises(RuntimeError):
-        with manager.session() as session:
-            session.add(SxPerson(name="staged"))
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), manager.session() as session:
+        session.add(SxPerson(name="staged"))
+        raise RuntimeError("boom")
     assert manager.in_use == 0
     assert falkordb_driver.execute("MATCH (n) RETURN count(n)").value() == 0
 

@@ -3,16 +3,15 @@ rollback, lazy loading, save()/delete(), relations, polymorphism, get/get_one.""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
+from _session_models import Mood, SxAllTypes, SxCity, SxEmployee, SxKnows, SxPerson
 
 from runic.ogm.core.state import EntityState
 from runic.ogm.core.types import GeoLocation, Vector
-from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, LazyLoadError
+from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, LazyLoadError, SessionError
 from runic.ogm.session import Session
-
-from _session_models import Mood, SxAllTypes, SxCity, SxEmployee, SxKnows, SxPerson
 
 pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
 
@@ -37,7 +36,7 @@ def count(driver, pattern="(n)") -> int:
 
 
 def test_crud_round_trip_of_every_field_type(falkordb_driver):
-    when = datetime(2024, 5, 17, 8, 30, 15, tzinfo=timezone.utc)
+    when = datetime(2024, 5, 17, 8, 30, 15, tzinfo=UTC)
     original = SxAllTypes(
         text="héllo 'quoted' `tick`",
         count=42,
@@ -161,16 +160,14 @@ def test_lazy_load_then_lazy_load_error_after_close(falkordb_driver):
     loaded = session.get(SxPerson, a.id)
     assert "friends" not in loaded.__dict__
     assert [f.name for f in loaded.friends] == ["B"]
-    other = session.get(SxPerson, a.id)
+    assert session.get(SxPerson, a.id) is loaded
+    unloaded = session.get(SxPerson, b.id)
     session.close()
-    other_unloaded = session  # noqa: F841 - the session is closed now
-    fresh = Session(falkordb_driver)
-    unloaded = fresh.get(SxPerson, b.id)
-    fresh.close()
     with pytest.raises(LazyLoadError) as err:
-        unloaded.friends
+        _ = unloaded.friends
     assert err.value.relation == "friends"
-    assert other is loaded
+    with pytest.raises(SessionError):
+        session.get(SxPerson, a.id)
 
 
 def test_node_save_and_delete_inside_with_session_and_detached_outside(falkordb_driver):
@@ -238,3 +235,14 @@ def test_get_of_missing_returns_none_and_get_one_raises(falkordb_driver):
         session.flush()
         session.delete(city)
         assert session.get(SxCity, city.id) is None
+
+
+def test_bulk_save_merges_rows_on_the_key(falkordb_driver):
+    rows = [{"name": f"p{i}", "age": i} for i in range(25)]
+    progress = []
+    with Session(falkordb_driver) as session:
+        written = session.bulk_save(SxPerson, rows, key="name", batch_size=10, progress=lambda done, total: progress.append(done))
+        assert written == 25 and progress == [10, 20, 25]
+        session.bulk_save(SxPerson, [{"name": "p3", "age": 99}], key="name")
+    assert count(falkordb_driver, "(n:SxPerson)") == 25
+    assert falkordb_driver.execute("MATCH (n:SxPerson {name: 'p3'}) RETURN n.age").value() == 99

@@ -26,7 +26,7 @@ class CoreCity(Node):
 class CorePerson(Node):
     name: str = Field(default=None)
     age: int = Field(default=0)
-    friends: list["CorePerson"] = Relation("CORE_FRIEND", target="CorePerson")
+    friends: list[CorePerson] = Relation("CORE_FRIEND", target="CorePerson")
     homes: list[CoreCity] = Relation("CORE_LIVES_IN", target="CoreCity")
 
 

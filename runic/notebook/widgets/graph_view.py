@@ -12,6 +12,8 @@ same picture as static SVG from ``_repr_mimebundle_`` / ``_repr_html_``.
 
 from __future__ import annotations
 
+from runic.progress import progress_bar
+
 import pathlib
 from typing import Any
 
@@ -173,14 +175,15 @@ class GraphView(anywidget.AnyWidget):
 
     def _add_rows(self, rows: list[list[Any]]) -> tuple[int, int]:
         if len(rows) > PROGRESS_THRESHOLD:
-            from tqdm.auto import tqdm
-
             new_nodes = new_edges = 0
             step = 100
-            for start in tqdm(range(0, len(rows), step), desc="adding neighbours", unit="rows", leave=False):
-                nodes, edges = collect_elements(rows[start : start + step])
-                a, b = self._model.add(nodes, edges)
-                new_nodes, new_edges = new_nodes + a, new_edges + b
+            with progress_bar(len(rows), "adding neighbours", unit="rows", show=True) as bar:
+                for start in range(0, len(rows), step):
+                    chunk = rows[start : start + step]
+                    nodes, edges = collect_elements(chunk)
+                    a, b = self._model.add(nodes, edges)
+                    new_nodes, new_edges = new_nodes + a, new_edges + b
+                    bar.update(len(chunk))
             self._publish()
             return new_nodes, new_edges
         return self.add(rows)

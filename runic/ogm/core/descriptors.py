@@ -400,6 +400,10 @@ class FieldDescriptor:
             if not info.is_database_key:
                 state.key = value
         instance.__dict__[self.field_name] = value
+        if state is not None and state.session is not None:
+            note = getattr(state.session, "_note_modified", None)
+            if note is not None:  # keeps a changed entity alive in the identity map until flushed
+                note(instance)
 
     def __delete__(self, instance: Any) -> None:
         raise AttributeError(f"cannot delete field {self.field_name!r}; assign None instead")

@@ -8,6 +8,7 @@ transient (new, no session) → ``add`` → pending → flush → persistent (al
 from __future__ import annotations
 
 import enum
+import weakref
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -6,4 +6,4 @@ from .async_session import AsyncSession
 from .connection_pool import AsyncConnectionManager, ConnectionManager
 from .session import Session
 
-__all__ = ["Session", "AsyncSession", "ConnectionManager", "AsyncConnectionManager", "SessionCore", "Statement"]
+__all__ = ["AsyncConnectionManager", "AsyncSession", "ConnectionManager", "Session", "SessionCore", "Statement"]

@@ -10,8 +10,9 @@ import contextlib
 import logging
 import threading
 import weakref
+from collections.abc import Iterable
 from contextvars import ContextVar
-from typing import Any, Iterable
+from typing import Any
 
 from runic.ogm.core.state import EntityState
 from runic.ogm.exceptions import LazyLoadError, MetadataError, OrmError, ReadOnlyError, SessionError
@@ -27,7 +28,7 @@ __all__ = ["BaseSession", "log"]
 log = logging.getLogger("runic.session")
 
 #: driver id → session holding that driver's one transaction (transactional backends)
-_TX_HOLDERS: dict[int, "weakref.ref[BaseSession]"] = {}
+_TX_HOLDERS: dict[int, weakref.ref[BaseSession]] = {}
 _TX_LOCK = threading.Lock()
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from runic.ogm.exceptions import BulkWriteError, FieldValidationError, OrmError
 from runic.ogm.mapper.mapper import create_labels, is_edge_model
@@ -19,7 +20,7 @@ __all__ = ["BulkSave"]
 class BulkSave:
     """One ``bulk_save`` call: its statements and how far it got."""
 
-    def __init__(self, core: "SessionCore", model: type, rows: Iterable[Any], *, key: str | None, batch_size: int) -> None:
+    def __init__(self, core: SessionCore, model: type, rows: Iterable[Any], *, key: str | None, batch_size: int) -> None:
         self.core = core
         self.model = model
         self.mapper = core.mapper

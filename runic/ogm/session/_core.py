@@ -8,7 +8,9 @@ here, so it is written (and fixed) once for both shells.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import weakref
+from collections.abc import Iterable
+from typing import Any
 
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
@@ -26,7 +28,7 @@ from ._flush import FlushPlan, FlushPlanner
 from ._identity import IdentityMap
 from ._statement import Statement
 
-__all__ = ["SessionCore", "Statement", "FlushPlan", "state_of", "entity_repr"]
+__all__ = ["FlushPlan", "SessionCore", "Statement", "entity_repr", "state_of"]
 
 
 def state_of(entity: Any) -> InstanceState:
@@ -60,6 +62,8 @@ class SessionCore:
         # since the last commit: deletes already sent, creates already sent
         self._deleted_flushed: dict[int, Any] = {}
         self._created_flushed: dict[int, Any] = {}
+        #: node entities by database id, to give hydrated edges their endpoints
+        self._node_by_eid: weakref.WeakValueDictionary[Any, Any] = weakref.WeakValueDictionary()
 
     # -- views ------------------------------------------------------------------------------
     @property
@@ -273,6 +277,7 @@ class SessionCore:
         self._deleted.clear()
         self._deleted_flushed.clear()
         self._created_flushed.clear()
+        self._node_by_eid.clear()
         self.identity.clear()
 
     # -- expiry, commit, rollback -----------------------------------------------------------------
@@ -376,10 +381,12 @@ class SessionCore:
         state.key = ikey[1]
         if edge:
             self._attach_edge_endpoints(entity, record)
+        else:
+            self._node_by_eid[record.id] = entity
         return entity
 
     def _attach_edge_endpoints(self, entity: Any, record: EdgeRecord) -> None:
-        by_id = {state_of(e).element_id: e for e in self.identity.entities() if not is_edge_model(type(e))}
+        by_id = self._node_by_eid
         for name, node_id in (("source", record.start_id), ("target", record.end_id)):
             node = by_id.get(node_id)
             if node is not None and entity.__dict__.get(name) is None:
@@ -474,6 +481,8 @@ class SessionCore:
         self._pending.pop(id(entity), None)
         if getattr(self.dialect, "transactional", True):
             self._created_flushed[id(entity)] = entity
+        if not is_edge_model(type(entity)):
+            self._node_by_eid[element_id] = entity
         self._register(entity)
         self.identity.unpin(entity)
 

@@ -9,8 +9,9 @@ first statement exists: a failed check sends nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
@@ -22,7 +23,7 @@ from ._statement import Statement
 if TYPE_CHECKING:  # pragma: no cover
     from ._core import SessionCore
 
-__all__ = ["FlushPlan", "FlushPlanner", "STEPS"]
+__all__ = ["STEPS", "FlushPlan", "FlushPlanner"]
 
 STEPS = ("node creates", "node updates", "edge creates", "edge updates", "edge deletes", "node deletes")
 
@@ -55,7 +56,7 @@ class _RelationChange:
 class FlushPlanner:
     """Builds one ``FlushPlan`` from a core's staged state."""
 
-    def __init__(self, core: "SessionCore") -> None:
+    def __init__(self, core: SessionCore) -> None:
         self.core = core
         self.mapper = core.mapper
         self.dialect = core.dialect
@@ -234,9 +235,11 @@ class FlushPlanner:
     def _node_creates(self, entities: list[Any]) -> list[Statement]:
         groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = {}
         for entity in entities:
-            props = self.mapper.properties(entity)
+            labels = create_labels(type(entity))
+            # backends with one label per node keep the others in a property (AGE: _labels)
+            props = {**self.mapper.properties(entity), **self.dialect.label_properties(labels)}
             names = tuple(n for n, v in props.items() if v is not None)
-            groups.setdefault((create_labels(type(entity)), names, type(entity)), []).append((entity, props))
+            groups.setdefault((labels, names, type(entity)), []).append((entity, props))
         out = []
         for (labels, names, cls), items in groups.items():
             fields = self.mapper.fields(cls)

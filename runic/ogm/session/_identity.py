@@ -8,7 +8,8 @@ flush or commit that settles them.
 from __future__ import annotations
 
 import weakref
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 __all__ = ["IdentityMap"]
 

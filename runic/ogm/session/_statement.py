@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from runic.ogm.driver.result import GraphResult
 
@@ -18,7 +19,7 @@ class Statement:
     is the statement's value for the caller.
     """
 
-    __slots__ = ("cypher", "_params", "_params_fn", "on_result", "step", "rows", "write")
+    __slots__ = ("_params", "_params_fn", "cypher", "on_result", "rows", "step", "write")
 
     def __init__(
         self,

@@ -9,8 +9,9 @@ unloaded relation raises LazyLoadError naming ``await session.load_relationship(
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
@@ -155,7 +156,7 @@ class AsyncSession(BaseSession):
             if self._owns_driver:
                 await self._driver.close()
 
-    async def __aenter__(self) -> "AsyncSession":
+    async def __aenter__(self) -> AsyncSession:
         self._check_open()
         self._push_ambient()
         return self

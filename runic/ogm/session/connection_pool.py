@@ -15,7 +15,8 @@ import contextlib
 import logging
 import threading
 import time
-from typing import Any, AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 from runic.ogm.exceptions import DriverError
 
@@ -23,7 +24,7 @@ from ._pool_core import PoolCore, driver_source
 from .async_session import AsyncSession
 from .session import Session
 
-__all__ = ["ConnectionManager", "AsyncConnectionManager"]
+__all__ = ["AsyncConnectionManager", "ConnectionManager"]
 
 log = logging.getLogger("runic.pool")
 
@@ -209,10 +210,10 @@ class ConnectionManager(_ManagerBase):
             with contextlib.suppress(Exception):
                 self._shared.close()
 
-    def __enter__(self) -> "ConnectionManager":
+    def __enter__(self) -> ConnectionManager:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close_all()
 
 
@@ -250,7 +251,7 @@ class AsyncConnectionManager(_ManagerBase):
                     raise self._pool.timeout_error(waited)
                 try:
                     await asyncio.wait_for(self._cond.wait(), None if limit is None else max(0.0, limit - waited))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     raise self._pool.timeout_error(time.monotonic() - start) from None
         try:
             driver = self._shared if self._shared is not None else self._factory()
@@ -332,8 +333,8 @@ class AsyncConnectionManager(_ManagerBase):
             with contextlib.suppress(Exception):
                 await self._shared.close()
 
-    async def __aenter__(self) -> "AsyncConnectionManager":
+    async def __aenter__(self) -> AsyncConnectionManager:
         return self
 
-    async def __aexit__(self, *exc: Any) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.close_all()

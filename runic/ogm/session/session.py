@@ -7,9 +7,9 @@ shell with ``await``.
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
@@ -147,7 +147,7 @@ class Session(BaseSession):
             if self._owns_driver:
                 self._driver.close()
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         self._check_open()
         self._push_ambient()
         return self
