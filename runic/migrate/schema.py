@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from runic.progress import progress_bar
 from runic.ogm.exceptions import MetadataError, UnsupportedFeatureError
 from runic.ogm.schema.index_manager import IndexSpec, extract_declared_specs
 
@@ -92,6 +93,9 @@ def _graph_name(driver: Any) -> str | None:
             return value
     return None
 
+
+#: index operations above which ``progress=None`` shows a bar
+PROGRESS_AUTO_ABOVE = 4
 
 class IndexManager:
     """Creates, drops and diffs indexes on one database.
@@ -171,30 +175,39 @@ class IndexManager:
                 )
 
     # -- changes -------------------------------------------------------------------------------
-    def apply(self, specs: Iterable[IndexSpec]) -> list[IndexSpec]:
+    def apply(self, specs: Iterable[IndexSpec], *, progress: bool | None = None) -> list[IndexSpec]:
         """Create the specs not present; return those created.
 
         Every spec is checked first, and nothing is created if one cannot be: a kind the
         backend cannot hold → ``UnsupportedFeatureError``; a vector without dimension →
-        ``MetadataError``. Applying twice creates nothing the second time.
+        ``MetadataError``. Applying twice creates nothing the second time. ``progress``
+        shows a bar (``None``: when there are more than a few indexes to build).
         """
         wanted = _sorted(set(specs))
         self._check_all(wanted)
+        todo = self.diff(wanted)
         created = []
-        for spec in self.diff(wanted):
-            self.schema.create_index(spec)
-            created.append(spec)
+        with progress_bar(len(todo), "creating indexes", unit="index", show=progress, auto_above=PROGRESS_AUTO_ABOVE) as bar:
+            for spec in todo:
+                self.schema.create_index(spec)
+                created.append(spec)
+                bar.update(1)
         return created
 
-    def drop(self, specs: Iterable[IndexSpec]) -> list[IndexSpec]:
+    def drop(self, specs: Iterable[IndexSpec], *, progress: bool | None = None) -> list[IndexSpec]:
         """Drop the specs present in the database; absent ones are ignored. Returns those dropped."""
         live = self.live()
-        dropped = []
+        todo = []
         for spec in _sorted(set(specs)):
             present = [other for other in live if spec.matches(other)]
             if present:
-                self.schema.drop_index(present[0])
+                todo.append((spec, present[0]))
+        dropped = []
+        with progress_bar(len(todo), "dropping indexes", unit="index", show=progress, auto_above=PROGRESS_AUTO_ABOVE) as bar:
+            for spec, live_spec in todo:
+                self.schema.drop_index(live_spec)
                 dropped.append(spec)
+                bar.update(1)
         return dropped
 
     # -- reference wrappers -------------------------------------------------------------------
@@ -466,18 +479,19 @@ class SchemaManager:
             backend=self.indexes.backend,
         )
 
-    def sync(self, models: Any = None, *, drop_extra: bool | None = None) -> SyncReport:
+    def sync(self, models: Any = None, *, drop_extra: bool | None = None, progress: bool | None = None) -> SyncReport:
         """Create missing indexes; drop extra ones only with ``drop_extra`` (argument, else
-        the manager's); skip and report unsupported ones. A second run reports nothing."""
+        the manager's); skip and report unsupported ones. A second run reports nothing.
+        ``progress`` shows a bar per step (``None``: when there are more than a few)."""
         drop = self.drop_extra if drop_extra is None else bool(drop_extra)
         chosen = self._models(models)
         _ensure_types(self.indexes.schema, chosen)
         result = self.validate(chosen)
         report = SyncReport(unsupported=list(result.unsupported))
         if drop and result.extra:
-            report.dropped = self.indexes.drop(result.extra)
+            report.dropped = self.indexes.drop(result.extra, progress=progress)
         if result.missing:
-            report.created = self.indexes.apply(result.missing)
+            report.created = self.indexes.apply(result.missing, progress=progress)
         return report
 
     def export(self, models: Any = None) -> dict[str, Any]:
