@@ -31,7 +31,7 @@ from .core import (
     inspect,
     metadata,
 )
-from .exceptions import *
+from .exceptions import *  # noqa: F403 - the whole error tree is public
 from .exceptions import __all__ as _exception_names
 
 _LAZY = {

@@ -53,7 +53,6 @@ class InstanceState:
     )
 
     def __init__(self, entity: Node | Edge | None = None) -> None:
-        import weakref
 
         self.entity_ref = weakref.ref(entity) if entity is not None else None
         self.state: EntityState = EntityState.TRANSIENT
