@@ -118,6 +118,14 @@ class AGESchemaSteps:
     def __init__(self, core: AGECore) -> None:
         self.core = core
 
+    @staticmethod
+    def supports(spec: IndexSpec) -> bool:
+        """AGE holds exact and unique indexes (PostgreSQL expression indexes) only."""
+        return spec.index_type == "exact"
+
+    def unsupported_reason(self, spec: IndexSpec) -> str:
+        return str(_unsupported(spec, self.core.graph_name))
+
     def _cypher(self, query: str) -> Steps:
         result = yield from self.core.execute_steps(query, readonly=True)
         return result

@@ -428,6 +428,8 @@ class AGESchema:
     def __init__(self, driver: AGEDriver) -> None:
         self._driver = driver
         self._steps = AGESchemaSteps(driver._core)
+        self.supports = self._steps.supports
+        self.unsupported_reason = self._steps.unsupported_reason
 
     def labels(self) -> list[str]:
         return self._driver._run(self._steps.labels())
@@ -454,6 +456,8 @@ class AsyncAGESchema:
     def __init__(self, driver: AsyncAGEDriver) -> None:
         self._driver = driver
         self._steps = AGESchemaSteps(driver._core)
+        self.supports = self._steps.supports
+        self.unsupported_reason = self._steps.unsupported_reason
 
     async def _run(self, steps: Steps) -> Any:
         await self._driver._ensure_ready()
