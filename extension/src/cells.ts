@@ -4,6 +4,7 @@
  * back, the cell returns to the notebook's own language.
  */
 import { ICellModel } from '@jupyterlab/cells';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { Notebook, NotebookPanel } from '@jupyterlab/notebook';
 
 import { CYPHER_MIME } from './cypher';
@@ -39,6 +40,13 @@ export class CypherCellSwitcher {
   private options: IHighlightOptions = DEFAULT_OPTIONS;
   private readonly panels = new Set<NotebookPanel>();
   private readonly watched = new WeakSet<ICellModel>();
+
+  /**
+   * `languages` is the registry the editors load their languages from: a cell is
+   * switched to Cypher only once its current language has loaded, so a slower load
+   * that finishes later cannot put the old highlighting back.
+   */
+  constructor(private readonly languages: IEditorLanguageRegistry) {}
 
   /** Apply new options to every open notebook. */
   configure(options: IHighlightOptions): void {
@@ -97,19 +105,53 @@ export class CypherCellSwitcher {
     this.update(notebook, cell);
   }
 
+  private wantedMime(notebook: Notebook, cell: ICellModel): string {
+    return this.options.highlightCypher &&
+      isCypherCell(cell.sharedModel.getSource(), this.options.cellMagics)
+      ? CYPHER_MIME
+      : notebook.codeMimetype;
+  }
+
   private update(notebook: Notebook, cell: ICellModel): void {
     if (cell.type !== 'code') {
       return;
     }
-    const wanted =
-      this.options.highlightCypher &&
-      isCypherCell(cell.sharedModel.getSource(), this.options.cellMagics)
-        ? CYPHER_MIME
-        : notebook.codeMimetype;
+    const wanted = this.wantedMime(notebook, cell);
     if (cell.mimeType !== wanted) {
-      cell.mimeType = wanted;
+      if (wanted === CYPHER_MIME) {
+        this.switchToCypherAfterLoad(notebook, cell);
+      } else {
+        cell.mimeType = wanted;
+      }
     }
+    this.markCell(notebook, cell, wanted);
+  }
+
+  /**
+   * Editors resolve a MIME type to a language asynchronously and apply whichever
+   * load finishes last; wait for the cell's current language (and one more turn of
+   * the event loop) before asking for Cypher.
+   */
+  private switchToCypherAfterLoad(notebook: Notebook, cell: ICellModel): void {
+    const current = cell.mimeType;
+    this.languages
+      .getLanguage(current)
+      .catch(() => null)
+      .then(() => new Promise(resolve => setTimeout(resolve, 0)))
+      .then(() => {
+        if (cell.isDisposed) {
+          return;
+        }
+        const wanted = this.wantedMime(notebook, cell);
+        if (wanted === CYPHER_MIME && cell.mimeType !== CYPHER_MIME) {
+          cell.mimeType = CYPHER_MIME;
+        }
+        this.markCell(notebook, cell, wanted);
+      });
+  }
+
+  private markCell(notebook: Notebook, cell: ICellModel, mime: string): void {
     const widget = notebook.widgets.find(w => w.model === cell);
-    widget?.toggleClass('runic-cypher-cell', wanted === CYPHER_MIME);
+    widget?.toggleClass('runic-cypher-cell', mime === CYPHER_MIME);
   }
 }

@@ -47,7 +47,7 @@ const cypherHighlighting: JupyterFrontEndPlugin<void> = {
       support: cypherSupport()
     });
 
-    const switcher = new CypherCellSwitcher();
+    const switcher = new CypherCellSwitcher(languages);
     tracker.forEach(panel => switcher.track(panel));
     tracker.widgetAdded.connect((_, panel) => switcher.track(panel));
 
