@@ -184,7 +184,10 @@ def test_vector_near_with_filter_example(m):
         (lambda P: P.name.contains("a"), "n.name CONTAINS $p0"),
         (lambda P: P.name.startswith("a"), "n.name STARTS WITH $p0"),
         (lambda P: P.name.endswith("a"), "n.name ENDS WITH $p0"),
-        (lambda P: P.name.matches("a.*"), "n.name =~ $p0"),
+        (
+            lambda P: P.name.matches("a.*"),
+            "CASE WHEN n.name IS NULL OR $p0 IS NULL THEN null ELSE size(string.matchRegEx(n.name, $p0)) > 0 END",
+        ),
         (lambda P: P.age.in_([1, 2]), "n.age IN $p0"),
         (lambda P: P.age.not_in_([1, 2]), "NOT n.age IN $p0"),
     ],
@@ -731,3 +734,11 @@ def test_pinned_alias_on_an_expression_wins_over_class_binding(m):
     P = m.Person
     q = select(P).traverse(P.friends).alias("f").where((P.age > 3).with_alias("f"))
     assert "OPTIONAL MATCH (n)-[:FRIEND_OF]->(f:Person)\nWHERE f.age > $p0" in cy(q)[0]
+
+
+def test_regex_match_is_anchored_and_uses_the_cypher_operator_on_bolt_backends(m):
+    from runic.ogm.driver._bolt_dialects import Neo4jDialect
+
+    cypher, params = cy(select(m.Person).where(m.Person.name.matches("a.*")), Neo4jDialect())
+    assert cypher.splitlines()[1] == "WHERE n.name =~ $p0"
+    assert params["p0"] == "a.*"  # Neo4j and Memgraph match the whole string already

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from runic.cypher import is_plain_identifier
+from runic.cypher import escape_string, is_plain_identifier
 from runic.ogm.driver.base import GraphDialect
 
 from .expressions import AggExpr, CompoundExpr, Expr, FilterExpr, NegatedExpr
@@ -264,7 +264,17 @@ class _Renderer:
         return self.state.slots[slot].name
 
     def prop(self, slot: int, prop: str | None) -> str:
+        if prop is None:
+            return self.var(slot)
+        return property_ref(self.dialect, self.var(slot), prop)
+
+    def column_name(self, slot: int, prop: str | None) -> str:
+        """The name a ``slot[.prop]`` column has on every backend: ``n.email``."""
         return self.var(slot) if prop is None else f"{self.var(slot)}.{self.ident(prop)}"
+
+    def named(self, text: str, name: str) -> str:
+        """``text``, or ``text AS `name``` where the dialect spelled a property differently."""
+        return text if text == name else f"{text} AS {self.dialect.quote(name)}"
 
     def labels(self, model: type | None) -> str:
         return self.label_pattern(node_labels(model))
@@ -321,12 +331,16 @@ class _Renderer:
             text = f"{lhs} {op}"
         else:
             value, info = self.value(leaf, slot)
+            if op == "=~":
+                value = regex_pattern(self.dialect, value)
             ref = "$" + self.params.add(value)
             if op == "IN":
                 text = f"{lhs} IN {ref}"
             elif op == "NOT IN":
                 text = f"NOT {lhs} IN {ref}"
-            elif op in ("CONTAINS", "STARTS WITH", "ENDS WITH", "=~"):
+            elif op == "=~":
+                text = regex_match(self.dialect, lhs, ref)
+            elif op in ("CONTAINS", "STARTS WITH", "ENDS WITH"):
                 text = f"{lhs} {op} {ref}"
             else:
                 text = f"{lhs} {op} {self.dialect.param_ref(ref, info)}"
@@ -376,10 +390,75 @@ class _Renderer:
         return f"{src}-{rel}-{tgt}"
 
 
-def _agg_text(r: _Renderer, bound: BoundAgg) -> str:
+def property_ref(dialect: GraphDialect, var: str, prop: str) -> str:
+    """``var.prop`` as the dialect can say it.
+
+    A dialect may render it itself with ``property_ref(var, prop)``. AGE's parser refuses
+    reserved words and backtick-quoted names after the dot (``n.order``, ``n.`end```), so
+    there such a property is read by subscript (``n['order']``).
+    """
+    hook = getattr(dialect, "property_ref", None)
+    if callable(hook):
+        return hook(var, prop)
+    if is_plain_identifier(prop) and prop.lower() not in CYPHER_KEYWORDS:
+        return f"{var}.{prop}"
+    if getattr(dialect, "name", None) == "age":
+        return f"{var}[{escape_string(prop)}]"
+    return f"{var}.{prop if is_plain_identifier(prop) else dialect.quote(prop)}"
+
+
+def regex_match(dialect: GraphDialect, lhs: str, ref: str) -> str:
+    """``lhs =~ ref`` as the dialect can say it: a regular-expression match that is null
+    when ``lhs`` is null. The pattern comes from ``regex_pattern``.
+
+    A dialect may render it itself with ``regex_match(lhs, ref)``. FalkorDB has no ``=~``
+    operator: its ``string.matchRegEx`` lists the matches (empty for null, hence the CASE).
+    """
+    hook = getattr(dialect, "regex_match", None)
+    if callable(hook):
+        return hook(lhs, ref)
+    if getattr(dialect, "name", None) == "falkordb":
+        return (
+            f"CASE WHEN {lhs} IS NULL OR {ref} IS NULL THEN null "
+            f"ELSE size(string.matchRegEx({lhs}, {ref})) > 0 END"
+        )
+    return f"{lhs} =~ {ref}"
+
+
+_LEADING_FLAGS = re.compile(r"((?:\(\?[A-Za-z]+\))*)(.*)", re.DOTALL)
+
+
+def regex_pattern(dialect: GraphDialect, pattern: str) -> str:
+    """The pattern sent for ``.matches(pattern)``: Cypher's ``=~`` matches the whole string.
+
+    Where the backend's match searches instead (FalkorDB's ``string.matchRegEx``, AGE's
+    PostgreSQL regular expressions), the pattern is anchored: ``^(?:…)$``, after any
+    leading ``(?i)``-style flags (PostgreSQL accepts them only at the start). A dialect
+    may say it itself with ``regex_searches = True/False``.
+    """
+    searches = getattr(dialect, "regex_searches", None)
+    if searches is None:
+        searches = getattr(dialect, "name", None) in ("falkordb", "age")
+    if not searches or not isinstance(pattern, str):
+        return pattern
+    flags, body = _LEADING_FLAGS.fullmatch(pattern).groups()
+    return f"{flags}^(?:{body})$"
+
+
+def _orders_outside(r: _Renderer, order: Sequence[BoundOrder], items: Sequence[str]) -> bool:
+    """Do ORDER BY terms use properties of projected variables that are not projected
+    themselves (``DISTINCT x ORDER BY x.name``)?"""
+    terms = [t for t in order if t.slot is not None and t.prop is not None and r.prop(t.slot, t.prop) not in items]
+    return bool(terms) and all(r.var(t.slot) in items for t in terms)
+
+
+def _agg_text(r: _Renderer, bound: BoundAgg, *, canonical: bool = False) -> str:
+    """``func([DISTINCT] target)``; ``canonical`` spells properties ``n.prop`` (the column name)."""
     agg = bound.agg
     if bound.slot is None:
         target = "*"
+    elif canonical:
+        target = r.column_name(bound.slot, bound.prop)
     else:
         target = r.prop(bound.slot, bound.prop)
     distinct = "DISTINCT " if agg.distinct and target != "*" else ""
@@ -412,9 +491,9 @@ def _return_columns(r: _Renderer) -> tuple[list[str], list[ColumnSpec]]:
     if state.aggs:
         used = {s.name for s in state.slots}
         for key in state.group_by:
-            text = r.prop(key.slot, key.prop)
-            items.append(text)
-            specs.append(ColumnSpec(text, key.slot if key.prop is None else None))
+            name = r.column_name(key.slot, key.prop)
+            items.append(r.named(r.prop(key.slot, key.prop), name))
+            specs.append(ColumnSpec(name, key.slot if key.prop is None else None))
         for bound in state.aggs:
             text = _agg_text(r, bound)
             name = bound.agg.result_alias
@@ -426,14 +505,15 @@ def _return_columns(r: _Renderer) -> tuple[list[str], list[ColumnSpec]]:
                 items.append(f"{text} AS {name}")
                 specs.append(ColumnSpec(name))
             else:
-                items.append(text)
-                specs.append(ColumnSpec(text))
+                name = _agg_text(r, bound, canonical=True)
+                items.append(r.named(text, name))
+                specs.append(ColumnSpec(name))
         return items, specs
     if state.project:
         for col in state.project:
-            text = r.prop(col.slot, col.prop)
-            items.append(text)
-            specs.append(ColumnSpec(text, col.slot if col.prop is None else None))
+            name = r.column_name(col.slot, col.prop)
+            items.append(r.named(r.prop(col.slot, col.prop), name))
+            specs.append(ColumnSpec(name, col.slot if col.prop is None else None))
         return items, specs
     for slot in entity_slots(state):
         items.append(r.var(slot))
@@ -545,7 +625,12 @@ def compile_query(state: QueryState, dialect: GraphDialect | None = None, *, cou
             if state.search is not None and SCORE not in carried:
                 carried.append(SCORE)
             _check_result_orders(state, [t for t in end.order if t.slot is None])
-            head = [("WITH DISTINCT " if end.distinct else "WITH ") + ", ".join(carried)]
+            if end.distinct and _orders_outside(r, end.order, carried):
+                # DISTINCT first, then order: ordering a DISTINCT by an expression it does
+                # not project is refused by some backends (AGE) and means the same
+                head = ["WITH DISTINCT " + ", ".join(carried), "WITH " + ", ".join(carried)]
+            else:
+                head = [("WITH DISTINCT " if end.distinct else "WITH ") + ", ".join(carried)]
             head += r.paging(end.order, end.skip, end.limit)
         # subtype filters of hop targets come first in their WHERE
         for pos, hop_index in enumerate(hop_indexes, start=1):
@@ -604,6 +689,10 @@ def compile_query(state: QueryState, dialect: GraphDialect | None = None, *, cou
         return CompiledQuery("\n".join(lines), r.params.values, (ColumnSpec("count"),))
 
     _check_result_orders(state, [t for t in final_order if t.slot is None])
-    lines.append(("RETURN DISTINCT " if state.distinct else "RETURN ") + ", ".join(items))
+    if state.distinct and _orders_outside(r, final_order, items) and all(is_plain_identifier(i) for i in items):
+        lines.append("WITH DISTINCT " + ", ".join(items))  # see the WITH stage above
+        lines.append("RETURN " + ", ".join(items))
+    else:
+        lines.append(("RETURN DISTINCT " if state.distinct else "RETURN ") + ", ".join(items))
     lines.extend(r.paging(final_order, state.skip, limit))
     return CompiledQuery("\n".join(lines), r.params.values, tuple(specs))
