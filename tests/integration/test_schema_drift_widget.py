@@ -1,5 +1,5 @@
-"""SchemaDriftWidget driven from Python against a live embedded FalkorDB: buttons are
-clicked as a person would, and the live database is checked after each action."""
+"""SchemaDriftWidget driven from Python against every live backend: buttons are clicked
+as a person would, and the live database is checked after each action."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from runic.migrate.schema import SchemaManager
 from runic.notebook.widgets import SchemaDriftWidget
 from runic.ogm.schema.index_manager import IndexSpec
 
-pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
+pytestmark = [pytest.mark.integration]
 
 COLOUR = IndexSpec("DriftGadget", "colour")
 SERIAL = IndexSpec("DriftGadget", "serial", unique=True)
@@ -31,12 +31,13 @@ def gadget_model():
 
 
 @pytest.fixture
-def drifted(falkordb_driver, gadget_model):
+def drifted(driver, gadget_model):
     """Colour index present, serial constraint missing, an undeclared index on DriftPerson."""
-    falkordb_driver.execute("CREATE (:DriftGadget {serial: 'g1', colour: 'red'}), (:DriftPerson {email: 'a@b'})")
-    falkordb_driver.schema.create_index(COLOUR)
-    falkordb_driver.schema.create_index(EXTRA)
-    return SchemaManager(falkordb_driver, models=[gadget_model])
+    driver.execute("CREATE (:DriftGadget {serial: 'g1', colour: 'red'})")
+    driver.execute("CREATE (:DriftPerson {email: 'a@b'})")
+    driver.schema.create_index(COLOUR)
+    driver.schema.create_index(EXTRA)
+    return SchemaManager(driver, models=[gadget_model])
 
 
 def live(manager) -> set[IndexSpec]:
@@ -105,7 +106,9 @@ def test_export_writes_json_and_offers_a_download(drifted, tmp_path):
     data = json.loads(path.read_text())
     assert data == drifted.export()
     assert [s["field"] for s in data["missing"]] == ["serial"]
-    assert 'download="' in widget._link.value and "data:application/json;base64," in widget._link.value
+    assert (
+        'download="' in widget._link.value and "data:application/json;base64," in widget._link.value
+    )
     assert str(path) in widget.outcome
 
 
@@ -118,22 +121,51 @@ def test_refresh_sees_changes_made_elsewhere(drifted):
     assert widget.outcome.startswith("refreshed: schema not valid: 1 missing, 0 extra")
 
 
-def test_static_fallback_is_the_table_without_buttons(drifted):
+def test_static_fallback_is_the_table_without_buttons(drifted, backend):
     widget = SchemaDriftWidget(drifted)
     bundle = widget._repr_mimebundle_()
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     html = data["text/html"]
     assert html.count('class="runic-sd-row') == 3
     assert "<button" not in html
-    assert "falkordb: schema not valid: 1 missing, 1 extra" in html
-    assert data["text/plain"] == "<SchemaDriftWidget falkordb: schema not valid: 1 missing, 1 extra>"
+    assert f"{backend}: schema not valid: 1 missing, 1 extra" in html
+    assert (
+        data["text/plain"] == f"<SchemaDriftWidget {backend}: schema not valid: 1 missing, 1 extra>"
+    )
 
 
-def test_a_failing_action_shows_the_error_and_keeps_the_widget_usable(drifted, embedded_falkordb):
-    from runic.ogm.driver.falkordb import create_falkordb_driver
+def second_driver(request, backend, driver):
+    """Another driver on the graph of ``driver``, for the test to close under the widget."""
+    if backend == "falkordb":
+        from runic.ogm.driver.falkordb import create_falkordb_driver
 
-    other = create_falkordb_driver(graph=drifted.driver.graph_name, embedded=embedded_falkordb)
-    manager = SchemaManager(other, models=drifted.models)
+        server = request.getfixturevalue("embedded_falkordb")
+        return create_falkordb_driver(graph=driver.graph_name, embedded=server)
+    if backend == "arcadedb":
+        from runic.ogm.driver.arcadedb import create_arcadedb_driver
+
+        server = request.getfixturevalue("arcadedb_server")
+        return create_arcadedb_driver(
+            server.host,
+            server.bolt_port,
+            request.getfixturevalue("arcadedb_database"),
+            server.username,
+            server.password,
+            http_port=server.http_port,
+        )
+    if backend == "age":
+        from runic.ogm.driver.age import create_age_driver
+
+        server = request.getfixturevalue("age_server")
+        return create_age_driver(**server.connect_kwargs(), graph=driver.graph_name)
+    raise AssertionError(f"no second driver for backend {backend!r}")
+
+
+def test_a_failing_action_shows_the_error_and_keeps_the_widget_usable(
+    request, backend, drifted, gadget_model
+):
+    other = second_driver(request, backend, drifted.driver)
+    manager = SchemaManager(other, models=[gadget_model])
     widget = SchemaDriftWidget(manager)
     other.close()
     widget.apply_button.click()

@@ -1,28 +1,40 @@
-"""SchemaManager and IndexManager on the embedded FalkorDB: declare, validate, apply, sync, export."""
+"""SchemaManager and IndexManager on every backend: declare, validate (missing), apply,
+validate (valid), an undeclared index made by hand (extra), sync with and without drop,
+export — for every index kind the backend holds; the kinds it cannot hold are reported
+unsupported and refused with a clear error."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from _schema_backends import (
+    HAND_MADE,
+    SPEC_OF_KIND,
+    SUPPORTED_KINDS,
+    create_index_by_hand,
+    supports,
+)
 
 from runic.migrate import IndexManager, SchemaManager, SyncReport, ValidationResult
 from runic.ogm.core.descriptors import Field
 from runic.ogm.core.models import Edge, Node
 from runic.ogm.core.types import Vector
-from runic.ogm.exceptions import MetadataError
+from runic.ogm.exceptions import MetadataError, UnsupportedFeatureError
 from runic.ogm.schema.index_manager import IndexSpec
 
-pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
+pytestmark = [pytest.mark.integration]
 
-DECLARED = [
-    IndexSpec("Person", "email", unique=True),
-    IndexSpec("Person", "name"),
-    IndexSpec("Post", "body", "fulltext"),
-    IndexSpec("Post", "title", "fulltext"),
-    IndexSpec("Doc", "embedding", "vector", dimension=3, similarity="euclidean"),
-    IndexSpec("KNOWS", "since", entity="edge"),
-]
+KINDS = list(SPEC_OF_KIND)
+DECLARED = list(SPEC_OF_KIND.values())
+
+
+def held(backend: str, specs=DECLARED) -> list[IndexSpec]:
+    return [s for s in specs if supports(backend, s)]
+
+
+def not_held(backend: str, specs=DECLARED) -> list[IndexSpec]:
+    return [s for s in specs if not supports(backend, s)]
 
 
 class SmArticle(Node):
@@ -41,89 +53,171 @@ class SmCites(Edge):
 MODELS = [SmArticle, SmCites]
 
 
-def test_declared_models_go_from_missing_to_valid(falkordb_driver):
-    manager = SchemaManager(falkordb_driver, MODELS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_full_schema_cycle_for_each_index_kind(driver, backend, kind):
+    spec = SPEC_OF_KIND[kind]
+    manager = SchemaManager(driver, [spec])
+    if kind not in SUPPORTED_KINDS[backend]:
+        result = manager.validate()
+        assert result.unsupported == [spec] and result.missing == []
+        report = manager.sync()
+        assert report.unsupported == [spec] and report.created == []
+        with pytest.raises(UnsupportedFeatureError) as info:
+            manager.indexes.apply([spec])
+        message = str(info.value)
+        assert spec.label in message and spec.field in message and kind_word(spec) in message
+        assert manager.indexes.live() == []
+        return
+    # declare → validate: missing
     before = manager.validate()
-    assert not before.is_valid
-    assert {(s.label, s.field) for s in before.missing} == {
-        ("SmArticle", "id"),  # a stored node key implies a unique index
-        ("SmArticle", "slug"),
-        ("SmArticle", "title"),
-        ("SmArticle", "year"),
-        ("SmArticle", "embedding"),
-        ("SM_CITES", "weight"),
-    }
-    report = manager.sync()
-    assert len(report.created) == 6
+    assert not before.is_valid and before.missing == [spec] and before.unsupported == []
+    # apply → validate: valid
+    assert manager.indexes.apply([spec]) == [spec]
+    assert manager.indexes.apply([spec]) == []
     after = manager.validate()
     assert after.is_valid, str(after)
-    assert IndexManager(falkordb_driver).create_indexes(SmArticle) == []
-    live = {s for s in IndexManager(falkordb_driver).live()}
-    assert IndexSpec("SmArticle", "embedding", "vector", dimension=4, similarity="cosine") in live
+    assert any(spec.matches(live) for live in after.live)
+    # an undeclared index made by hand → extra
+    create_index_by_hand(backend, driver)
+    drifted = manager.validate()
+    assert not drifted.is_valid and drifted.missing == [] and drifted.extra == [HAND_MADE]
+    # sync without drop keeps it
+    kept = manager.sync()
+    assert kept.created == [] and kept.dropped == [] and not kept.changed
+    assert HAND_MADE in manager.indexes.live()
+    # sync with drop removes it, and leaves the declared index
+    dropped = manager.sync(drop_extra=True)
+    assert dropped.dropped == [HAND_MADE]
+    live = manager.indexes.live()
+    assert HAND_MADE not in live and any(spec.matches(s) for s in live)
+    assert manager.validate().is_valid
+    # export
+    data = json.loads(manager.export_json())
+    assert data["backend"] == backend
+    assert [IndexSpec.from_dict(d) for d in data["declared"]] == [spec]
+    assert data["missing"] == [] and data["extra"] == [] and data["unsupported"] == []
+    assert any(spec.matches(IndexSpec.from_dict(d)) for d in data["live"])
 
 
-def test_validate_reports_every_declared_index_missing_on_an_empty_graph(falkordb_driver):
-    result = SchemaManager(falkordb_driver, DECLARED).validate()
+def kind_word(spec: IndexSpec) -> str:
+    return spec.index_type
+
+
+def test_declared_models_go_from_missing_to_valid(driver, backend):
+    manager = SchemaManager(driver, MODELS)
+    before = manager.validate()
+    assert not before.is_valid
+    declared = {
+        IndexSpec("SmArticle", "id", unique=True),  # a stored node key implies a unique index
+        IndexSpec("SmArticle", "slug", unique=True),
+        IndexSpec("SmArticle", "title", "fulltext"),
+        IndexSpec("SmArticle", "year"),
+        IndexSpec("SmArticle", "embedding", "vector", dimension=4),
+        IndexSpec("SM_CITES", "weight", entity="edge"),
+    }
+    assert set(before.missing) == set(held(backend, declared))
+    assert set(before.unsupported) == set(not_held(backend, declared))
+    report = manager.sync()
+    assert set(report.created) == set(held(backend, declared))
+    assert set(report.unsupported) == set(not_held(backend, declared))
+    after = manager.validate()
+    assert after.is_valid, str(after)
+    if supports(backend, IndexSpec("D", "e", "vector", dimension=4)):
+        assert IndexManager(driver).create_indexes(SmArticle) == []
+        live = set(IndexManager(driver).live())
+        assert (
+            IndexSpec("SmArticle", "embedding", "vector", dimension=4, similarity="cosine") in live
+        )
+    else:
+        with pytest.raises(UnsupportedFeatureError):
+            IndexManager(driver).create_indexes(SmArticle)
+
+
+def test_validate_reports_every_declared_index_missing_on_an_empty_graph(driver, backend):
+    result = SchemaManager(driver, DECLARED).validate()
     assert isinstance(result, ValidationResult)
     assert not result.is_valid and not result
     assert sorted(result.missing, key=lambda s: s.sort_key) == result.missing
-    assert set(result.missing) == set(DECLARED) and result.extra == [] and result.errors == []
+    assert set(result.missing) == set(held(backend))
+    assert set(result.unsupported) == set(not_held(backend))
+    assert result.extra == [] and result.errors == []
     assert result.missing_indexes is result.missing and result.extra_indexes is result.extra
 
 
-def test_apply_creates_the_missing_then_validate_is_valid(falkordb_driver):
-    manager = IndexManager(falkordb_driver)
-    assert set(manager.diff(DECLARED)) == set(DECLARED)
-    created = manager.apply(DECLARED)
-    assert set(created) == set(DECLARED)
-    assert manager.diff(DECLARED) == []
-    assert manager.apply(DECLARED) == []  # idempotent
-    result = SchemaManager(falkordb_driver, DECLARED).validate()
-    assert result.is_valid and bool(result)
-    assert {s for s in result.live} >= set(DECLARED)
+def test_apply_creates_the_missing_then_validate_is_valid(driver, backend):
+    manager = IndexManager(driver)
+    wanted = held(backend)
+    assert set(manager.diff(wanted)) == set(wanted)
+    assert set(manager.apply(wanted)) == set(wanted)
+    assert manager.diff(wanted) == []
+    assert manager.apply(wanted) == []  # idempotent
+    result = SchemaManager(driver, DECLARED).validate()
+    assert result.is_valid and bool(result), str(result)
+    assert all(any(s.matches(live) for live in result.live) for s in wanted)
 
 
-def test_apply_checks_every_spec_before_creating_any(falkordb_driver):
-    manager = IndexManager(falkordb_driver)
-    with pytest.raises(MetadataError, match="dimension"):
-        manager.apply([IndexSpec("A", "x"), IndexSpec("Doc", "emb", "vector")])
+def test_apply_checks_every_spec_before_creating_any(driver, backend):
+    manager = IndexManager(driver)
+    bad = IndexSpec("Doc", "emb", "vector")
+    expected = MetadataError if supports(backend, bad) else UnsupportedFeatureError
+    with pytest.raises(expected):
+        manager.apply([IndexSpec("A", "x"), bad])
     assert manager.live() == []
 
 
-def test_hand_made_index_is_extra(falkordb_driver):
-    IndexManager(falkordb_driver).apply(DECLARED)
-    falkordb_driver.execute("CREATE INDEX FOR (n:Person) ON (n.nickname)")
-    falkordb_driver.execute("CREATE INDEX FOR (n:Legacy) ON (n.code)")
-    result = SchemaManager(falkordb_driver, DECLARED).validate()
+def test_unsupported_kinds_are_refused_before_anything_is_created(driver, backend):
+    missing_kinds = not_held(backend)
+    if not missing_kinds:
+        assert set(SUPPORTED_KINDS[backend]) >= set(SPEC_OF_KIND)
+        return
+    with pytest.raises(UnsupportedFeatureError, match=backend_name_pattern(backend)):
+        IndexManager(driver).apply([IndexSpec("A", "x"), *missing_kinds])
+    assert IndexManager(driver).live() == []
+
+
+def backend_name_pattern(backend: str) -> str:
+    return {"age": "Apache AGE"}.get(backend, backend)
+
+
+def test_hand_made_index_is_extra(driver, backend):
+    IndexManager(driver).apply(held(backend))
+    create_index_by_hand(backend, driver, "Person", "nickname")
+    create_index_by_hand(backend, driver)
+    result = SchemaManager(driver, DECLARED).validate()
     assert not result.is_valid and result.missing == []
-    assert result.extra == [IndexSpec("Legacy", "code"), IndexSpec("Person", "nickname")]
-    scoped = SchemaManager(falkordb_driver, DECLARED, scope="models").validate()
+    assert result.extra == [HAND_MADE, IndexSpec("Person", "nickname")]
+    scoped = SchemaManager(driver, DECLARED, scope="models").validate()
     assert scoped.extra == [IndexSpec("Person", "nickname")]
 
 
-def test_sync_without_drop_keeps_extra_indexes(falkordb_driver):
-    falkordb_driver.execute("CREATE INDEX FOR (n:Legacy) ON (n.code)")
-    manager = SchemaManager(falkordb_driver, DECLARED)
+def test_sync_without_drop_keeps_extra_indexes(driver, backend):
+    create_index_by_hand(backend, driver)
+    manager = SchemaManager(driver, DECLARED)
     report = manager.sync()
     assert isinstance(report, SyncReport)
-    assert set(report.created) == set(DECLARED) and report.dropped == []
-    assert IndexSpec("Legacy", "code") in IndexManager(falkordb_driver).live()
+    assert set(report.created) == set(held(backend)) and report.dropped == []
+    assert set(report.unsupported) == set(not_held(backend))
+    assert HAND_MADE in IndexManager(driver).live()
     again = manager.sync()
-    assert again.created == [] and again.dropped == [] and not again
-    assert "nothing to do" in str(again)
+    assert again.created == [] and again.dropped == [] and not again.changed
 
 
-def test_sync_with_drop_removes_extra_indexes(falkordb_driver):
-    falkordb_driver.execute("CREATE INDEX FOR (n:Legacy) ON (n.code)")
-    report = SchemaManager(falkordb_driver, DECLARED).sync(drop_extra=True)
-    assert report.dropped == [IndexSpec("Legacy", "code")]
-    assert SchemaManager(falkordb_driver, DECLARED).validate().is_valid
-    assert SchemaManager(falkordb_driver, DECLARED, drop_extra=True).sync().changed is False
+def test_sync_with_drop_removes_extra_indexes(driver, backend):
+    create_index_by_hand(backend, driver)
+    report = SchemaManager(driver, DECLARED).sync(drop_extra=True)
+    assert report.dropped == [HAND_MADE]
+    assert SchemaManager(driver, DECLARED).validate().is_valid
+    assert SchemaManager(driver, DECLARED, drop_extra=True).sync().changed is False
 
 
-def test_sync_replaces_a_vector_index_with_other_options_when_dropping(falkordb_driver):
-    falkordb_driver.schema.create_index(IndexSpec("Doc", "embedding", "vector", dimension=8))
-    manager = SchemaManager(falkordb_driver, [IndexSpec("Doc", "embedding", "vector", dimension=3)])
+def test_sync_replaces_a_vector_index_with_other_options_when_dropping(driver, backend):
+    old = IndexSpec("Doc", "embedding", "vector", dimension=8)
+    if not supports(backend, old):
+        with pytest.raises(UnsupportedFeatureError):
+            driver.schema.create_index(old)
+        return
+    driver.schema.create_index(old)
+    manager = SchemaManager(driver, [IndexSpec("Doc", "embedding", "vector", dimension=3)])
     result = manager.validate()
     assert result.missing and result.extra
     report = manager.sync(drop_extra=True)
@@ -131,21 +225,21 @@ def test_sync_replaces_a_vector_index_with_other_options_when_dropping(falkordb_
     assert manager.validate().is_valid
 
 
-def test_drop_ignores_absent_specs(falkordb_driver):
-    manager = IndexManager(falkordb_driver)
+def test_drop_ignores_absent_specs(driver):
+    manager = IndexManager(driver)
     manager.apply([IndexSpec("A", "x")])
     assert manager.drop([IndexSpec("A", "x"), IndexSpec("B", "y")]) == [IndexSpec("A", "x")]
     assert manager.live() == []
 
 
-def test_export_is_stable_json(falkordb_driver):
-    manager = SchemaManager(falkordb_driver, DECLARED)
-    IndexManager(falkordb_driver).apply(DECLARED[:2])
+def test_export_is_stable_json(driver, backend):
+    manager = SchemaManager(driver, DECLARED)
+    first_two = [SPEC_OF_KIND["exact"], SPEC_OF_KIND["unique"]]
+    IndexManager(driver).apply(first_two)
     first = manager.export_json()
     assert first == manager.export_json() and first.endswith("\n")
     data = json.loads(first)
-    assert data["format"] == "runic.schema/1" and data["backend"] == "falkordb"
-    assert data["graph"] == falkordb_driver.graph_name
+    assert data["format"] == "runic.schema/1" and data["backend"] == backend
     assert set(data) == {
         "format",
         "backend",
@@ -156,21 +250,27 @@ def test_export_is_stable_json(falkordb_driver):
         "extra",
         "unsupported",
     }
+    assert isinstance(data["graph"], str) and data["graph"]
     assert all(
         set(spec)
         == {"entity", "label", "field", "index_type", "unique", "dimension", "similarity", "name"}
         for spec in data["declared"]
     )
+    rest = [s for s in DECLARED if s not in first_two]
     assert [IndexSpec.from_dict(d) for d in data["missing"]] == sorted(
-        DECLARED[2:], key=lambda s: s.sort_key
+        held(backend, rest), key=lambda s: s.sort_key
+    )
+    assert [IndexSpec.from_dict(d) for d in data["unsupported"]] == sorted(
+        not_held(backend), key=lambda s: s.sort_key
     )
     assert manager.export() == data
 
 
-def test_reprs_show_a_table_of_ok_missing_and_extra(falkordb_driver):
-    IndexManager(falkordb_driver).apply(DECLARED[:1])
-    falkordb_driver.execute("CREATE INDEX FOR (n:Legacy) ON (n.code)")
-    result = SchemaManager(falkordb_driver, DECLARED[:2]).validate()
+def test_reprs_show_a_table_of_ok_missing_and_extra(driver, backend):
+    email, name = SPEC_OF_KIND["unique"], SPEC_OF_KIND["exact"]
+    IndexManager(driver).apply([email])
+    create_index_by_hand(backend, driver)
+    result = SchemaManager(driver, [email, name]).validate()
     text = str(result)
     assert "1 missing, 1 extra" in text
     lines = text.splitlines()
@@ -181,26 +281,28 @@ def test_reprs_show_a_table_of_ok_missing_and_extra(falkordb_driver):
     assert "<table>" in page and ">missing<" in page and ">extra<" in page and ">ok<" in page
 
 
-def test_reference_wrappers(falkordb_driver):
-    manager = SchemaManager(falkordb_driver)
+def test_reference_wrappers(driver, backend):
+    manager = SchemaManager(driver)
     assert "MISSING" in manager.get_schema_diff(DECLARED)
     manager.sync_schema(DECLARED)
     assert manager.validate_schema(DECLARED).is_valid
     assert manager.get_schema_diff(DECLARED).startswith("Schema is in sync")
     info = manager.get_schema_info(DECLARED)
     assert info.is_valid and info.declared_count == len(DECLARED)
-    indexes = IndexManager(falkordb_driver)
-    indexes.drop_spec(DECLARED[1])
-    indexes.create_spec(DECLARED[1])
-    assert indexes.diff(DECLARED) == []
+    indexes = IndexManager(driver)
+    indexes.drop_spec(SPEC_OF_KIND["exact"])
+    assert indexes.diff(held(backend)) == [SPEC_OF_KIND["exact"]]
+    indexes.create_spec(SPEC_OF_KIND["exact"])
+    assert indexes.diff(held(backend)) == []
 
 
+@pytest.mark.falkordb
 def test_raw_falkordb_graph_handle_is_accepted(falkordb_driver):
     manager = IndexManager(falkordb_driver.graph)
     manager.apply([IndexSpec("Raw", "x")])
     assert IndexManager(falkordb_driver).live() == [IndexSpec("Raw", "x")]
 
 
-def test_async_targets_are_refused(async_falkordb_driver):
+def test_async_targets_are_refused(async_driver):
     with pytest.raises(TypeError, match="sync driver"):
-        IndexManager(async_falkordb_driver)
+        IndexManager(async_driver)

@@ -126,12 +126,20 @@ class AGESchemaSteps:
     def unsupported_reason(self, spec: IndexSpec) -> str:
         return str(_unsupported(spec, self.core.graph_name))
 
+    def _sql(self, sql: str, args: tuple[object, ...] | None = None) -> Steps:
+        """Run one SQL statement; a database or connection failure becomes a runic error."""
+        try:
+            rows = yield SqlStep(sql, args)
+        except Exception as exc:
+            raise self.core.error(exc, sql, None, readonly=False, timeout=None, offset=0) from exc
+        return rows
+
     def _cypher(self, query: str) -> Steps:
         result = yield from self.core.execute_steps(query, readonly=True)
         return result
 
     def labels(self) -> Steps:
-        rows = yield SqlStep(_LABELS_SQL, (self.core.graph_name,))
+        rows = yield from self._sql(_LABELS_SQL, (self.core.graph_name,))
         names = [name for name, kind in rows if kind == "v"]
         extra = yield from self._cypher(
             f"MATCH (n) WHERE n.{LABELS_PROPERTY} IS NOT NULL WITH n LIMIT 1000 "
@@ -143,7 +151,7 @@ class AGESchemaSteps:
         return sorted(names)
 
     def relationship_types(self) -> Steps:
-        rows = yield SqlStep(_LABELS_SQL, (self.core.graph_name,))
+        rows = yield from self._sql(_LABELS_SQL, (self.core.graph_name,))
         return [name for name, kind in rows if kind == "e"]
 
     def property_keys(self) -> Steps:
@@ -155,14 +163,14 @@ class AGESchemaSteps:
         return sorted(keys)
 
     def _label_kinds(self) -> Steps:
-        rows = yield SqlStep(_LABELS_SQL, (self.core.graph_name,))
+        rows = yield from self._sql(_LABELS_SQL, (self.core.graph_name,))
         return {name: kind for name, kind in rows}
 
     def list_indexes(self) -> Steps:
         from runic.ogm.schema.index_manager import IndexSpec
 
         kinds = yield from self._label_kinds()
-        rows = yield SqlStep(_INDEXES_SQL, (self.core.graph_name,))
+        rows = yield from self._sql(_INDEXES_SQL, (self.core.graph_name,))
         specs = []
         for _, indexdef in rows:
             parsed = parse_index_def(indexdef)
@@ -182,14 +190,14 @@ class AGESchemaSteps:
         have = kinds.get(spec.label)
         if have is None:
             maker = "create_elabel" if want == "e" else "create_vlabel"
-            yield SqlStep(f"SELECT ag_catalog.{maker}(%s::name, %s::name)", (graph, spec.label))
+            yield from self._sql(f"SELECT ag_catalog.{maker}(%s::name, %s::name)", (graph, spec.label))
         elif have != want:
             raise SchemaError(
                 f"'{spec.label}' is an {'edge type' if have == 'e' else 'vertex label'} in graph '{graph}', "
                 f"not an {'edge type' if want == 'e' else 'vertex label'}",
                 spec=spec, hint="set entity= on the IndexSpec to match the label's kind",
             )
-        yield SqlStep(index_ddl(graph, spec))
+        yield from self._sql(index_ddl(graph, spec))
 
     def drop_index(self, spec: IndexSpec) -> Steps:
         if spec.index_type != "exact":
@@ -197,4 +205,4 @@ class AGESchemaSteps:
         live = yield from self.list_indexes()
         for item in live:
             if item.label == spec.label and item.field == spec.field and item.entity == spec.entity and (item.unique == spec.unique):
-                yield SqlStep(f"DROP INDEX IF EXISTS {pg_ident(self.core.graph_name)}.{pg_ident(item.name)}")
+                yield from self._sql(f"DROP INDEX IF EXISTS {pg_ident(self.core.graph_name)}.{pg_ident(item.name)}")

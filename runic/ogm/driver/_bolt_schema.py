@@ -121,9 +121,9 @@ def _property_keys(dialect: str) -> Steps:
 def _list_indexes(dialect: str) -> Steps:
     if dialect == "arcadedb":
         rows = yield Sql("SELECT FROM schema:indexes")
-        types = yield Sql("SELECT name, type FROM schema:types")
+        types = yield Sql("SELECT name, type, indexes FROM schema:types")
         edge_types = {r["name"] for r in types if str(r.get("type", "")).lower() == "edge"}
-        return _arcadedb_specs(rows, edge_types)
+        return _arcadedb_specs(rows, edge_types, _arcadedb_vector_options(types))
     if dialect == "memgraph":
         return (yield from _memgraph_indexes())
     return (yield from _neo4j_indexes())
@@ -139,7 +139,33 @@ def _flatten(props: Any) -> list[str]:
     return out
 
 
-def _arcadedb_specs(rows: list[dict[str, Any]], edge_types: set[str]) -> list[IndexSpec]:
+def _arcadedb_vector_options(types: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Vector index name → ``{"dimensions": n, "similarity": "EUCLIDEAN"}`` from ``schema:types``.
+
+    ``schema:indexes`` leaves the vector options out; the type records carry them as
+    ``dimensions`` and ``scoring`` (``"distance_lower_is_better:EUCLIDEAN"``).
+    """
+    options: dict[str, dict[str, Any]] = {}
+    for row in types:
+        for index in row.get("indexes") or []:
+            if not isinstance(index, dict) or not index.get("name"):
+                continue
+            scoring = str(index.get("scoring") or "")
+            found: dict[str, Any] = {}
+            if index.get("dimensions"):
+                found["dimensions"] = index["dimensions"]
+            if scoring:
+                found["similarity"] = scoring.rsplit(":", 1)[-1]
+            if found:
+                options[str(index["name"])] = found
+    return options
+
+
+def _arcadedb_specs(
+    rows: list[dict[str, Any]],
+    edge_types: set[str],
+    vector_options: dict[str, dict[str, Any]] | None = None,
+) -> list[IndexSpec]:
     specs: list[IndexSpec] = []
     for row in rows:
         if row.get("associatedBucketId") is not None:
@@ -153,7 +179,7 @@ def _arcadedb_specs(rows: list[dict[str, Any]], edge_types: set[str]) -> list[In
         field = ",".join(fields)
         name = row.get("name")
         if "VECTOR" in kind:
-            meta = row.get("metadata") or {}
+            meta = row.get("metadata") or (vector_options or {}).get(str(row.get("name")), {})
             dim = meta.get("dimensions") if isinstance(meta, dict) else None
             sim = str(meta.get("similarity", "")).lower() if isinstance(meta, dict) else ""
             similarity = {"cosine": "cosine", "euclidean": "euclidean"}.get(sim)
@@ -472,6 +498,7 @@ class BoltSchema:
         return self._driver.dialect.name
 
     def _run(self, steps: Steps) -> Any:
+        self._driver._check_open()  # the SQL steps go over HTTP and would not notice a closed driver
         reply: Any = None
         try:
             while True:
@@ -518,6 +545,7 @@ class AsyncBoltSchema:
         self._driver = driver
 
     async def _run(self, steps: Steps) -> Any:
+        self._driver._check_open()
         if self._driver._dialect is None:
             await self._driver.connect()
         reply: Any = None
