@@ -10,16 +10,15 @@ naming its row range; the batches before it stay written and are reported.
 
 from __future__ import annotations
 
-from runic.progress import progress_bar
-
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from runic.cypher import escape_identifier
-from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord
+from runic.ogm.driver.result import ColumnRows, EdgeRecord, GraphResult, NodeRecord, PathRecord
 from runic.ogm.exceptions import BulkWriteError
+from runic.progress import progress_bar
 
 __all__ = [
     "BulkWriteReport",
@@ -128,6 +127,8 @@ def _frame_from_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], exp
     import pandas as pd
 
     data: dict[str, Any] = {}
+    if column_data is None and isinstance(rows, ColumnRows):
+        column_data = rows.columns_data
     if column_data is not None:
         n = len(rows)
         transposed = [col if len(col) == n else col[:n] for col in column_data]
@@ -185,7 +186,7 @@ def to_dataframe(x: Any, *, expand: bool = False) -> Any:
 def _graph_values(x: Any) -> Iterator[Any]:
     if isinstance(x, (NodeRecord, EdgeRecord, PathRecord)) or _is_entity(x):
         yield x
-    elif isinstance(x, (list, tuple)):
+    elif isinstance(x, (list, tuple, ColumnRows)):
         for item in x:
             yield from _graph_values(item)
     elif isinstance(x, dict):

@@ -7,14 +7,13 @@ a footer that says whether more rows exist and how to get them.
 
 from __future__ import annotations
 
-from runic.progress import progress_bar
-
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
+from runic.progress import progress_bar
 
 from . import render
 from .statement import add_limit
@@ -145,7 +144,7 @@ class QueryResult:
     def _rerun(self, query: str, what: str) -> GraphResult:
         if self.driver is None or self.query is None:
             raise RuntimeError("this result does not know its connection — run the query again with --no-limit")
-        from .run import gc_paused
+        from runic.ogm._gc import gc_paused
 
         def call() -> GraphResult:
             with gc_paused():
@@ -183,8 +182,9 @@ class QueryResult:
     # -- converters ----------------------------------------------------------------------
     def to_dataframe(self, *, expand: bool = False) -> Any:
         """A pandas DataFrame (``expand=True``: node/edge columns become property columns)."""
+        from runic.ogm._gc import gc_paused
+
         from .convert import to_dataframe
-        from .run import gc_paused
 
         with gc_paused():
             return to_dataframe(self, expand=expand)

@@ -8,13 +8,12 @@ the answer in a ``QueryResult``.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from runic.ogm._gc import gc_paused
 from runic.ogm.exceptions import QueryError, QueryTimeoutError, ReadOnlyError
 
 from .connections import Connection, registry
@@ -121,29 +120,11 @@ def _execute(driver: Any, query: str, params: dict[str, Any] | None, readonly: b
     values decoded column by column, no per-row lists), else ``execute``."""
     columnar = getattr(driver, "execute_columns", None)
     if callable(columnar):
-        from runic.ogm.driver.result import GraphResult
+        from runic.ogm.driver.result import ColumnRows, GraphResult
 
         columns, data, summary = columnar(query, params, readonly=readonly or None, timeout=timeout)
-        rows = [list(row) for row in zip(*data)] if data else []
-        return GraphResult(columns, rows, summary, query=query, params=params), data
+        return GraphResult(columns, ColumnRows(data), summary, query=query, params=params), data
     return driver.execute(query, params, readonly=readonly or None, timeout=timeout), None
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large reply is decoded.
-
-    Decoding allocates hundreds of thousands of small objects that all stay alive; the
-    collector would walk them again and again for nothing (it doubles the time of a
-    100k-row fetch). Reference counting still frees everything as usual.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _raise_error_of_original(conn: Connection, query: str, params: Mapping[str, Any]) -> None:

@@ -389,3 +389,14 @@ def test_execute_columns_returns_each_column_in_one_list(falkordb_driver):
     rows = falkordb_driver.execute("MATCH (c:C) RETURN c.i AS i, c.s AS s, c.f AS f, c.maybe AS maybe, c AS node ORDER BY c.i").rows
     assert [list(r) for r in zip(*data)] == rows
     assert summary.server_time_ms is not None
+
+
+def test_execute_columns_decodes_boolean_columns_with_and_without_nulls(falkordb_driver):
+    falkordb_driver.execute(
+        "UNWIND range(1, 6) AS i CREATE (:B {i: i, even: i % 2 = 0, maybe: CASE WHEN i > 3 THEN i % 2 = 1 END})"
+    )
+    columns, data, _ = falkordb_driver.execute_columns("MATCH (b:B) RETURN b.even AS even, b.maybe AS maybe ORDER BY b.i")
+    assert columns == ["even", "maybe"]
+    assert data[0] == [False, True, False, True, False, True]
+    assert all(type(v) is bool for v in data[0])
+    assert data[1] == [None, None, None, False, True, False]

@@ -14,9 +14,11 @@ Nodes become ``NodeRecord``, edges ``EdgeRecord``, paths ``PathRecord``; points
 
 from __future__ import annotations
 
-import gc
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
+
+from runic.ogm._gc import gc_paused
 
 from .result import Counters, EdgeRecord, NodeRecord, PathRecord
 
@@ -253,29 +255,30 @@ def decode_reply(reply: list, names: GraphNames) -> tuple[list[str], list[list[A
     header, rows, stats = reply[0], reply[1], reply[-1]
     columns = [col[1] if isinstance(col, (list, tuple)) else col for col in header]
     columns = [c.decode() if isinstance(c, bytes) else str(c) for c in columns]
-    # the decoded rows hold no reference cycles: pausing the cyclic collector while
-    # building many small containers saves a third of the time on large results
-    paused = len(rows) > 1000 and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with gc_paused():
         return columns, _decode_rows(rows, names), list(stats)
-    finally:
-        if paused:
-            gc.enable()
 
 
-def _decode_column(cells: list, names: GraphNames) -> list[Any]:
-    """One column's values: one comprehension when the column holds one scalar type."""
-    kinds = {cell[0] for cell in cells}
+_first = itemgetter(0)
+_second = itemgetter(1)
+
+
+def _decode_column(rows: list, j: int, names: GraphNames) -> list[Any]:
+    """Column ``j``'s values: C-level ``map`` passes when the column holds one scalar type."""
+    cells = list(map(itemgetter(j), rows))
+    kinds = set(map(_first, cells))
     if kinds <= {_T_STRING, _T_INTEGER}:
-        return [cell[1] for cell in cells]
+        return list(map(_second, cells))
     if kinds == {_T_DOUBLE}:
-        return [float(cell[1]) for cell in cells]
+        return list(map(float, map(_second, cells)))
+    if kinds == {_T_BOOLEAN}:
+        return list(map(_to_bool, map(_second, cells)))
     if kinds <= {_T_NULL, _T_STRING, _T_INTEGER}:
         return [cell[1] if cell[0] != _T_NULL else None for cell in cells]
     if kinds <= {_T_NULL, _T_DOUBLE}:
         return [float(cell[1]) if cell[0] != _T_NULL else None for cell in cells]
+    if kinds <= {_T_NULL, _T_BOOLEAN}:
+        return [_to_bool(cell[1]) if cell[0] != _T_NULL else None for cell in cells]
     return [row[0] for row in _decode_rows([[cell] for cell in cells], names)]
 
 
@@ -288,21 +291,15 @@ def decode_columns(reply: list, names: GraphNames) -> tuple[list[str], list[list
     header, rows, stats = reply[0], reply[1], reply[-1]
     columns = [col[1] if isinstance(col, (list, tuple)) else col for col in header]
     columns = [c.decode() if isinstance(c, bytes) else str(c) for c in columns]
-    paused = len(rows) > 1000 and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
+    with gc_paused():
         try:
-            data = [_decode_column([row[j] for row in rows], names) for j in range(len(columns))]
+            data = [_decode_column(rows, j, names) for j in range(len(columns))]
         except IndexError:
             for row in rows:  # find out which kind of name was missing
                 for cell in row:
                     _scalar(cell[0], cell[1], names)
             raise
-        return columns, data, list(stats)
-    finally:
-        if paused:
-            gc.enable()
+    return columns, data, list(stats)
 
 
 #: stat line prefix → ``Counters`` field

@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from runic.cypher import escape_string, is_plain_identifier
+from runic.ogm._gc import gc_paused
 
 from ._falkordb_core import FalkorDBCore, UnknownNameError
 from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema
@@ -339,7 +340,8 @@ class FalkorDBDriver(_FalkorDBDriverBase):
         limit = core.effective_timeout(timeout)
         command, header = core.query_command(query, params, ro, limit)
         try:
-            reply = self._send_reading(command) if ro else self._send(command)
+            with gc_paused():  # a large reply is parsed into many small lists
+                reply = self._send_reading(command) if ro else self._send(command)
             for _ in range(_MAX_NAME_REFRESHES):
                 version = core.version_mismatch(reply)
                 if version is None:

@@ -7,10 +7,11 @@ the converters and the notebook layer never look at a client library's own types
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
-__all__ = ["NodeRecord", "EdgeRecord", "PathRecord", "Counters", "ResultSummary", "GraphResult"]
+__all__ = ["ColumnRows", "Counters", "EdgeRecord", "GraphResult", "NodeRecord", "PathRecord", "ResultSummary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,12 +130,65 @@ def _walk(value: Any) -> Iterator[Any]:
         yield value
         yield from value.nodes
         yield from value.edges
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple, ColumnRows)):
         for item in value:
             yield from _walk(item)
     elif isinstance(value, dict):
         for item in value.values():
             yield from _walk(item)
+
+
+class ColumnRows(Sequence):
+    """The rows of a column-wise result (``data[j]`` = column ``j``), built only when asked.
+
+    A DataFrame built from the columns never pays for per-row lists; indexing one row
+    or a slice builds just those rows; iterating builds them all once.
+    """
+
+    __slots__ = ("_data", "_rows")
+
+    def __init__(self, data: list[list[Any]]) -> None:
+        self._data = data
+        self._rows: list[list[Any]] | None = None
+
+    @property
+    def columns_data(self) -> list[list[Any]]:
+        """The values column by column."""
+        return self._data
+
+    def _all(self) -> list[list[Any]]:
+        if self._rows is None:
+            self._rows = list(map(list, zip(*self._data))) if self._data else []
+        return self._rows
+
+    def __len__(self) -> int:
+        if self._rows is not None:
+            return len(self._rows)
+        return len(self._data[0]) if self._data else 0
+
+    def __getitem__(self, index: Any) -> Any:
+        if self._rows is not None:
+            return self._rows[index]
+        if isinstance(index, slice):
+            return list(map(list, zip(*(column[index] for column in self._data)))) if self._data else []
+        if not self._data:
+            raise IndexError("row index out of range: the result has no rows")
+        return [column[index] for column in self._data]
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ColumnRows):
+            return self._all() == other._all()
+        if isinstance(other, list):
+            return self._all() == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._all())
 
 
 class GraphResult:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from runic.cypher import is_plain_identifier
+from runic.ogm._gc import gc_paused
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
 from runic.ogm.exceptions import MetadataError, UnboundQueryError
 
@@ -600,6 +601,10 @@ class BaseQueryBuilder(Generic[T]):
         def finish(result: GraphResult, session: Any) -> tuple[Any, list[tuple[list[Any], list[str]]]]:
             if mode == "execute":
                 return result, []
+            with gc_paused():  # many entities at once: see runic.ogm._gc
+                return _finish_rows(result, session)
+
+        def _finish_rows(result: GraphResult, session: Any) -> tuple[Any, list[tuple[list[Any], list[str]]]]:
             h = _Hydrator(state, session)
             index = _result_index(result, columns)
             if mode in ("all", "one", "scores"):
