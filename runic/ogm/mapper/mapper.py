@@ -34,6 +34,10 @@ def _fields_of(cls: type) -> dict[str, Any]:
     return _FIELDS_OF(cls)
 
 
+#: stored value types that ``snapshot`` copies
+_MUTABLE = frozenset({list, dict})
+
+
 def snapshot(value: Any) -> Any:
     """A copy of a stored value that later in-place edits of the entity's value cannot change."""
     if isinstance(value, list):
@@ -87,7 +91,9 @@ new_state = _new_state_known if set(InstanceState.__slots__) == set(_KNOWN_SLOTS
 class _ClassPlan:
     """What the mapper needs of one model class, computed once."""
 
-    __slots__ = ("database_key", "field_names", "fields", "pk_info", "pk_name", "prop_fields", "props", "relations")
+    __slots__ = (
+        "converted", "database_key", "field_names", "fields", "pk_info", "pk_name", "plain", "prop_fields", "props", "relations",
+    )
 
     def __init__(self, cls: type) -> None:
         fields = dict(_fields_of(cls))
@@ -99,6 +105,9 @@ class _ClassPlan:
             if not info.is_relation and not (getattr(info, "primary_key", False) and getattr(info, "generated", False) in DATABASE_KEY)
         }
         self.props = tuple((name, info, getattr(info, "converter", None)) for name, info in self.prop_fields.items())
+        #: stored properties read as they are, and those that go through a converter
+        self.plain = tuple(name for name, _, converter in self.props if converter is None)
+        self.converted = tuple((name, info) for name, info, converter in self.props if converter is not None)
         self.relations = {name: info for name, info in fields.items() if info.is_relation}
         self.pk_name = next((n for n, info in fields.items() if getattr(info, "primary_key", False)), None)
         self.pk_info = fields[self.pk_name] if self.pk_name is not None else None
@@ -313,15 +322,15 @@ class Mapper:
         state: InstanceState = getattr(entity, STATE_ATTR)
         plan = self.plan(cls)
         data = entity.__dict__
-        committed: dict[str, Any] = {}
         get = properties.get
-        for name, info, converter in plan.props:
+        committed = {name: get(name) for name in plan.plain}
+        data.update(committed)
+        if not _MUTABLE.isdisjoint(map(type, committed.values())):
+            committed = {name: snapshot(value) for name, value in committed.items()}
+        for name, info in plan.converted:
             raw = get(name)
             if raw is None:
                 data[name] = committed[name] = None
-            elif converter is None:
-                data[name] = raw
-                committed[name] = snapshot(raw) if isinstance(raw, (list, dict)) else raw
             else:
                 value = data[name] = self.decode(cls, name, info, raw)
                 committed[name] = snapshot(info.to_db(value))
@@ -371,12 +380,13 @@ class Mapper:
             cls = self.class_for_labels(record.labels, model)
         else:
             cls = self.class_for_type(record.type, model)
-        if self.has_database_key(cls):
+        plan = self.plan(cls)
+        if plan.database_key:
             key = record.id
         else:
-            name = self.pk_name(cls)
-            key = self.decode(cls, name, self.pk_info(cls), record.properties.get(name))
-        return cls, self.identity_key(cls, key)
+            name = plan.pk_name
+            key = self.decode(cls, name, plan.pk_info, record.properties.get(name))
+        return cls, (self.root_class(cls), _hashable(key))
 
 
 def _as_list(value: Any) -> list[Any]:

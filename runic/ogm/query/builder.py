@@ -138,6 +138,23 @@ class _Hydrator:
             return {k: self.value(v) for k, v in value.items()}
         return value
 
+    def entities(self, raws: list[Any], slot: int | None) -> list[Any]:
+        """``value()`` over one column of records, skipping nulls: the bulk path of ``all()``."""
+        model = self.state.slots[slot].model if slot is not None else None
+        hydrate = self.session.hydrate
+        out: list[Any] = []
+        append = out.append
+        for raw in raws:
+            if raw is None:
+                continue
+            kind = raw.__class__
+            entity = hydrate(raw, model) if kind is NodeRecord or kind is EdgeRecord else self.value(raw)
+            if entity is not None:
+                append(entity)
+        if slot is not None and out:
+            self.by_slot.setdefault(slot, []).extend(e for e in out if not isinstance(e, (list, dict)))
+        return out
+
     def loads(self) -> list[tuple[list[Any], list[str]]]:
         out = []
         for slot, entities in self.by_slot.items():
@@ -703,6 +720,9 @@ def _finish_entities(
     if state.kind == "edge" and state.returns is None and state.return_edge is None:
         entity_pos = next((i for i, c in enumerate(columns) if c.slot == 0), 0)
     score_pos = next((i for i, c in enumerate(columns) if c.name == SCORE), None)
+    if not scores and not (state.kind == "edge" and entity_pos != 0):
+        position = index[entity_pos] if columns else 0
+        return h.entities([row[position] for row in result.rows], columns[entity_pos].slot if columns else None)
     out: list[Any] = []
     for row in result.rows:
         raw = row[index[entity_pos]] if columns else row[0]
