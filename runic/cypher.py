@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["IDENTIFIER", "validate_identifier", "escape_identifier", "escape_string", "is_plain_identifier"]
+__all__ = ["CYPHER_KEYWORDS", "IDENTIFIER", "escape_identifier", "escape_string", "is_plain_identifier", "validate_identifier"]
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+#: Cypher's reserved words: they cannot name a query variable, and some parsers refuse
+#: them as property names after a dot
+CYPHER_KEYWORDS = frozenset(
+    ["all", "and", "any", "as", "asc", "ascending", "assert", "by", "call", "case", "constraint", "contains", "count", "create", "csv", "delete", "desc", "descending", "detach", "distinct", "drop", "else", "end", "ends", "exists", "explain", "false", "fieldterminator", "foreach", "from", "headers", "in", "index", "is", "join", "limit", "load", "match", "merge", "none", "not", "null", "on", "optional", "or", "order", "periodic", "profile", "remove", "return", "scan", "set", "single", "skip", "start", "starts", "then", "true", "union", "unique", "unwind", "using", "when", "where", "with", "xor", "yield"]
+)
 
 
 def is_plain_identifier(name: str) -> bool:

@@ -21,7 +21,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from runic.cypher import escape_string, is_plain_identifier
+from runic.cypher import CYPHER_KEYWORDS, escape_string, is_plain_identifier
 from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
 
 from ._age_agtype import LABELS_PROPERTY
@@ -52,6 +52,15 @@ class AGEDialect(GraphDialect):
     multiple_labels = False
     supports_undirected_merge = False
     transactional = True
+    #: AGE's ``=~`` is PostgreSQL's regular-expression search
+    regex_searches = True
+
+    def property_ref(self, var: str, prop: str) -> str:
+        """``var.prop``; reserved words and names that need quoting are read by subscript
+        (``var['order']``): AGE's parser refuses them after the dot, even backtick-quoted."""
+        if is_plain_identifier(prop) and prop.lower() not in CYPHER_KEYWORDS:
+            return f"{var}.{prop}"
+        return f"{var}[{escape_string(prop)}]"
 
     # -- labels -------------------------------------------------------------------------
     def label_pattern(self, labels: Sequence[str] | str) -> str:

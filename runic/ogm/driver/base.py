@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
 
-from runic.cypher import escape_identifier
+from runic.cypher import escape_identifier, is_plain_identifier
 
 from .result import GraphResult
 
@@ -53,10 +53,22 @@ class GraphDialect:
     #: does the backend have transactions that ``rollback()`` undoes
     transactional: bool = True
 
+    #: does the backend's regular-expression match search the string (rather than match
+    #: all of it, as Cypher's ``=~`` does)? runic then anchors ``.matches()`` patterns
+    regex_searches: bool = False
+
     # -- identifiers -------------------------------------------------------------
     def quote(self, name: str) -> str:
         """Backtick-quote a label, type or property name (always safe to call)."""
         return escape_identifier(name)
+
+    def property_ref(self, var: str, prop: str) -> str:
+        """``var.prop`` in an expression, the name quoted when it needs to be."""
+        return f"{var}.{prop if is_plain_identifier(prop) else self.quote(prop)}"
+
+    def regex_match(self, lhs: str, ref: str) -> str:
+        """``lhs`` matches the regular expression in parameter ``ref`` (null when ``lhs`` is)."""
+        return f"{lhs} =~ {ref}"
 
     def label_pattern(self, labels: Sequence[str] | str) -> str:
         """``:`A`:`B``` for a MATCH/CREATE pattern."""

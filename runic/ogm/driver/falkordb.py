@@ -53,6 +53,11 @@ class FalkorDBDialect(GraphDialect):
     name = "falkordb"
     supports_undirected_merge = False
     transactional = False
+    regex_searches = True
+
+    def regex_match(self, lhs: str, ref: str) -> str:
+        """FalkorDB has no ``=~``: ``string.matchRegEx`` lists the matches (none for null)."""
+        return f"CASE WHEN {lhs} IS NULL OR {ref} IS NULL THEN null ELSE size(string.matchRegEx({lhs}, {ref})) > 0 END"
 
     def param_ref(self, expr: str, field_info: FieldInfo | None = None) -> str:
         """``vecf32(...)`` for vector fields, ``point(...)`` for geo fields, ``intern(...)``

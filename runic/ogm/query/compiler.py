@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from runic.cypher import escape_string, is_plain_identifier
+from runic.cypher import CYPHER_KEYWORDS, is_plain_identifier
 from runic.ogm.driver.base import GraphDialect
 
 from .expressions import AggExpr, CompoundExpr, Expr, FilterExpr, NegatedExpr
@@ -57,10 +57,6 @@ FTS_PARAM = "__fts_query"
 KNN_VEC_PARAM = "__knn_vec"
 KNN_K_PARAM = "__knn_k"
 
-#: words that cannot name a query variable
-CYPHER_KEYWORDS = frozenset(
-    ["all", "and", "any", "as", "asc", "ascending", "assert", "by", "call", "case", "constraint", "contains", "count", "create", "csv", "delete", "desc", "descending", "detach", "distinct", "drop", "else", "end", "ends", "exists", "explain", "false", "fieldterminator", "foreach", "from", "headers", "in", "index", "is", "join", "limit", "load", "match", "merge", "none", "not", "null", "on", "optional", "or", "order", "periodic", "profile", "remove", "return", "scan", "set", "single", "skip", "start", "starts", "then", "true", "union", "unique", "unwind", "using", "when", "where", "with", "xor", "yield"]
-)
 
 
 # -- state --------------------------------------------------------------------------------
@@ -391,38 +387,14 @@ class _Renderer:
 
 
 def property_ref(dialect: GraphDialect, var: str, prop: str) -> str:
-    """``var.prop`` as the dialect can say it.
-
-    A dialect may render it itself with ``property_ref(var, prop)``. AGE's parser refuses
-    reserved words and backtick-quoted names after the dot (``n.order``, ``n.`end```), so
-    there such a property is read by subscript (``n['order']``).
-    """
-    hook = getattr(dialect, "property_ref", None)
-    if callable(hook):
-        return hook(var, prop)
-    if is_plain_identifier(prop) and prop.lower() not in CYPHER_KEYWORDS:
-        return f"{var}.{prop}"
-    if getattr(dialect, "name", None) == "age":
-        return f"{var}[{escape_string(prop)}]"
-    return f"{var}.{prop if is_plain_identifier(prop) else dialect.quote(prop)}"
+    """``var.prop`` as the dialect says it (``GraphDialect.property_ref``)."""
+    return dialect.property_ref(var, prop)
 
 
 def regex_match(dialect: GraphDialect, lhs: str, ref: str) -> str:
-    """``lhs =~ ref`` as the dialect can say it: a regular-expression match that is null
-    when ``lhs`` is null. The pattern comes from ``regex_pattern``.
-
-    A dialect may render it itself with ``regex_match(lhs, ref)``. FalkorDB has no ``=~``
-    operator: its ``string.matchRegEx`` lists the matches (empty for null, hence the CASE).
-    """
-    hook = getattr(dialect, "regex_match", None)
-    if callable(hook):
-        return hook(lhs, ref)
-    if getattr(dialect, "name", None) == "falkordb":
-        return (
-            f"CASE WHEN {lhs} IS NULL OR {ref} IS NULL THEN null "
-            f"ELSE size(string.matchRegEx({lhs}, {ref})) > 0 END"
-        )
-    return f"{lhs} =~ {ref}"
+    """A regular-expression match that is null when ``lhs`` is null, as the dialect says
+    it (``GraphDialect.regex_match``); the pattern comes from ``regex_pattern``."""
+    return dialect.regex_match(lhs, ref)
 
 
 _LEADING_FLAGS = re.compile(r"((?:\(\?[A-Za-z]+\))*)(.*)", re.DOTALL)
@@ -434,12 +406,9 @@ def regex_pattern(dialect: GraphDialect, pattern: str) -> str:
     Where the backend's match searches instead (FalkorDB's ``string.matchRegEx``, AGE's
     PostgreSQL regular expressions), the pattern is anchored: ``^(?:…)$``, after any
     leading ``(?i)``-style flags (PostgreSQL accepts them only at the start). A dialect
-    may say it itself with ``regex_searches = True/False``.
+    says which with ``GraphDialect.regex_searches``.
     """
-    searches = getattr(dialect, "regex_searches", None)
-    if searches is None:
-        searches = getattr(dialect, "name", None) in ("falkordb", "age")
-    if not searches or not isinstance(pattern, str):
+    if not dialect.regex_searches or not isinstance(pattern, str):
         return pattern
     flags, body = _LEADING_FLAGS.fullmatch(pattern).groups()
     return f"{flags}^(?:{body})$"
