@@ -47,3 +47,20 @@ class SxAllTypes(Node):
     embedding: Vector = Field(default=None)
     place: GeoLocation = Field(default=None)
     tags: list[str] = Field(default=None)
+
+
+class SxReserved(Node):
+    """Property names that are Cypher keywords (AGE refuses them after a dot)."""
+
+    order: int = Field(default=None)
+    end: str = Field(default=None)
+    limit: int = Field(default=None)
+    match: str = Field(default=None)
+    next: list[SxReserved] = Relation("SX_NEXT", target="SxReserved")
+
+
+class SxReservedLink(Edge):
+    source: SxReserved
+    target: SxReserved
+    order: int = Field(default=None)
+    end: str = Field(default=None)

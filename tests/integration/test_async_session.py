@@ -1,4 +1,4 @@
-"""AsyncSession against the embedded FalkorDB: the twin of test_session.py."""
+"""AsyncSession on every backend: the twin of test_session.py."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from runic.ogm.exceptions import (
 )
 from runic.ogm.session import AsyncSession
 
-pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
+pytestmark = [pytest.mark.integration]
 
 
 class Recording:
@@ -39,8 +39,8 @@ async def count(driver, pattern="(n)") -> int:
     return (await driver.execute(f"MATCH {pattern} RETURN count(*)")).value()
 
 
-async def test_crud_round_trip_of_every_field_type(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_crud_round_trip_of_every_field_type(async_driver):
+    driver = async_driver
     when = datetime(2024, 5, 17, 8, 30, 15, tzinfo=UTC)
     original = SxAllTypes(
         text="héllo 'quoted' `tick`",
@@ -76,8 +76,8 @@ async def test_crud_round_trip_of_every_field_type(async_falkordb_driver):
     assert await count(driver) == 0
 
 
-async def test_identity_map_gives_one_object_per_entity(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_identity_map_gives_one_object_per_entity(async_driver):
+    driver = async_driver
     async with AsyncSession(driver) as session:
         ada = SxPerson(name="Ada")
         session.add(ada)
@@ -90,8 +90,8 @@ async def test_identity_map_gives_one_object_per_entity(async_falkordb_driver):
         assert first is second is by_query
 
 
-async def test_dirty_tracking_writes_only_changed_properties(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_dirty_tracking_writes_only_changed_properties(async_driver):
+    driver = async_driver
     async with AsyncSession(driver) as session:
         ada = SxPerson(name="Ada", age=36)
         session.add(ada)
@@ -111,8 +111,8 @@ async def test_dirty_tracking_writes_only_changed_properties(async_falkordb_driv
     assert row == ["changed elsewhere", 37]
 
 
-async def test_flush_order_nodes_before_edges_deletes_last(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_flush_order_nodes_before_edges_deletes_last(async_driver):
+    driver = async_driver
     async with AsyncSession(driver) as session:
         old = SxPerson(name="Old")
         session.add(old)
@@ -139,28 +139,59 @@ async def test_flush_order_nodes_before_edges_deletes_last(async_falkordb_driver
     assert await count(driver, "(n:SxPerson)") == 2
 
 
-async def test_rollback_semantics_on_falkordb(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_rollback_discards_uncommitted_writes_where_the_backend_has_transactions(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        kept = SxPerson(name="kept")
+        session.add(kept)
     session = AsyncSession(driver)
     flushed = SxPerson(name="flushed")
     session.add(flushed)
     await session.flush()
+    loaded_kept = await session.get(SxPerson, kept.id)
+    loaded_kept.name = "edited"
+    await session.flush()
     staged = SxPerson(name="staged")
     session.add(staged)
+    session.delete(loaded_kept)
+    await session.rollback()
+    assert staged._runic_state.state is EntityState.TRANSIENT
+    assert loaded_kept._runic_state.state is EntityState.PERSISTENT
+    assert loaded_kept._runic_state.expired
+    assert loaded_kept.name == "edited"  # no implicit I/O: the last known value until refresh
+    await session.refresh(loaded_kept)
+    assert loaded_kept.name == ("kept" if driver.dialect.transactional else "edited")
+    undone = EntityState.TRANSIENT if driver.dialect.transactional else EntityState.PERSISTENT
+    assert flushed._runic_state.state is undone
+    await session.close()
+    async with AsyncSession(driver) as fresh:
+        names = sorted(p.name for p in await fresh.query(SxPerson).all())
+    if driver.dialect.transactional:
+        assert names == ["kept"]  # the flushed create and the flushed edit were undone
+    else:
+        # FalkorDB has no transactions: what flush() sent stays, only staged work is dropped
+        assert names == ["edited", "flushed"]
+
+
+async def test_rollback_then_flush_sends_nothing_more(async_driver):
+    driver = async_driver
+    session = AsyncSession(driver)
+    flushed = SxPerson(name="flushed")
+    session.add(flushed)
+    await session.flush()
     flushed.name = "edited"
     await session.rollback()
-    assert await count(driver, "(n:SxPerson)") == 1
-    assert staged._runic_state.state is EntityState.TRANSIENT
-    assert flushed._runic_state.state is EntityState.PERSISTENT
-    assert flushed._runic_state.expired
-    assert (await driver.execute("MATCH (n:SxPerson) RETURN n.name")).value() == "flushed"
     await session.flush()
-    assert await count(driver, "(n:SxPerson)") == 1
+    await session.commit()
     await session.close()
+    expected = 0 if driver.dialect.transactional else 1
+    assert await count(driver, "(n:SxPerson)") == expected
+    if expected:
+        assert (await driver.execute("MATCH (n:SxPerson) RETURN n.name")).value() == "flushed"
 
 
-async def test_lazy_load_then_lazy_load_error_after_close(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_lazy_load_then_lazy_load_error_after_close(async_driver):
+    driver = async_driver
     async with AsyncSession(driver) as session:
         a, b = SxPerson(name="A"), SxPerson(name="B")
         a.friends = [b]
@@ -181,8 +212,8 @@ async def test_lazy_load_then_lazy_load_error_after_close(async_falkordb_driver)
         await session.get(SxPerson, a.id)
 
 
-async def test_node_save_and_delete_inside_with_session_and_detached_outside(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_node_save_and_delete_inside_with_session_and_detached_outside(async_driver):
+    driver = async_driver
     ada = SxPerson(name="Ada")
     with pytest.raises(DetachedEntityError):
         await ada.asave()
@@ -197,8 +228,8 @@ async def test_node_save_and_delete_inside_with_session_and_detached_outside(asy
         await SxPerson(name="never").adelete()
 
 
-async def test_relate_and_unrelate(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_relate_and_unrelate(async_driver):
+    driver = async_driver
     async with AsyncSession(driver) as session:
         a, b = SxPerson(name="A"), SxPerson(name="B")
         session.add_all([a, b])
@@ -213,8 +244,8 @@ async def test_relate_and_unrelate(async_falkordb_driver):
             await session.relate(a, "frends", b)
 
 
-async def test_relation_list_add_and_remove_at_flush(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_relation_list_add_and_remove_at_flush(async_driver):
+    driver = async_driver
     async with AsyncSession(driver) as session:
         a, b, c = SxPerson(name="A"), SxPerson(name="B"), SxPerson(name="C")
         session.add_all([a, b, c])
@@ -229,8 +260,8 @@ async def test_relation_list_add_and_remove_at_flush(async_falkordb_driver):
         assert names == ["C"]
 
 
-async def test_polymorphic_hydration(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_polymorphic_hydration(async_driver):
+    driver = async_driver
     async with AsyncSession(driver) as session:
         session.add_all([SxPerson(name="P"), SxEmployee(name="E", company="Acme")])
     async with AsyncSession(driver) as session:
@@ -240,8 +271,8 @@ async def test_polymorphic_hydration(async_falkordb_driver):
         assert await session.query(SxEmployee).count() == 1
 
 
-async def test_get_of_missing_returns_none_and_get_one_raises(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_get_of_missing_returns_none_and_get_one_raises(async_driver):
+    driver = async_driver
     async with AsyncSession(driver) as session:
         assert await session.get(SxPerson, "no-such-key") is None
         with pytest.raises(EntityNotFoundError) as err:
@@ -254,8 +285,8 @@ async def test_get_of_missing_returns_none_and_get_one_raises(async_falkordb_dri
         assert await session.get(SxCity, city.id) is None
 
 
-async def test_bulk_save_merges_rows_on_the_key(async_falkordb_driver):
-    driver = async_falkordb_driver
+async def test_bulk_save_merges_rows_on_the_key(async_driver):
+    driver = async_driver
     rows = [{"name": f"p{i}", "age": i} for i in range(25)]
     progress = []
     async with AsyncSession(driver) as session:
@@ -264,3 +295,121 @@ async def test_bulk_save_merges_rows_on_the_key(async_falkordb_driver):
         await session.bulk_save(SxPerson, [{"name": "p3", "age": 99}], key="name")
     assert await count(driver, "(n:SxPerson)") == 25
     assert (await driver.execute("MATCH (n:SxPerson {name: 'p3'}) RETURN n.age")).value() == 99
+
+
+async def test_rollback_restores_flushed_deletes_and_relations_where_the_backend_has_transactions(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        a, b, gone = SxPerson(name="A"), SxPerson(name="B"), SxPerson(name="Gone")
+        session.add_all([a, b, gone])
+    session = AsyncSession(driver)
+    await session.relate(await session.get(SxPerson, a.id), "friends", await session.get(SxPerson, b.id))
+    doomed = await session.get(SxPerson, gone.id)
+    session.delete(doomed)
+    await session.flush()
+    await session.rollback()
+    assert doomed._runic_state.state is EntityState.PERSISTENT or not driver.dialect.transactional
+    await session.close()
+    async with AsyncSession(driver) as fresh:
+        names = sorted(p.name for p in await fresh.query(SxPerson).all())
+    edges = await count(driver, "(:SxPerson)-[:SX_FRIEND]->(:SxPerson)")
+    if driver.dialect.transactional:
+        assert (names, edges) == (["A", "B", "Gone"], 0)
+    else:
+        assert (names, edges) == (["A", "B"], 1)
+
+
+async def test_commit_keeps_writes_and_the_session_stays_usable(async_driver):
+    driver = async_driver
+    session = AsyncSession(driver)
+    ada = SxPerson(name="Ada", age=1)
+    session.add(ada)
+    await session.commit()
+    ada.age = 2
+    await session.commit()
+    ada.age = 3
+    await session.flush()
+    await session.rollback()
+    await session.close()
+    async with AsyncSession(driver) as fresh:
+        assert (await fresh.get_one(SxPerson, ada.id)).age == (2 if driver.dialect.transactional else 3)
+
+
+async def test_a_second_session_on_a_driver_with_an_open_transaction_is_refused(async_driver):
+    driver = async_driver
+    first = AsyncSession(driver)
+    first.add(SxPerson(name="first"))
+    await first.flush()
+    second = AsyncSession(driver)
+    try:
+        if driver.dialect.transactional:
+            with pytest.raises(SessionError) as err:
+                await second.query(SxPerson).count()
+            assert "held by another session" in str(err.value) and err.value.hint
+            await first.commit()
+        assert await second.query(SxPerson).count() == 1
+    finally:
+        await second.close()
+        await first.close()
+
+
+async def test_an_error_inside_with_session_rolls_back_what_was_flushed(async_driver):
+    driver = async_driver
+    with pytest.raises(RuntimeError, match="boom"):
+        async with AsyncSession(driver) as session:
+            session.add(SxPerson(name="doomed"))
+            await session.flush()
+            raise RuntimeError("boom")
+    assert await count(driver, "(n:SxPerson)") == (0 if driver.dialect.transactional else 1)
+
+
+async def test_relation_edits_on_identity_mapped_entities_are_tracked(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        a, b, c = SxPerson(name="A"), SxPerson(name="B"), SxPerson(name="C")
+        a.friends = [b, c]
+        session.add_all([a, b, c])
+    async with AsyncSession(driver) as session:
+        loaded = await session.get(SxPerson, a.id, fetch=["friends"])
+        assert sorted(f.name for f in loaded.friends) == ["B", "C"]
+        assert all([f is await session.get(SxPerson, f.id) for f in loaded.friends])
+        loaded.friends = [f for f in loaded.friends if f.name == "C"]
+        loaded.age = 7
+    async with AsyncSession(driver) as session:
+        again = await session.get(SxPerson, a.id, fetch=["friends"])
+        assert [f.name for f in again.friends] == ["C"] and again.age == 7
+
+
+async def test_bulk_save_on_a_non_primary_key_writes_every_property_and_a_primary_key(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        await session.bulk_save(SxPerson, [{"name": f"p{i}", "age": i} for i in range(12)], key="name", batch_size=5)
+        await session.bulk_save(SxPerson, [{"name": "p1", "age": 100}], key="name")
+    rows = (await driver.execute("MATCH (n:SxPerson) RETURN n.name, n.age, n.id")).rows
+    assert sorted((name, age) for name, age, _ in rows) == sorted([(f"p{i}", 100 if i == 1 else i) for i in range(12)])
+    ids = [key for _, _, key in rows]
+    assert None not in ids and len(set(ids)) == 12
+    async with AsyncSession(driver) as session:
+        assert (await session.get_one(SxPerson, ids[0])).id == ids[0]
+
+
+async def test_bulk_save_of_edges_links_rows_by_source_and_target_keys(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        people = [SxPerson(name=f"p{i}") for i in range(4)]
+        session.add_all(people)
+    rows = [{"source": people[i].id, "target": people[i + 1].id, "since": 2000 + i} for i in range(3)]
+    async with AsyncSession(driver) as session:
+        assert await session.bulk_save(SxKnows, rows, batch_size=2) == 3
+    found = (await driver.execute("MATCH (a:SxPerson)-[r:SXKNOWS]->(b:SxPerson) RETURN a.name, b.name, r.since ORDER BY r.since")).rows
+    assert found == [["p0", "p1", 2000], ["p1", "p2", 2001], ["p2", "p3", 2002]]
+
+
+async def test_bulk_save_of_a_subclass_hydrates_as_the_subclass(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        await session.bulk_save(SxEmployee, [{"name": "E1", "company": "Acme"}, {"name": "E2", "company": "Initech"}], key="name")
+    async with AsyncSession(driver) as session:
+        people = await session.query(SxPerson).order_by(SxPerson.name).all()
+        assert [(type(p), p.company) for p in people] == [(SxEmployee, "Acme"), (SxEmployee, "Initech")]
+        assert await session.query(SxEmployee).count() == 2

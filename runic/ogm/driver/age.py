@@ -45,6 +45,11 @@ def _bare(name: str) -> str:
     return name if is_plain_identifier(name) else escape_identifier(name)
 
 
+def _needs_map(name: str) -> bool:
+    """True for a property name AGE refuses after a dot in ``SET`` (a keyword, any case)."""
+    return name.lower() in CYPHER_KEYWORDS
+
+
 class AGEDialect(GraphDialect):
     """How runic writes Cypher for Apache AGE."""
 
@@ -54,6 +59,9 @@ class AGEDialect(GraphDialect):
     transactional = True
     #: AGE's ``=~`` is PostgreSQL's regular-expression search
     regex_searches = True
+    #: AGE drops the properties of all but the first row a ``MERGE`` inside ``UNWIND``
+    #: creates, so bulk writes send one row per statement
+    batched_merge = False
 
     def property_ref(self, var: str, prop: str) -> str:
         """``var.prop``; reserved words and names that need quoting are read by subscript
@@ -61,6 +69,20 @@ class AGEDialect(GraphDialect):
         if is_plain_identifier(prop) and prop.lower() not in CYPHER_KEYWORDS:
             return f"{var}.{prop}"
         return f"{var}[{escape_string(prop)}]"
+
+    def set_items(self, var: str, items: Sequence[tuple[str, str]]) -> str:
+        """The body of a ``SET`` clause assigning each ``(property, expression)`` pair.
+
+        Names AGE accepts after the dot become ``var.name = expr``; keywords (``order``,
+        ``end``, ``limit``…) go in one ``var += {`order`: expr}`` map, the only form AGE's
+        ``SET`` takes for them (a ``null`` there removes the property, as ``= NULL`` does)."""
+        from runic.cypher import escape_identifier
+
+        dotted = [f"{var}.{_bare(name)} = {expr}" for name, expr in items if not _needs_map(name)]
+        mapped = [f"{escape_identifier(name)}: {expr}" for name, expr in items if _needs_map(name)]
+        if mapped:
+            dotted.append(f"{var} += {{{', '.join(mapped)}}}")
+        return ", ".join(dotted)
 
     # -- labels -------------------------------------------------------------------------
     def label_pattern(self, labels: Sequence[str] | str) -> str:

@@ -24,6 +24,7 @@ from runic.ogm.exceptions import (
 from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import is_edge_model, node_labels, snapshot
 
+from ._assign import set_assignments
 from ._flush import FlushPlan, FlushPlanner
 from ._identity import IdentityMap
 from ._statement import Statement
@@ -700,9 +701,9 @@ class SessionCore:
                 parts = []
                 for i, (k, v) in enumerate(props.items()):
                     params[f"e{i}"] = v
-                    parts.append(f"r.{self.dialect.quote(k)} = {self.dialect.param_ref('$e' + str(i), mapper.fields(type(edge)).get(k))}")
+                    parts.append((k, self.dialect.param_ref("$e" + str(i), mapper.fields(type(edge)).get(k))))
                 if parts:
-                    sets = " SET " + ", ".join(parts)
+                    sets = " SET " + set_assignments(self.dialect, "r", parts)
             cypher = f"MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} MERGE {rel}{sets} RETURN count(r)"
 
         def on_result(result: GraphResult) -> Any:

@@ -18,6 +18,7 @@ from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, FieldValidationError
 from runic.ogm.mapper.mapper import create_labels, is_edge_model
 
+from ._assign import set_assignments
 from ._statement import Statement
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -224,9 +225,9 @@ class FlushPlanner:
         return self.dialect.quote(name)
 
     def _set_clause(self, alias: str, names: tuple[str, ...], nulls: tuple[str, ...], fields: dict[str, Any]) -> str:
-        parts = [f"{alias}.{self._q(n)} = {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names)]
-        parts += [f"{alias}.{self._q(n)} = NULL" for n in nulls]
-        return ", ".join(parts)
+        items = [(n, self._ref(f"row.p{i}", fields.get(n))) for i, n in enumerate(names)]
+        items += [(n, "NULL") for n in nulls]
+        return set_assignments(self.dialect, alias, items)
 
     def _db_key(self, entity: Any) -> Any:
         return self.core._match_key(entity)
@@ -312,7 +313,7 @@ class FlushPlanner:
                 if mapper.has_database_key(cls):
                     cond = f"{self.dialect.id_function('n')} = {self.dialect.id_param('row.k')}"
                 else:
-                    cond = f"n.{self._q(mapper.pk_name(cls))} = row.k"
+                    cond = f"{self.dialect.property_ref('n', mapper.pk_name(cls))} = row.k"
                 match = f"MATCH ()-[n:{etype}]->() WHERE {cond}"
             else:
                 pattern, cond = self.core.match_node("n", root, "row.k", anchor_only=True)
@@ -476,7 +477,7 @@ class FlushPlanner:
             if mapper.has_database_key(cls):
                 cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('row.k')}"
             else:
-                cond = f"r.{self._q(mapper.pk_name(cls))} = row.k"
+                cond = f"{self.dialect.property_ref('r', mapper.pk_name(cls))} = row.k"
             cypher = f"UNWIND $rows AS row MATCH ()-[r:{self._q(cls.__type__)}]->() WHERE {cond} DELETE r"
             for batch in self._batches(items):
                 out.append(self._delete_statement(cypher, batch, STEPS[4]))

@@ -333,31 +333,34 @@ class Session(BaseSession):
                 hint="call session.commit() or session.rollback() first",
             )
         job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size)
-        for statement in job.statements():
+        for batch in job.batches():
             try:
-                self._send_autocommit(statement)
+                self._send_autocommit(batch)
             except OrmError as exc:
                 raise job.failed(exc) from exc
-            job.done(statement)
+            job.done(batch)
             if progress is not None:
                 progress(job.committed_rows, job.total_rows)
         return job.committed_rows
 
-    def _send_autocommit(self, statement: Statement) -> Any:
-        if self.transactional:
-            self._claim_transaction()
-            self._driver.begin(readonly=False)
-            self._tx_open = True
-            try:
-                value = self._send(statement, readonly=False)
-                self._driver.commit()
-            except BaseException:
-                self._driver.rollback()
-                raise
-            finally:
-                self._release_transaction()
-            return value
-        return self._send(statement, readonly=False)
+    def _send_autocommit(self, batch: list[Statement]) -> None:
+        """Send one bulk batch; on a transactional backend its statements commit together."""
+        if not self.transactional:
+            for statement in batch:
+                self._send(statement, readonly=False)
+            return
+        self._claim_transaction()
+        self._driver.begin(readonly=False)
+        self._tx_open = True
+        try:
+            for statement in batch:
+                self._send(statement, readonly=False)
+            self._driver.commit()
+        except BaseException:
+            self._driver.rollback()
+            raise
+        finally:
+            self._release_transaction()
 
 
 def _not_found(model: type, key: Any, session: BaseSession) -> EntityNotFoundError:
