@@ -26,10 +26,7 @@ class SchemaReport:
     drift: Any = None
 
     def _index_text(self, spec: Any) -> str:
-        label = getattr(spec, "label", "?")
-        fld = getattr(spec, "field", "?")
-        kind = getattr(spec, "index_type", "")
-        return f"{label}.{fld} ({kind})"
+        return index_text(spec)
 
     def drift_text(self) -> str | None:
         """One line on how the live indexes differ from the models' declarations."""
@@ -62,7 +59,10 @@ class SchemaReport:
 
     def _repr_html_(self) -> str:
         def chips(names: list[str], cls: str) -> str:
-            return " ".join(f'<span class="{cls}">{html.escape(n)}</span>' for n in names) or '<span class="runic-muted">—</span>'
+            return (
+                " ".join(f'<span class="{cls}">{html.escape(n)}</span>' for n in names)
+                or '<span class="runic-muted">—</span>'
+            )
 
         rows = [
             ["labels", chips(self.labels, "runic-chip")],
@@ -77,6 +77,23 @@ class SchemaReport:
         return render.html_table(["", f"schema of {self.alias}"], rows, raw_cells=True)
 
 
+def index_text(spec: Any) -> str:
+    """``Label.field (kind)``: kind is unique, exact, fulltext or vector (with its size and
+    similarity when known); an edge type's index says ``edge``."""
+    label = getattr(spec, "label", "?")
+    fld = getattr(spec, "field", "?")
+    kind = "unique" if getattr(spec, "unique", False) else getattr(spec, "index_type", "")
+    if kind == "vector":
+        dimension = getattr(spec, "dimension", None)
+        similarity = getattr(spec, "similarity", None)
+        kind += "".join(
+            f" {part}" for part in (f"{dimension}d" if dimension else None, similarity) if part
+        )
+    if getattr(spec, "entity", "node") == "edge":
+        kind += ", edge"
+    return f"{label}.{fld} ({kind})"
+
+
 def live_schema(conn: Any) -> SchemaReport:
     """Read the live schema of a notebook connection (``driver.schema``)."""
     schema = conn.driver.schema
@@ -88,17 +105,13 @@ def live_schema(conn: Any) -> SchemaReport:
         indexes=list(schema.list_indexes()),
     )
     conn.schema_cache.update({"labels": report.labels, "types": report.types, "keys": report.keys})
-    try:
-        from runic.ogm.core.metadata import get_metadata
+    from runic.migrate.schema import SchemaManager
+    from runic.ogm.core.metadata import get_metadata
+    from runic.ogm.exceptions import OrmError
 
-        declared = list(getattr(get_metadata(), "nodes", {}) or {})
-        report.missing_labels = [label for label in declared if label not in report.labels]
-    except Exception:  # noqa: BLE001 - no models registered yet
-        pass
+    report.missing_labels = [label for label in get_metadata().nodes if label not in report.labels]
     try:
-        from runic.migrate.schema import SchemaManager
-
         report.drift = SchemaManager(conn.driver).validate()
-    except Exception:  # noqa: BLE001 - schema management is optional here
+    except (OrmError, TypeError):  # an async-only connection, or introspection the backend refused
         report.drift = None
     return report

@@ -172,3 +172,25 @@ def test_a_failing_action_shows_the_error_and_keeps_the_widget_usable(
     assert "failed" in widget.outcome or "could not" in widget.outcome
     assert "runic-sd-error" in widget._outcome.value
     assert not widget.refresh_button.disabled
+
+
+def test_fulltext_and_vector_rows_follow_what_the_backend_holds(driver, backend):
+    from _schema_backends import SPEC_OF_KIND, supports
+
+    declared = [SPEC_OF_KIND["fulltext"], SPEC_OF_KIND["vector"]]
+    widget = SchemaDriftWidget(SchemaManager(driver, models=declared))
+    expected = ["missing" if supports(backend, s) else "unsupported" for s in declared]
+    assert [status for status, _ in widget.result.rows()] == sorted(
+        expected, key=lambda status: status != "missing"
+    )
+    if "unsupported" in expected:
+        assert "runic-sd-unsupported" in widget._table.value
+    if "missing" not in expected:
+        assert widget.apply_button.disabled
+        assert live(widget.manager) == set()
+        return
+    widget.apply_button.click()
+    assert widget.outcome.startswith("created")
+    held = {s for s in declared if supports(backend, s)}
+    assert held == {s for s in declared if any(s.matches(found) for found in live(widget.manager))}
+    assert widget.result.missing == [] and widget.result.extra == []

@@ -1,6 +1,6 @@
 """%runic on every backend: ``%runic connect <url>``, a ``%%runic`` cell, ``%runic schema``
 and ``--readonly`` refusing a write, in a real IPython shell against FalkorDB (unix
-socket), ArcadeDB (``bolt://`` with ``?dialect=arcadedb``) and Apache AGE
+socket), ArcadeDB (``arcadedb://``, and ``bolt://`` with ``?dialect=arcadedb``) and Apache AGE
 (``postgresql://``). The password of a URL never shows in any output."""
 
 from __future__ import annotations
@@ -12,7 +12,13 @@ from urllib.parse import quote
 import pytest
 from IPython.core.error import UsageError
 
-BACKENDS = ["falkordb", "arcadedb", "age"]
+#: (test id, backend): ArcadeDB is reached both as ``arcadedb://`` and as ``bolt://?dialect=arcadedb``
+TARGETS = [
+    ("falkordb", "falkordb"),
+    ("arcadedb", "arcadedb"),
+    ("arcadedb-bolt", "arcadedb"),
+    ("age", "age"),
+]
 pytestmark = [pytest.mark.integration]
 
 
@@ -24,9 +30,10 @@ class Target:
     label: str
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=[backend for _, backend in TARGETS], ids=[name for name, _ in TARGETS])
 def target(request):
     backend = request.param
+    scheme = "bolt" if request.node.callspec.id.startswith("arcadedb-bolt") else "arcadedb"
     request.applymarker(getattr(pytest.mark, backend))
     label = f"Mb_{uuid.uuid4().hex[:8]}"
     if backend == "falkordb":
@@ -36,10 +43,13 @@ def target(request):
     elif backend == "arcadedb":
         server = request.getfixturevalue("arcadedb_server")
         database = request.getfixturevalue("arcadedb_database")
-        url = (
-            f"bolt://{server.username}:{quote(server.password, safe='')}@{server.host}:{server.bolt_port}/"
-            f"{database}?dialect=arcadedb&http_port={server.http_port}"
+        login = (
+            f"{server.username}:{quote(server.password, safe='')}@{server.host}:{server.bolt_port}"
         )
+        query = f"http_port={server.http_port}"
+        if scheme == "bolt":
+            query = f"dialect=arcadedb&{query}"
+        url = f"{scheme}://{login}/{database}?{query}"
         yield Target(backend, url, server.password, label)
     else:
         server = request.getfixturevalue("age_server")
@@ -129,7 +139,9 @@ def test_schema_lists_the_live_labels_and_keys(shell, target, capsys):
     from runic.ogm.schema.index_manager import IndexSpec
 
     index = IndexSpec(target.label, "name")
+    unique = IndexSpec(target.label, "nickname", unique=True)
     registry.get("nb").driver.schema.create_index(index)
+    registry.get("nb").driver.schema.create_index(unique)
     capsys.readouterr()
     outcome, out = run(shell, "report = %runic schema", capsys)
     assert outcome.success, outcome.error_in_exec
@@ -137,12 +149,15 @@ def test_schema_lists_the_live_labels_and_keys(shell, target, capsys):
     assert report.alias == "nb"
     assert target.label in report.labels
     assert {"name", "nickname"} <= set(report.keys)
-    assert index in report.indexes
+    assert index in report.indexes and unique in report.indexes
     assert report.drift is not None and index in report.drift.live
     text, page = repr(report), report._repr_html_()
     assert target.label in text and target.label in page
     outcome, shown = run(shell, "%runic schema", capsys)
     assert outcome.success and f"{target.label}.name (exact)" in shown
+    assert f"{target.label}.nickname (unique)" in shown
+    assert f"{target.label}.nickname (exact)" not in shown
+    assert f"{target.label}.nickname (unique)" in page
     assert_no_password(target, out, text, page, shown)
 
 
