@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from _session_models import Mood, SxAllTypes, SxCity, SxEmployee, SxKnows, SxPerson
+from _session_models import (
+    Mood,
+    SxAllTypes,
+    SxCity,
+    SxEmployee,
+    SxKnows,
+    SxPerson,
+    SxReserved,
+    SxReservedLink,
+)
 
 from runic.ogm.core.state import EntityState
 from runic.ogm.core.types import GeoLocation, Vector
@@ -13,6 +22,7 @@ from runic.ogm.exceptions import (
     DetachedEntityError,
     EntityNotFoundError,
     LazyLoadError,
+    ReadOnlyError,
     SessionError,
 )
 from runic.ogm.session import AsyncSession
@@ -413,3 +423,105 @@ async def test_bulk_save_of_a_subclass_hydrates_as_the_subclass(async_driver):
         people = await session.query(SxPerson).order_by(SxPerson.name).all()
         assert [(type(p), p.company) for p in people] == [(SxEmployee, "Acme"), (SxEmployee, "Initech")]
         assert await session.query(SxEmployee).count() == 2
+
+
+async def test_keyword_property_names_are_written_read_and_filtered(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        first = SxReserved(order=1, end="e1", limit=3, match="m1")
+        second = SxReserved(order=2, end="e2", limit=4, match="m2")
+        first.next = [second]
+        session.add_all([first, second])
+        session.add(SxReservedLink(source=first, target=second, order=9, end="link"))
+    async with AsyncSession(driver) as session:
+        loaded = await session.get(SxReserved, first.id, fetch=["next"])
+        assert (loaded.order, loaded.end, loaded.limit, loaded.match) == (1, "e1", 3, "m1")
+        assert [n.order for n in loaded.next] == [2]
+        loaded.order, loaded.end, loaded.limit = 10, None, 11
+    async with AsyncSession(driver) as session:
+        found = await session.query(SxReserved).where(SxReserved.order >= 2).order_by(SxReserved.order).all()
+        assert [(r.order, r.end, r.limit) for r in found] == [(2, "e2", 4), (10, None, 11)]
+        link = await session.query(SxReservedLink).where(SxReservedLink.order == 9).all()
+        assert [(r.order, r.end) for r in link] == [(9, "link")]
+        link[0].end = "edited"
+    async with AsyncSession(driver) as session:
+        assert await session.bulk_save(SxReserved, [{"match": "m2", "order": 20, "end": "bulk"}, {"match": "m3", "order": 30}], key="match") == 2
+        assert await session.bulk_save(SxReservedLink, [{"source": second.id, "target": first.id, "order": 5, "end": "back"}]) == 1
+        rows = sorted((r.match, r.order, r.end) for r in await session.query(SxReserved).all())
+        assert rows == [("m1", 10, None), ("m2", 20, "bulk"), ("m3", 30, None)]
+        links = sorted((r.order, r.end) for r in await session.query(SxReservedLink).all())
+        assert links == [(5, "back"), (9, "edited")]
+        session.delete(await session.get(SxReserved, first.id))
+    assert await count(driver, "(n:SxReserved)") == 2
+
+
+async def test_merge_refresh_expire_and_expunge(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        ada, bob = SxPerson(name="Ada", age=36), SxPerson(name="Bob")
+        ada.friends = [bob]
+        session.add_all([ada, bob])
+    async with AsyncSession(driver) as session:
+        detached = SxPerson(name="Ada (merged)", age=37)
+        detached.id = ada.id
+        merged = await session.merge(detached)
+        assert merged is await session.get(SxPerson, ada.id) and merged is not detached
+        assert (merged.name, merged.age) == ("Ada (merged)", 37)
+    assert (await driver.execute("MATCH (n:SxPerson) WHERE n.age = 37 RETURN n.name")).value() == "Ada (merged)"
+    async with AsyncSession(driver) as session:
+        loaded = await session.get(SxPerson, ada.id)
+        await driver.execute("MATCH (n:SxPerson) WHERE n.age = 37 SET n.nickname = 'A'")
+        assert loaded.nickname is None
+        session.expire(loaded)
+        await session.refresh(loaded, fetch=["friends"])
+        assert loaded.nickname == "A" and [f.name for f in loaded.friends] == ["Bob"]
+        loaded.age = 99
+        await session.refresh(loaded)
+        assert loaded.age == 37 and loaded not in session.dirty
+        session.expunge(loaded)
+        loaded.age = 50
+        assert await session.get(SxPerson, ada.id) is not loaded
+    assert (await driver.execute("MATCH (n:SxPerson) WHERE n.name = 'Ada (merged)' RETURN n.age")).value() == 37
+
+
+async def test_load_relationship_and_rows_with_edges(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        a, b = SxPerson(name="A"), SxPerson(name="B")
+        session.add_all([a, b])
+        session.add(SxKnows(source=a, target=b, since=1999))
+        oslo = SxCity(name="Oslo")
+        session.add(oslo)
+        a.lives_in = [oslo]
+    async with AsyncSession(driver) as session:
+        loaded = await session.get(SxPerson, a.id)
+        assert [c.name for c in await session.load_relationship(loaded, "lives_in")] == ["Oslo"]
+        knows = await session.query(SxKnows).all()
+        assert [(k.since, k.source.name, k.target.name) for k in knows] == [(1999, "A", "B")]
+        assert knows[0].source is loaded
+        assert await session.count(session.query(SxPerson)) == 2
+
+
+async def test_readonly_session_refuses_writes_and_keeps_nothing(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver) as session:
+        session.add(SxPerson(name="Ada"))
+    async with AsyncSession(driver, readonly=True) as session:
+        ada = await session.query(SxPerson).one()
+        ada.name = "changed"
+        with pytest.raises(ReadOnlyError) as flush_err:
+            await session.flush()
+        assert flush_err.value.hint
+        with pytest.raises(ReadOnlyError):
+            await session.execute("CREATE (:SxPerson {name: 'sneaky'})")
+        await session.rollback()
+    assert sorted((await driver.execute("MATCH (n:SxPerson) RETURN n.name")).rows) == [["Ada"]]
+
+
+async def test_autoflush_sends_staged_work_before_a_query(async_driver):
+    driver = async_driver
+    async with AsyncSession(driver, autoflush=True) as session:
+        session.add(SxPerson(name="Ada"))
+        assert await session.query(SxPerson).count() == 1
+        await session.rollback()
+    assert await count(driver, "(n:SxPerson)") == (0 if driver.dialect.transactional else 1)

@@ -65,9 +65,17 @@ _FRAGMENTS = [
     "-- comment",
     "' OR '1'='1",
     " ",
+    "$runic$",
+    "$$",
+    "$1",
+    "%(p)s",
+    "::agtype",
+    "$runic$, NULL) AS (a agtype); DROP TABLE t; --",
 ]
 #: backends whose parser refuses a doubled backtick inside a quoted name
 _REFUSES_ESCAPED_BACKTICK = {"falkordb"}
+#: backends that keep only so many UTF-8 bytes of a name; runic refuses longer ones there
+_MAX_NAME_BYTES = {"age": 63}
 
 _WRAPPERS = ["{}", "a{}", "{}z", "x {} y", "{}{}"]
 
@@ -143,14 +151,22 @@ def test_hostile_labels_are_refused_or_quoted(driver):
 def test_hostile_property_names_round_trip_when_quoted(driver):
     """Quoted names round-trip. FalkorDB's parser takes no escaped backtick inside a quoted
     name, so there a name holding one is rejected as a whole (QueryError) and nothing runs;
-    the other backends store it exactly."""
+    AGE cuts names to 63 bytes, so runic refuses a longer one there before sending it;
+    otherwise the name is stored exactly."""
     names = [s for s in HOSTILE if s.strip()]
     refuses_backticks = driver.backend in _REFUSES_ESCAPED_BACKTICK
+    max_bytes = _MAX_NAME_BYTES.get(driver.backend)
     stored: list[str] = []
-    rejected = 0
+    rejected = too_long = 0
     with Session(driver) as session:
         for name in names:
             query = f"CREATE (n:HxProp {{i: $i, {escape_identifier(name)}: $value}})"
+            if max_bytes is not None and len(name.encode()) > max_bytes:
+                with pytest.raises(QueryError) as err:
+                    session.execute(query, {"i": len(stored), "value": name}, write=True)
+                assert f"only the first {max_bytes} bytes" in str(err.value) and repr(name) in str(err.value)
+                too_long += 1
+                continue
             if "`" in name and refuses_backticks:
                 with pytest.raises(QueryError) as err:
                     session.execute(query, {"i": len(stored), "value": name}, write=True)
@@ -163,6 +179,7 @@ def test_hostile_property_names_round_trip_when_quoted(driver):
         result = session.execute("MATCH (n:HxProp) RETURN n ORDER BY n.i")
     assert len(stored) > 150
     assert (rejected > 0) is refuses_backticks
+    assert (too_long > 0) is (max_bytes is not None)
     assert len(result.rows) == len(stored)
     for (record,), name in zip(result.rows, stored):
         assert record.properties[name] == name
@@ -209,3 +226,32 @@ def test_hostile_primary_keys_load_through_get_and_delete(driver):
             session.delete(session.get(HxDoc, key))
     remaining = sorted(driver.execute("MATCH (n:HxDoc) RETURN n.id").values())
     assert remaining == sorted(sample[1::2])
+
+
+def test_hostile_edge_types_are_refused_or_quoted(driver):
+    refused = quoted = 0
+    with Session(driver) as session:
+        ends = HxDoc(text="from"), HxDoc(text="to")
+        session.add_all(ends)
+        for i, edge_type in enumerate(HOSTILE):
+            namespace = {
+                "__type__": edge_type,
+                "__module__": __name__,
+                "__qualname__": f"HxType{i}",
+                "__annotations__": {"source": HxDoc, "target": HxDoc, "why": str},
+                "why": Field(default=None),
+            }
+            if not is_plain_identifier(edge_type):
+                with pytest.raises(MetadataError):
+                    type(f"HxType{i}", (Edge,), namespace)
+                refused += 1
+                continue
+            model = type(f"HxType{i}", (Edge,), namespace)
+            session.add(model(source=ends[0], target=ends[1], why=edge_type))
+            session.flush()
+            found = session.query(model).all()
+            assert [edge.why for edge in found] == [edge_type]
+            assert driver.execute(f"MATCH ()-[r:{escape_identifier(edge_type)}]->() RETURN r.why").rows == [[edge_type]]
+            quoted += 1
+    assert refused > 150 and quoted > 5
+    assert driver.execute("MATCH ()-[r]->() RETURN count(r)").value() == quoted

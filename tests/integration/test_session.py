@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from _session_models import Mood, SxAllTypes, SxCity, SxEmployee, SxKnows, SxPerson, SxReserved, SxReservedLink
+from _session_models import (
+    Mood,
+    SxAllTypes,
+    SxCity,
+    SxEmployee,
+    SxKnows,
+    SxPerson,
+    SxReserved,
+    SxReservedLink,
+)
 
 from runic.ogm.core.state import EntityState
 from runic.ogm.core.types import GeoLocation, Vector
@@ -14,6 +23,7 @@ from runic.ogm.exceptions import (
     DetachedEntityError,
     EntityNotFoundError,
     LazyLoadError,
+    ReadOnlyError,
     SessionError,
 )
 from runic.ogm.session import Session
@@ -417,3 +427,71 @@ def test_keyword_property_names_are_written_read_and_filtered(driver):
         assert links == [(5, "back"), (9, "edited")]
         session.delete(session.get(SxReserved, first.id))
     assert count(driver, "(n:SxReserved)") == 2
+
+
+def test_merge_refresh_expire_and_expunge(driver):
+    with Session(driver) as session:
+        ada, bob = SxPerson(name="Ada", age=36), SxPerson(name="Bob")
+        ada.friends = [bob]
+        session.add_all([ada, bob])
+    with Session(driver) as session:
+        detached = SxPerson(name="Ada (merged)", age=37)
+        detached.id = ada.id
+        merged = session.merge(detached)
+        assert merged is session.get(SxPerson, ada.id) and merged is not detached
+        assert (merged.name, merged.age) == ("Ada (merged)", 37)
+    assert driver.execute("MATCH (n:SxPerson) WHERE n.age = 37 RETURN n.name").value() == "Ada (merged)"
+    with Session(driver) as session:
+        loaded = session.get(SxPerson, ada.id)
+        driver.execute("MATCH (n:SxPerson) WHERE n.age = 37 SET n.nickname = 'A'")
+        assert loaded.nickname is None
+        session.expire(loaded)
+        session.refresh(loaded, fetch=["friends"])
+        assert loaded.nickname == "A" and [f.name for f in loaded.friends] == ["Bob"]
+        loaded.age = 99
+        session.refresh(loaded)
+        assert loaded.age == 37 and loaded not in session.dirty
+        session.expunge(loaded)
+        loaded.age = 50
+        assert session.get(SxPerson, ada.id) is not loaded
+    assert driver.execute("MATCH (n:SxPerson) WHERE n.name = 'Ada (merged)' RETURN n.age").value() == 37
+
+
+def test_load_relationship_and_rows_with_edges(driver):
+    with Session(driver) as session:
+        a, b = SxPerson(name="A"), SxPerson(name="B")
+        session.add_all([a, b])
+        session.add(SxKnows(source=a, target=b, since=1999))
+        oslo = SxCity(name="Oslo")
+        session.add(oslo)
+        a.lives_in = [oslo]
+    with Session(driver) as session:
+        loaded = session.get(SxPerson, a.id)
+        assert [c.name for c in session.load_relationship(loaded, "lives_in")] == ["Oslo"]
+        knows = session.query(SxKnows).all()
+        assert [(k.since, k.source.name, k.target.name) for k in knows] == [(1999, "A", "B")]
+        assert knows[0].source is loaded
+        assert session.count(session.query(SxPerson)) == 2
+
+
+def test_readonly_session_refuses_writes_and_keeps_nothing(driver):
+    with Session(driver) as session:
+        session.add(SxPerson(name="Ada"))
+    with Session(driver, readonly=True) as session:
+        ada = session.query(SxPerson).one()
+        ada.name = "changed"
+        with pytest.raises(ReadOnlyError) as flush_err:
+            session.flush()
+        assert flush_err.value.hint
+        with pytest.raises(ReadOnlyError):
+            session.execute("CREATE (:SxPerson {name: 'sneaky'})")
+        session.rollback()
+    assert sorted(driver.execute("MATCH (n:SxPerson) RETURN n.name").rows) == [["Ada"]]
+
+
+def test_autoflush_sends_staged_work_before_a_query(driver):
+    with Session(driver, autoflush=True) as session:
+        session.add(SxPerson(name="Ada"))
+        assert session.query(SxPerson).count() == 1
+        session.rollback()
+    assert count(driver, "(n:SxPerson)") == (0 if driver.dialect.transactional else 1)

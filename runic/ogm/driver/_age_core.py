@@ -28,7 +28,14 @@ from runic.ogm.exceptions import (
 )
 
 from ._age_agtype import AgtypeParameterError, decode_agtype, encode_params
-from ._age_cypher import body_offset, sent_text, validate_graph_name, wrap_cypher
+from ._age_cypher import (
+    MAX_IDENTIFIER_BYTES,
+    body_offset,
+    long_identifier,
+    sent_text,
+    validate_graph_name,
+    wrap_cypher,
+)
 from .result import Counters, GraphResult, ResultSummary
 
 __all__ = ["AGECore", "AgtypeText", "SqlStep", "Steps"]
@@ -125,6 +132,14 @@ class AGECore:
 
     # -- statements ------------------------------------------------------------------------
     def wrap(self, query: str, params: Mapping[str, Any] | None, columns: Sequence[str] | None = None) -> tuple[str, tuple[Any, ...], list[str]]:
+        too_long = long_identifier(query)
+        if too_long is not None:
+            raise QueryError(
+                f"the name {too_long!r} is {len(too_long.encode())} bytes long; Apache AGE keeps only the first "
+                f"{MAX_IDENTIFIER_BYTES} bytes of a label, property or variable name, so the query was not sent",
+                query=query, param_names=_names(params), backend=BACKEND,
+                hint=f"use a name of at most {MAX_IDENTIFIER_BYTES} bytes (UTF-8) on Apache AGE",
+            )
         sql, names = wrap_cypher(self.graph_name, query, columns)
         return sql, (AgtypeText(encode_params(params)),), names
 

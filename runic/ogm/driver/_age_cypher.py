@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from runic.ogm.exceptions import UnsupportedFeatureError
 
@@ -19,6 +20,7 @@ __all__ = [
     "body_offset",
     "dollar_tag",
     "inline_order_by_aliases",
+    "long_identifier",
     "return_columns",
     "validate_graph_name",
     "wrap_cypher",
@@ -29,6 +31,8 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPEN = "([{"
 _CLOSE = ")]}"
 _END_OF_RETURN = {"ORDER", "SKIP", "LIMIT"}
+#: PostgreSQL's NAMEDATALEN - 1: AGE cuts every longer name (label, property, variable) to this
+MAX_IDENTIFIER_BYTES = 63
 
 
 def validate_graph_name(name: str) -> str:
@@ -122,6 +126,22 @@ def _unquote(token: _Token) -> str:
     if token.kind == "ident":
         return token.text[1:-1].replace("``", "`")
     return token.text
+
+
+@lru_cache(maxsize=1024)
+def long_identifier(query: str) -> str | None:
+    """The first name in ``query`` longer than AGE keeps (63 UTF-8 bytes), else None.
+
+    AGE silently cuts such a name (a label, property key, variable or ``$parameter``) to
+    its first 63 bytes, so the data would land under another name; runic refuses instead."""
+    if len(query.encode()) <= MAX_IDENTIFIER_BYTES:
+        return None
+    for token in _tokens(query):
+        if token.kind in ("word", "ident"):
+            name = _unquote(token)
+            if len(name.encode()) > MAX_IDENTIFIER_BYTES:
+                return name
+    return None
 
 
 def return_columns(query: str) -> list[str]:

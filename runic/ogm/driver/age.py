@@ -78,7 +78,7 @@ class AGEDialect(GraphDialect):
         ``SET`` takes for them (a ``null`` there removes the property, as ``= NULL`` does)."""
         from runic.cypher import escape_identifier
 
-        dotted = [f"{var}.{_bare(name)} = {expr}" for name, expr in items if not _needs_map(name)]
+        dotted = [f"{var}.{escape_identifier(name)} = {expr}" for name, expr in items if not _needs_map(name)]
         mapped = [f"{escape_identifier(name)}: {expr}" for name, expr in items if _needs_map(name)]
         if mapped:
             dotted.append(f"{var} += {{{', '.join(mapped)}}}")
