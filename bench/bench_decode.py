@@ -3,7 +3,9 @@
 Loads 100k nodes into an embedded FalkorDB, fetches the raw ``--compact`` reply of
 ``MATCH (n) RETURN n`` once (timed separately: server + transport), then decodes that
 same reply with runic (``FalkorDBDriver``'s decoder) and with the falkordb client
-(``QueryResult``), best of several runs each. Prints one line per comparison::
+(``QueryResult``), alternating the two over several runs and taking the median of each
+(alternating keeps a busy machine from favouring either side). Prints one line per
+comparison::
 
     decode: runic 0.41x falkordb client (runic 120 ms, client 290 ms, server 40 ms, raw reply 180 ms)
 
@@ -16,6 +18,8 @@ Run: ``.venv/bin/python bench/bench_decode.py [--nodes 100000] [--repeat 5]``
 from __future__ import annotations
 
 import argparse
+import gc
+import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +36,7 @@ LOAD = (
 
 @dataclass
 class Comparison:
-    """Best-of timings (seconds) of runic and a baseline over the same input."""
+    """Median timings (seconds) of runic and a baseline over the same input."""
 
     name: str
     runic_s: float
@@ -48,16 +52,37 @@ class Comparison:
         parts = [f"runic {self.runic_s * 1000:.0f} ms", f"client {self.baseline_s * 1000:.0f} ms"]
         for key, seconds in (self.extra or {}).items():
             parts.append(f"{key} {seconds * 1000:.0f} ms")
-        return f"{self.name}: runic {self.ratio:.2f}x {self.baseline_name} ({', '.join(parts)})"
+        return f"{self.name}: runic {self.ratio:.2f}x {self.baseline_name} (medians: {', '.join(parts)})"
 
 
-def best_of(fn: Callable[[], Any], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    return best
+def timed(fn: Callable[[], Any]) -> float:
+    """Seconds one call of ``fn`` takes, starting from a collected heap."""
+    gc.collect()
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def medians_side_by_side(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int
+) -> tuple[float, float, float]:
+    """``(median first, median second, median of per-round ratios)`` over ``repeat`` rounds,
+    each round running both, the order alternating from round to round."""
+    a: list[float] = []
+    b: list[float] = []
+    for i in range(repeat):
+        if i % 2:
+            b.append(timed(second))
+            a.append(timed(first))
+        else:
+            a.append(timed(first))
+            b.append(timed(second))
+    ratios = [x / y for x, y in zip(a, b) if y]
+    return (
+        statistics.median(a),
+        statistics.median(b),
+        statistics.median(ratios) if ratios else float("inf"),
+    )
 
 
 def compare(
@@ -68,10 +93,11 @@ def compare(
     repeat: int = 5,
     extra: dict[str, float] | None = None,
 ) -> Comparison:
-    """Time both callables (best of ``repeat``) and return the comparison."""
+    """Time both callables side by side (medians of ``repeat`` alternating rounds)."""
     runic_fn()
     baseline_fn()  # warm both (name caches, imports)
-    return Comparison(name, best_of(runic_fn, repeat), best_of(baseline_fn, repeat), extra=extra)
+    ours, theirs, _ = medians_side_by_side(runic_fn, baseline_fn, repeat)
+    return Comparison(name, ours, theirs, extra=extra)
 
 
 def load_nodes(driver: FalkorDBDriver, count: int, batch: int = 20000) -> None:

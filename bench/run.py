@@ -14,7 +14,15 @@ HERE = Path(__file__).resolve().parent
 
 
 def main(argv: list[str]) -> int:
-    names = argv or sorted(p.stem for p in HERE.glob("bench_*.py"))
+    available = sorted(p.stem for p in HERE.glob("bench_*.py"))
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(f"usage: run.py [BENCH ...]\n\n{__doc__.strip()}\n\nbenchmarks: {', '.join(available)}")
+        return 0
+    unknown = [a for a in argv if a.removesuffix(".py") not in available]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)} — choose from {', '.join(available)}")
+        return 2
+    names = argv or available
     failed = []
     for name in names:
         script = HERE / f"{name}.py" if not name.endswith(".py") else HERE / name

@@ -78,14 +78,32 @@ def _entity_parts(entity: Any) -> tuple[str, Any, tuple[str, ...], dict[str, Any
 
 
 # -- DataFrame ----------------------------------------------------------------------
+#: exact Python type of every non-null value → (numpy dtype without nulls, pandas dtype with nulls)
+_FAST_ARRAYS: dict[type, tuple[Any, str]] = {
+    int: ("int64", "Int64"),
+    float: ("float64", "Float64"),
+    bool: ("bool", "boolean"),
+    str: (None, "string"),
+}
+
+
 def _column_array(values: Sequence[Any]) -> Any:
     """A typed array for one column: ints stay ints (``Int64`` when nulls), nulls are NA."""
     import numpy as np
     import pandas as pd
 
     values = values if isinstance(values, list) else list(values)
+    kinds = set(map(type, values))
+    has_null = type(None) in kinds
+    kinds.discard(type(None))
+    dtypes = _FAST_ARRAYS.get(kinds.pop()) if len(kinds) == 1 else None
+    if dtypes is not None:  # one plain Python type: no need to infer it value by value
+        plain, nullable = dtypes
+        try:
+            return np.array(values, dtype=plain) if plain is not None and not has_null else pd.array(values, dtype=nullable)
+        except (OverflowError, TypeError, ValueError):
+            pass
     kind = pd.api.types.infer_dtype(values, skipna=True)
-    has_null = None in values
     try:
         if kind == "integer":
             return pd.array(values, dtype="Int64") if has_null else np.array(values, dtype=np.int64)

@@ -15,6 +15,7 @@ Nodes become ``NodeRecord``, edges ``EdgeRecord``, paths ``PathRecord``; points
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -73,6 +74,9 @@ class GraphNames:
         self.set("labels", [])
         self.set("types", [])
         self.set("keys", [])
+
+
+_TRUE_TEXT = "true"
 
 
 def _to_bool(text: Any) -> bool:
@@ -272,7 +276,10 @@ def _decode_column(rows: list, j: int, names: GraphNames) -> list[Any]:
     if kinds == {_T_DOUBLE}:
         return list(map(float, map(_second, cells)))
     if kinds == {_T_BOOLEAN}:
-        return list(map(_to_bool, map(_second, cells)))
+        flags = list(map(_second, cells))
+        if set(map(type, flags)) == {str}:  # the usual "true"/"false" text: compared in C
+            return list(map(_TRUE_TEXT.__eq__, flags))
+        return list(map(_to_bool, flags))
     if kinds <= {_T_NULL, _T_STRING, _T_INTEGER}:
         return [cell[1] if cell[0] != _T_NULL else None for cell in cells]
     if kinds <= {_T_NULL, _T_DOUBLE}:
@@ -280,6 +287,43 @@ def _decode_column(rows: list, j: int, names: GraphNames) -> list[Any]:
     if kinds <= {_T_NULL, _T_BOOLEAN}:
         return [_to_bool(cell[1]) if cell[0] != _T_NULL else None for cell in cells]
     return [row[0] for row in _decode_rows([[cell] for cell in cells], names)]
+
+
+def _flat_columns(rows: list, width: int, names: GraphNames) -> list[list[Any]] | None:
+    """Every column at once from one flattened copy of the cells (``None``: not a plain table).
+
+    Each row holds ``width`` ``[type, payload]`` pairs, so in the flat list column ``j``'s
+    types sit at ``2j, 2j + 2·width, ...`` and its payloads one further: slices, no
+    per-cell calls. Columns that are not one plain scalar type use ``_decode_column``."""
+    if not width or not rows:
+        return None
+    flat = list(chain.from_iterable(chain.from_iterable(rows)))
+    step = 2 * width
+    if len(flat) != step * len(rows):
+        return None
+    kinds_of = [set(flat[2 * j :: step]) for j in range(width)]
+    if not all(type(kind) is int for kinds in kinds_of for kind in kinds):
+        return None
+    data: list[list[Any]] = []
+    for j, kinds in enumerate(kinds_of):
+        if kinds <= _STRING_OR_INTEGER:
+            data.append(flat[2 * j + 1 :: step])
+        elif kinds == _DOUBLE_ONLY:
+            data.append(list(map(float, flat[2 * j + 1 :: step])))
+        elif kinds == _BOOLEAN_ONLY:
+            flags = flat[2 * j + 1 :: step]
+            if set(map(type, flags)) == {str}:
+                data.append(list(map(_TRUE_TEXT.__eq__, flags)))
+            else:
+                data.append(list(map(_to_bool, flags)))
+        else:
+            data.append(_decode_column(rows, j, names))
+    return data
+
+
+_STRING_OR_INTEGER = frozenset({_T_STRING, _T_INTEGER})
+_DOUBLE_ONLY = frozenset({_T_DOUBLE})
+_BOOLEAN_ONLY = frozenset({_T_BOOLEAN})
 
 
 def decode_columns(reply: list, names: GraphNames) -> tuple[list[str], list[list[Any]], list[str]]:
@@ -293,7 +337,9 @@ def decode_columns(reply: list, names: GraphNames) -> tuple[list[str], list[list
     columns = [c.decode() if isinstance(c, bytes) else str(c) for c in columns]
     with gc_paused():
         try:
-            data = [_decode_column(rows, j, names) for j in range(len(columns))]
+            data = _flat_columns(rows, len(columns), names)
+            if data is None:
+                data = [_decode_column(rows, j, names) for j in range(len(columns))]
         except IndexError:
             for row in rows:  # find out which kind of name was missing
                 for cell in row:

@@ -16,7 +16,7 @@ from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.driver.result import EdgeRecord, NodeRecord
 from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError
 
-__all__ = ["DATABASE_KEY", "Mapper", "is_edge_model", "node_labels"]
+__all__ = ["DATABASE_KEY", "Mapper", "hashable_key", "is_edge_model", "node_labels"]
 
 #: ``FieldInfo.generated`` values meaning "the database's internal id is the key"
 DATABASE_KEY = (True, "database")
@@ -63,6 +63,11 @@ _KNOWN_SLOTS = (
 _TRANSIENT = dict(_STATE_DEFAULTS).get("state")
 
 
+_new_state = InstanceState.__new__
+_weakref = weakref.ref
+_PERSISTENT = EntityState.PERSISTENT
+
+
 def _new_state_generic(entity: Any) -> InstanceState:
     state = InstanceState.__new__(InstanceState)
     for name, default in _STATE_DEFAULTS:
@@ -92,7 +97,8 @@ class _ClassPlan:
     """What the mapper needs of one model class, computed once."""
 
     __slots__ = (
-        "converted", "database_key", "field_names", "fields", "pk_info", "pk_name", "plain", "prop_fields", "props", "relations",
+        "converted", "database_key", "field_names", "fields", "pk_converted", "pk_info", "pk_name", "plain", "prop_fields", "props",
+        "relations",
     )
 
     def __init__(self, cls: type) -> None:
@@ -112,6 +118,8 @@ class _ClassPlan:
         self.pk_name = next((n for n, info in fields.items() if getattr(info, "primary_key", False)), None)
         self.pk_info = fields[self.pk_name] if self.pk_name is not None else None
         self.database_key = self.pk_info is None or getattr(self.pk_info, "generated", False) in DATABASE_KEY
+        #: does reading the key need its field's converter?
+        self.pk_converted = self.pk_info is not None and getattr(self.pk_info, "converter", None) is not None
 
 
 def is_edge_model(cls: type) -> bool:
@@ -136,6 +144,12 @@ def create_labels(model: type) -> tuple[str, ...]:
     return node_labels(model)
 
 
+#: the methods a session's node hydration relies on; overriding any turns its shortcut off
+_HYDRATION_STEPS = (
+    "class_for_labels", "record_identity", "root_class", "identity_key", "plan", "decode", "node_from_record", "new_instance", "populate",
+)
+
+
 class Mapper:
     """Encoder/decoder between model instances and the database's records (no I/O).
 
@@ -148,6 +162,7 @@ class Mapper:
         self._plans: dict[type, _ClassPlan] = {}
         self._root_cache: dict[type, type] = {}
         self._class_cache: dict[tuple[type | None, tuple[str, ...]], type] = {}
+        self._own_hydration: bool | None = None
 
     # -- metadata lookups ------------------------------------------------------------------
     @property
@@ -163,6 +178,15 @@ class Mapper:
         if plan is None:
             plan = self._plans[cls] = _ClassPlan(cls)
         return plan
+
+    def builds_entities_itself(self) -> bool:
+        """True when this mapper's hydration steps are ``Mapper``'s own, so the session may
+        resolve a record's class and identity once per label set instead of per record."""
+        fast = self._own_hydration
+        if fast is None:
+            kind = type(self)
+            fast = self._own_hydration = all(getattr(kind, name) is getattr(Mapper, name) for name in _HYDRATION_STEPS)
+        return fast
 
     def fields(self, cls: type) -> dict[str, Any]:
         """``name → FieldInfo`` of ``cls`` (inherited first, relations included)."""
@@ -313,6 +337,37 @@ class Mapper:
         object.__setattr__(entity, STATE_ATTR, state)
         return entity
 
+    def build_persistent(self, cls: type, plan: _ClassPlan, element_id: Any, properties: dict[str, Any]) -> Any:
+        """``new_instance`` + ``populate`` in one step, for the session's bulk hydration.
+
+        ``plan`` is ``self.plan(cls)``. The result is the same as calling the two."""
+        if plan.converted or new_state is not _new_state_known or tuple(properties) != plan.plain:
+            entity = self.new_instance(cls, element_id)
+            self.populate(entity, properties)
+            return entity
+        entity = cls.__new__(cls)
+        state = _new_state(InstanceState)
+        state.entity_ref = _weakref(entity)
+        state.state = _PERSISTENT
+        state.session = state.key = None
+        state.element_id = element_id
+        state.committed_relations = {}
+        state.expired = False
+        state.loaded_relations = set()
+        state.extra_properties = {}
+        data = entity.__dict__
+        data[STATE_ATTR] = state
+        data.update(properties)
+        if _MUTABLE.isdisjoint(map(type, properties.values())):
+            state.committed = properties.copy()
+        else:
+            state.committed = {name: snapshot(value) for name, value in properties.items()}
+        if not plan.database_key:
+            state.key = data.get(plan.pk_name)
+        else:
+            state.key = element_id
+        return entity
+
     def populate(self, entity: Any, properties: dict[str, Any]) -> None:
         """Set ``entity``'s fields from stored ``properties`` and snapshot them as committed.
 
@@ -387,6 +442,11 @@ class Mapper:
             name = plan.pk_name
             key = self.decode(cls, name, plan.pk_info, record.properties.get(name))
         return cls, (self.root_class(cls), _hashable(key))
+
+
+def hashable_key(value: Any) -> Any:
+    """``value`` as an identity-map key: itself when hashable, else a hashable stand-in."""
+    return _hashable(value)
 
 
 def _as_list(value: Any) -> list[Any]:

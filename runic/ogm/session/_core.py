@@ -8,7 +8,6 @@ here, so it is written (and fixed) once for both shells.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,11 +21,11 @@ from runic.ogm.exceptions import (
     SessionError,
 )
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import is_edge_model, node_labels, snapshot
+from runic.ogm.mapper.mapper import hashable_key, is_edge_model, node_labels, snapshot
 
 from ._assign import set_assignments
 from ._flush import FlushPlan, FlushPlanner
-from ._identity import IdentityMap
+from ._identity import IdentityMap, WeakIndex
 from ._statement import Statement
 
 __all__ = ["FlushPlan", "SessionCore", "Statement", "entity_repr", "state_of"]
@@ -64,7 +63,9 @@ class SessionCore:
         self._deleted_flushed: dict[int, Any] = {}
         self._created_flushed: dict[int, Any] = {}
         #: node entities by database id, to give hydrated edges their endpoints
-        self._node_by_eid: weakref.WeakValueDictionary[Any, Any] = weakref.WeakValueDictionary()
+        self._node_by_eid = WeakIndex()
+        #: ``(labels, model) → (class, identity root, class plan)`` for ``hydrate``'s node path
+        self._node_hydration: dict[tuple[Any, Any], Any] = {}
 
     # -- views ------------------------------------------------------------------------------
     @property
@@ -354,13 +355,62 @@ class SessionCore:
     # -- hydration --------------------------------------------------------------------------------
     def hydrate(self, record: Any, model: type | None = None) -> Any:
         """A record as the session's entity: the mapped one if present (refreshed when expired)."""
+        kind = record.__class__
+        if kind is NodeRecord:
+            try:
+                target = self._node_hydration.get((record.labels, model))
+            except TypeError:  # labels given as a list
+                return self._hydrate(record, model, edge=False)
+            if target is None:
+                target = self._node_target(record.labels, model)
+            if target:
+                return self._hydrate_node(record, target)
+            return self._hydrate(record, model, edge=False)
+        if kind is EdgeRecord or isinstance(record, EdgeRecord):
+            return self._hydrate(record, model, edge=True)
         if isinstance(record, NodeRecord):
             return self._hydrate(record, model, edge=False)
-        if isinstance(record, EdgeRecord):
-            return self._hydrate(record, model, edge=True)
         if record is None:
             return None
         raise TypeError(f"hydrate() takes a NodeRecord or EdgeRecord, got {type(record).__name__}")
+
+    def _node_target(self, labels: Any, model: type | None) -> Any:
+        """What ``hydrate`` needs for nodes carrying ``labels`` (``False``: use the general path)."""
+        mapper = self.mapper
+        target: Any = False
+        if mapper.builds_entities_itself():
+            cls = mapper.class_for_labels(labels, model)
+            target = (cls, mapper.root_class(cls), mapper.plan(cls))
+        self._node_hydration[(labels, model)] = target
+        return target
+
+    def _hydrate_node(self, record: NodeRecord, target: Any) -> Any:
+        """``_hydrate`` for a node, with the class lookups done once per label set."""
+        cls, root, plan = target
+        mapper = self.mapper
+        if plan.database_key:
+            key = record.id
+        else:
+            key = record.properties.get(plan.pk_name)
+            if key is not None and plan.pk_converted:
+                key = mapper.decode(cls, plan.pk_name, plan.pk_info, key)
+        ikey = (root, key if key.__class__ is str or key.__class__ is int else hashable_key(key))
+        existing = self.identity.get(ikey)
+        if existing is not None:
+            state = state_of(existing)
+            if state.element_id is None:
+                state.element_id = record.id
+            if state.expired and state.state is EntityState.PERSISTENT:
+                mapper.populate(existing, record.properties)
+                self.identity.unpin(existing)
+            return existing
+        entity = mapper.build_persistent(cls, plan, record.id, record.properties)
+        state = entity.__dict__[STATE_ATTR]
+        state.session = self.owner
+        state.key = ikey[1]
+        self.identity.add(ikey, entity)
+        self._node_by_eid[record.id] = entity
+        return entity
 
     def _hydrate(self, record: Any, model: type | None, *, edge: bool) -> Any:
         mapper = self.mapper
@@ -535,7 +585,7 @@ class SessionCore:
         if mapper.has_database_key(cls):
             cond = f"{dialect.id_function(alias)} = {dialect.id_param(key_expr)}"
         else:
-            cond = f"{alias}.{dialect.quote(mapper.pk_name(cls))} = {key_expr}"
+            cond = f"{dialect.property_ref(alias, mapper.pk_name(cls))} = {key_expr}"
         if not anchor_only:
             extra = dialect.subtype_filter(alias, labels)
             if extra:
