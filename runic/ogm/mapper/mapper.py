@@ -16,7 +16,7 @@ from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.driver.result import EdgeRecord, NodeRecord
 from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError
 
-__all__ = ["DATABASE_KEY", "Mapper", "hashable_key", "is_edge_model", "node_labels"]
+__all__ = ["DATABASE_KEY", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
 
 #: ``FieldInfo.generated`` values meaning "the database's internal id is the key"
 DATABASE_KEY = (True, "database")
@@ -280,7 +280,7 @@ class Mapper:
         if name not in entity.__dict__:
             return None
         value = entity.__dict__[name]
-        targets = _as_list(value)
+        targets = as_list(value)
         return tuple(self.key_of(t) for t in targets)
 
     # -- decoding -------------------------------------------------------------------------------
@@ -449,7 +449,8 @@ def hashable_key(value: Any) -> Any:
     return _hashable(value)
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
+    """A relation value as a list: ``None`` → ``[]``, one entity → ``[entity]``."""
     if value is None:
         return []
     if isinstance(value, (list, tuple, set, frozenset)):

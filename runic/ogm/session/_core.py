@@ -21,7 +21,7 @@ from runic.ogm.exceptions import (
     SessionError,
 )
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import hashable_key, is_edge_model, node_labels, snapshot
+from runic.ogm.mapper.mapper import as_list, hashable_key, is_edge_model, node_labels, snapshot
 
 from ._assign import set_assignments
 from ._flush import FlushPlan, FlushPlanner
@@ -189,7 +189,7 @@ class SessionCore:
         for name, info in self.mapper.relation_fields(cls).items():
             if not getattr(info, "cascade", False) or name not in entity.__dict__:
                 continue
-            for target in _as_list(entity.__dict__[name]):
+            for target in as_list(entity.__dict__[name]):
                 if state_of(target).state is EntityState.TRANSIENT:
                     self._add(target, added, cascade_only=True)
 
@@ -384,6 +384,18 @@ class SessionCore:
         self._node_hydration[(labels, model)] = target
         return target
 
+    def _mapped(self, ikey: Any, record: NodeRecord | EdgeRecord) -> Any:
+        """The entity already mapped to ``ikey`` (reloaded from ``record`` when expired), or None."""
+        existing = self.identity.get(ikey)
+        if existing is not None:
+            state = state_of(existing)
+            if state.element_id is None:
+                state.element_id = record.id
+            if state.expired and state.state is EntityState.PERSISTENT:
+                self.mapper.populate(existing, record.properties)
+                self.identity.unpin(existing)
+        return existing
+
     def _hydrate_node(self, record: NodeRecord, target: Any) -> Any:
         """``_hydrate`` for a node, with the class lookups done once per label set."""
         cls, root, plan = target
@@ -395,14 +407,8 @@ class SessionCore:
             if key is not None and plan.pk_converted:
                 key = mapper.decode(cls, plan.pk_name, plan.pk_info, key)
         ikey = (root, key if key.__class__ is str or key.__class__ is int else hashable_key(key))
-        existing = self.identity.get(ikey)
+        existing = self._mapped(ikey, record)
         if existing is not None:
-            state = state_of(existing)
-            if state.element_id is None:
-                state.element_id = record.id
-            if state.expired and state.state is EntityState.PERSISTENT:
-                mapper.populate(existing, record.properties)
-                self.identity.unpin(existing)
             return existing
         entity = mapper.build_persistent(cls, plan, record.id, record.properties)
         state = entity.__dict__[STATE_ATTR]
@@ -415,14 +421,8 @@ class SessionCore:
     def _hydrate(self, record: Any, model: type | None, *, edge: bool) -> Any:
         mapper = self.mapper
         cls, ikey = mapper.record_identity(record, model)
-        existing = self.identity.get(ikey)
+        existing = self._mapped(ikey, record)
         if existing is not None:
-            state = state_of(existing)
-            if state.element_id is None:
-                state.element_id = record.id
-            if state.expired and state.state is EntityState.PERSISTENT:
-                mapper.populate(existing, record.properties)
-                self.identity.unpin(existing)
             return existing
         entity = mapper.new_instance(cls, record.id)
         mapper.populate(entity, record.properties)
@@ -694,7 +694,7 @@ class SessionCore:
             if k is None:
                 continue
             keys.append(k)
-            by_key.setdefault(_hkey(k), []).append(owner)
+            by_key.setdefault(hashable_key(k), []).append(owner)
         a_pattern, a_cond = self.match_node("a", root, "k", anchor_only=True)
         t_labels = node_labels(target)
         b = f"b{self.dialect.label_pattern(t_labels)}"
@@ -707,12 +707,12 @@ class SessionCore:
             found: dict[Any, list[Any]] = {}
             for k, record in result.rows:
                 entity = self.hydrate(record, target)
-                bucket = found.setdefault(_hkey(k), [])
+                bucket = found.setdefault(hashable_key(k), [])
                 if entity not in bucket:
                     bucket.append(entity)
             for owner in owners:
                 k = self._match_key(owner)
-                targets = found.get(_hkey(k), []) if k is not None else []
+                targets = found.get(hashable_key(k), []) if k is not None else []
                 self.set_relation(owner, name, targets)
             return None
 
@@ -802,22 +802,6 @@ def _unknown_relation(cls: type, name: str, rels: dict[str, Any]) -> str:
 
     hint = did_you_mean(name, rels) or f"its relations are {sorted(rels) or 'none'}"
     return f"{cls.__name__} has no relation {name!r} — {hint}"
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return list(value)
-    return [value]
-
-
-def _hkey(value: Any) -> Any:
-    try:
-        hash(value)
-        return value
-    except TypeError:
-        return repr(value)
 
 
 class _Absent:

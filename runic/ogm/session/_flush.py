@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, FieldValidationError
-from runic.ogm.mapper.mapper import create_labels, is_edge_model
+from runic.ogm.mapper.mapper import as_list, create_labels, hashable_key, is_edge_model
 
 from ._assign import set_assignments
 from ._statement import Statement
@@ -123,7 +123,7 @@ class FlushPlanner:
                 for name, info in self.mapper.relation_fields(cls).items():
                     if name not in owner.__dict__:
                         continue
-                    for target in _as_list(owner.__dict__[name]):
+                    for target in as_list(owner.__dict__[name]):
                         tstate = state_of(target)
                         if tstate.state is EntityState.TRANSIENT:
                             if getattr(info, "cascade", False):
@@ -197,19 +197,19 @@ class FlushPlanner:
             for name, info in mapper.relation_fields(type(owner)).items():
                 if name not in owner.__dict__:
                     continue
-                targets = _as_list(owner.__dict__[name])
+                targets = as_list(owner.__dict__[name])
                 committed = state.committed_relations.get(name, ())
-                committed_set = set(_hk(k) for k in committed)
+                committed_set = set(hashable_key(k) for k in committed)
                 current_keys = set()
                 for target in targets:
                     key = mapper.key_of(target)
-                    current_keys.add(_hk(key))
+                    current_keys.add(hashable_key(key))
                     if id(target) in deleted_ids:
                         continue
-                    if key is None or _hk(key) not in committed_set:
+                    if key is None or hashable_key(key) not in committed_set:
                         additions.append(_RelationChange(owner, name, info, target=target))
                 for key in committed:
-                    if _hk(key) not in current_keys:
+                    if hashable_key(key) not in current_keys:
                         removals.append(_RelationChange(owner, name, info, key=key))
         return additions, removals
 
@@ -333,10 +333,10 @@ class FlushPlanner:
             rows.append(row)
 
         def on_result(result: GraphResult) -> None:
-            found = {_hk(k) for (k,) in result.rows}
+            found = {hashable_key(k) for (k,) in result.rows}
             missing = []
             for entity, key, changes in batch:
-                if _hk(key) in found:
+                if hashable_key(key) in found:
                     core.mark_updated(entity, changes)
                     core.settle(entity)
                 else:
@@ -446,7 +446,7 @@ class FlushPlanner:
                 if add:
                     keys.append(mapper.key_of(change.target))
                 else:
-                    keys = [k for k in keys if _hk(k) != _hk(change.key)]
+                    keys = [k for k in keys if hashable_key(k) != hashable_key(change.key)]
                 state.committed_relations[change.name] = tuple(keys)
                 self.core.settle(change.owner)
             if add and len(seen) < len(batch):
@@ -504,22 +504,6 @@ class FlushPlanner:
                 core.mark_node_deleted(entity)
 
         return Statement(cypher, {"rows": rows}, on_result, step=step, rows=len(batch), write=True)
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return list(value)
-    return [value]
-
-
-def _hk(value: Any) -> Any:
-    try:
-        hash(value)
-        return value
-    except TypeError:
-        return repr(value)
 
 
 class _Missing:
