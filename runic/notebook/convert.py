@@ -11,7 +11,7 @@ naming its row range; the batches before it stay written and are reported.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,20 +237,21 @@ def to_networkx(
         source = x.rows
     else:
         source = x
-    G = nx.MultiDiGraph()
-    node_ids: dict[Any, Any] = {}
+    node_ids: dict[Any, Any] = {}  # database id → graph key
+    node_attrs: dict[Any, dict[str, Any]] = {}  # graph key → attributes
     edges: list[tuple[Any, Any, Any, dict[str, Any]]] = []
+    seen_edges: set[Any] = set()
 
-    def add_node(db_id: Any, labels: tuple[str, ...], props: dict[str, Any]) -> None:
+    def add_node(db_id: Any, labels: Sequence[str], props: dict[str, Any]) -> None:
         attrs = dict(props)
         key = attrs.pop(node_key, db_id) if node_key else db_id
         node_ids[db_id] = key
         if label_attr:
             attrs[label_attr] = list(labels)
-        if key in G:
-            G.nodes[key].update(attrs)
+        if key in node_attrs:
+            node_attrs[key].update(attrs)
         else:
-            G.add_node(key, **attrs)
+            node_attrs[key] = attrs
 
     def add_edge(db_id: Any, rel_type: str, start: Any, end: Any, props: dict[str, Any]) -> None:
         attrs = dict(props)
@@ -259,35 +260,46 @@ def to_networkx(
             attrs[type_attr] = rel_type
         edges.append((start, end, key, attrs))
 
-    seen_edges: set[Any] = set()
-    for value in _graph_values(source):
-        if isinstance(value, PathRecord):
-            items: Iterable[Any] = (*value.nodes, *value.edges)
-        else:
-            items = (value,)
-        for item in items:
-            if isinstance(item, NodeRecord):
+    def add(item: Any) -> None:
+        kind = item.__class__
+        if kind is NodeRecord:
+            if item.id not in node_ids:  # a node seen again in one result is the same node
                 add_node(item.id, item.labels, item.properties)
-            elif isinstance(item, EdgeRecord):
-                if item.id not in seen_edges:
-                    seen_edges.add(item.id)
-                    add_edge(item.id, item.type, item.start_id, item.end_id, item.properties)
+        elif kind is EdgeRecord:
+            if item.id not in seen_edges:
+                seen_edges.add(item.id)
+                add_edge(item.id, item.type, item.start_id, item.end_id, item.properties)
+        elif kind is PathRecord:
+            for part in (*item.nodes, *item.edges):
+                add(part)
+        else:
+            add_entity(item)
+
+    def add_entity(item: Any) -> None:
+        kind, db_id, names, props = _entity_parts(item)
+        if kind == "node":
+            add_node(db_id, names, props)
+            return
+        start = getattr(getattr(getattr(item, "source", None), "_runic_state", None), "element_id", None)
+        end = getattr(getattr(getattr(item, "target", None), "_runic_state", None), "element_id", None)
+        if (db_id, "entity") not in seen_edges:
+            seen_edges.add((db_id, "entity"))
+            add_edge(db_id, names[0], start, end, props)
+
+    flat = (NodeRecord, EdgeRecord)
+    rows = source if isinstance(source, (list, tuple, ColumnRows)) else [source]
+    for row in rows:
+        cells = row if isinstance(row, (list, tuple)) else (row,)
+        for cell in cells:
+            if cell.__class__ in flat:  # the common case, without the generic walk
+                add(cell)
             else:
-                kind, db_id, names, props = _entity_parts(item)
-                if kind == "node":
-                    add_node(db_id, names, props)
-                else:
-                    src = getattr(item, "source", None)
-                    dst = getattr(item, "target", None)
-                    start = getattr(getattr(src, "_runic_state", None), "element_id", None)
-                    end = getattr(getattr(dst, "_runic_state", None), "element_id", None)
-                    if (db_id, "entity") not in seen_edges:
-                        seen_edges.add((db_id, "entity"))
-                        add_edge(db_id, names[0], start, end, props)
-    for start, end, key, attrs in edges:
-        u = node_ids.get(start, start)
-        v = node_ids.get(end, end)
-        G.add_edge(u, v, key=key, **attrs)
+                for value in _graph_values(cell):
+                    add(value)
+
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(node_attrs.items())
+    G.add_edges_from((node_ids.get(start, start), node_ids.get(end, end), key, attrs) for start, end, key, attrs in edges)
     return G
 
 
