@@ -226,6 +226,17 @@ class BaseSession:
         self._core.note_modified(entity)
 
     # -- shared checks for I/O members --------------------------------------------------------------
+    def query(self, model: type) -> Any:
+        """A ``select(model)`` builder bound to this session."""
+        from runic.ogm.query import select
+
+        return select(model).bind(self)
+
+    def _bound(self, stmt: Any) -> Any:
+        if not hasattr(stmt, "bind"):
+            raise TypeError(f"expected a select() statement, got {type(stmt).__name__} — build one with select(Model)")
+        return stmt.bind(self)
+
     def _check_model(self, model: Any) -> None:
         if not isinstance(model, type):
             raise TypeError(f"expected a Node or Edge class, got {model!r}")

@@ -276,17 +276,6 @@ class Session(BaseSession):
             self._core.expire_all()
         return result
 
-    def _bound(self, stmt: Any) -> Any:
-        if not hasattr(stmt, "bind"):
-            raise TypeError(f"expected a select() statement, got {type(stmt).__name__} — build one with select(Model)")
-        return stmt.bind(self)
-
-    def query(self, model: type[T]) -> Any:
-        """A ``select(model)`` builder bound to this session."""
-        from runic.ogm.query import select
-
-        return select(model).bind(self)
-
     def fulltext_search(self, model: type[T], *, query: str, fields: Any = None) -> Any:
         from runic.ogm.query.specialised import FulltextQueryBuilder
 
