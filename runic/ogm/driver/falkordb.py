@@ -54,6 +54,8 @@ class FalkorDBDialect(GraphDialect):
     supports_undirected_merge = False
     transactional = False
     regex_searches = True
+    #: ``MERGE (n:L {k: $v})`` finds ``n`` through an index on ``L.k`` (bulk merges use it)
+    merge_uses_index = True
 
     def regex_match(self, lhs: str, ref: str) -> str:
         """FalkorDB has no ``=~``: ``string.matchRegEx`` lists the matches (none for null)."""

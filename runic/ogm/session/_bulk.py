@@ -223,6 +223,21 @@ class BulkSave:
             group.rows.append(r)
         return list(groups.values())
 
+    def _union_group(self, start: int, rows: list[dict[str, Any]], skip: frozenset[str] = frozenset()) -> list[_Group]:
+        names: dict[str, None] = {}
+        for row in rows:
+            for n in row:
+                if n not in names and n not in skip and not n.startswith("\0"):
+                    names[n] = None
+        group = _Group(tuple(names))
+        order = list(enumerate(group.names))
+        for offset, row in enumerate(rows):
+            r = {f"p{j}": row.get(n) for j, n in order}
+            r["\0i"] = start + offset
+            r["\0row"] = row
+            group.rows.append(r)
+        return [group]
+
     def _params(self, group: _Group, extra: Callable[[dict[str, Any], dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
         out = []
         for r in group.rows:
@@ -259,28 +274,32 @@ class BulkSave:
         for j, value in enumerate(self.label_props.values()):
             p[f"l{j}"] = value
 
-    def _create_statements(self, start: int, rows: list[dict[str, Any]], *, names_skip: frozenset[str] = frozenset()) -> Iterator[Statement]:
+    def _create_statements(self, start: int, rows: list[dict[str, Any]]) -> Iterator[Statement]:
         d = self.dialect
         labels = d.label_pattern(self.labels)
         want_ids = self.on_ids is not None
-        for group in self._groups(start, rows, names_skip):
+        label_values = list(self.label_props.values())
+        # CREATE stores no null property (on every backend): one statement for the whole batch
+        for group in self._union_group(start, rows):
             extra = self._label_extra()
-            add = self._add_label_params if self.label_props else None
-            if self.generated_pk is not None and self.generated_pk not in group.names:
-                extra.append((self.generated_pk, "row.g"))
-
-                def add(p: dict[str, Any], row: dict[str, Any], _base: Any = add) -> None:
-                    if _base is not None:
-                        _base(p, row)
-                    p["g"] = str(uuid.uuid4())
-
-            params = self._params(group, add)
-            if want_ids:
-                for p, r in zip(params, group.rows):
+            pk = self.generated_pk
+            pk_slot = f"p{group.names.index(pk)}" if pk is not None and pk in group.names else None
+            if pk is not None and pk_slot is None:
+                extra.append((pk, "row.g"))
+            params = []
+            for r in group.rows:
+                p = {k: v for k, v in r.items() if not k.startswith("\0")}
+                for j, value in enumerate(label_values):
+                    p[f"l{j}"] = value
+                if pk is not None:
+                    if pk_slot is None:
+                        p["g"] = str(uuid.uuid4())
+                    elif p[pk_slot] is None:
+                        p[pk_slot] = str(uuid.uuid4())
+                if want_ids:
                     p["i"] = r["\0i"]
-                ret = f"RETURN row.i, {d.id_function('n')}"
-            else:
-                ret = "RETURN count(n)"
+                params.append(p)
+            ret = f"RETURN row.i, {d.id_function('n')}" if want_ids else "RETURN count(n)"
             cypher = f"UNWIND $rows AS row CREATE (n{labels}{self._create_map(group.names, extra)}) {ret}"
             yield Statement(cypher, {"rows": params}, self._on_created if want_ids else None, step="bulk", rows=len(params), write=True)
 
@@ -408,7 +427,7 @@ class BulkSave:
         interrupted = isinstance(exc, KeyboardInterrupt)
         cls = BulkWriteInterrupted if interrupted else BulkWriteError
         what = "was interrupted" if interrupted else f"failed: {exc.args[0] if getattr(exc, 'args', None) else exc}"
-        where = f" at rows {start}..{stop - 1}" if stop > start else f" after {start} rows"
+        where = f" at rows {start}–{stop - 1}" if stop > start else f" after {start} rows"
         return cls(
             f"bulk write of {self.name}{where} {what}",
             row_range=(start, stop),
