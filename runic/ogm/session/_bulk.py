@@ -152,7 +152,19 @@ class BulkSave:
                 return []
             labels = {lbl[0] for lbl in (er.source_labels, er.target_labels) if lbl}
             return [IndexSpec(label, er.by) for label in sorted(labels)]
-        if self.edge or self.key is None:
+        if self.edge:
+            from runic.ogm.core.metadata import get_metadata
+            from runic.ogm.mapper.mapper import node_labels
+
+            meta = get_metadata().get_edge_meta(self.model)
+            specs = []
+            for end in (getattr(meta, "source_model", None), getattr(meta, "target_model", None)):
+                if isinstance(end, type) and not self.mapper.has_database_key(end):
+                    spec = IndexSpec(node_labels(self.mapper.root_class(end))[0], self.mapper.pk_name(end))
+                    if spec not in specs:
+                        specs.append(spec)
+            return specs
+        if self.key is None:
             return []
         return [IndexSpec(self.labels[0], self.key)]
 
