@@ -58,6 +58,10 @@ class EdgeRows:
     by: str | None = None
 
 
+#: marks an encoded row whose key was generated here (the database never saw it)
+_FRESH = "\0fresh"
+
+
 class _Group:
     """Rows of one batch that set the same property names: one statement."""
 
@@ -191,7 +195,7 @@ class BulkSave:
         if key is not None and out.get(key) is None:
             if self.generated_key:
                 out[key] = str(uuid.uuid4())
-                out["\0fresh"] = True
+                out[_FRESH] = True
             else:
                 raise FieldValidationError(
                     f"bulk_save(): row {index} has no value for the key {model.__name__}.{key}",
@@ -235,21 +239,6 @@ class BulkSave:
             group.rows.append(r)
         return list(groups.values())
 
-    def _union_group(self, start: int, rows: list[dict[str, Any]], skip: frozenset[str] = frozenset()) -> list[_Group]:
-        names: dict[str, None] = {}
-        for row in rows:
-            for n in row:
-                if n not in names and n not in skip and not n.startswith("\0"):
-                    names[n] = None
-        group = _Group(tuple(names))
-        order = list(enumerate(group.names))
-        for offset, row in enumerate(rows):
-            r = {f"p{j}": row.get(n) for j, n in order}
-            r["\0i"] = start + offset
-            r["\0row"] = row
-            group.rows.append(r)
-        return [group]
-
     def _params(self, group: _Group, extra: Callable[[dict[str, Any], dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
         out = []
         for r in group.rows:
@@ -287,33 +276,47 @@ class BulkSave:
             p[f"l{j}"] = value
 
     def _create_statements(self, start: int, rows: list[dict[str, Any]]) -> Iterator[Statement]:
+        """One ``CREATE`` for the batch: the rows travel as they are, read by name.
+
+        CREATE stores no null property (on every backend), so rows setting different names
+        share the statement; a name a row lacks reads as null."""
         d = self.dialect
-        labels = d.label_pattern(self.labels)
+        q = d.quote
+        names: dict[str, None] = {}
+        seen = names.keys()
+        for row in rows:
+            if not row.keys() <= seen:
+                names.update(dict.fromkeys(row))
+        names.pop(_FRESH, None)
+        items = [f"{q(n)}: {self._ref(n, d.property_ref('row', n))}" for n in names]
+        extra: dict[str, Any] = {}
+        for j, (name, value) in enumerate(self.label_props.items()):
+            items.append(f"{q(name)}: row.__l{j}")
+            extra[f"__l{j}"] = value
+        pk = self.generated_pk
+        fill_pk = pk is not None and pk in names
+        if pk is not None and not fill_pk:
+            items.append(f"{q(pk)}: row.__g")
         want_ids = self.on_ids is not None
-        label_values = list(self.label_props.values())
-        # CREATE stores no null property (on every backend): one statement for the whole batch
-        for group in self._union_group(start, rows):
-            extra = self._label_extra()
-            pk = self.generated_pk
-            pk_slot = f"p{group.names.index(pk)}" if pk is not None and pk in group.names else None
-            if pk is not None and pk_slot is None:
-                extra.append((pk, "row.g"))
+        if extra or pk is not None or want_ids or self.generated_key:
             params = []
-            for r in group.rows:
-                p = {k: v for k, v in r.items() if not k.startswith("\0")}
-                for j, value in enumerate(label_values):
-                    p[f"l{j}"] = value
+            for offset, row in enumerate(rows):
+                p = {k: v for k, v in row.items() if k != _FRESH}
+                p.update(extra)
                 if pk is not None:
-                    if pk_slot is None:
-                        p["g"] = str(uuid.uuid4())
-                    elif p[pk_slot] is None:
-                        p[pk_slot] = str(uuid.uuid4())
+                    if not fill_pk:
+                        p["__g"] = str(uuid.uuid4())
+                    elif p.get(pk) is None:
+                        p[pk] = str(uuid.uuid4())
                 if want_ids:
-                    p["i"] = r["\0i"]
+                    p["__i"] = start + offset
                 params.append(p)
-            ret = f"RETURN row.i, {d.id_function('n')}" if want_ids else "RETURN count(n)"
-            cypher = f"UNWIND $rows AS row CREATE (n{labels}{self._create_map(group.names, extra)}) {ret}"
-            yield Statement(cypher, {"rows": params}, self._on_created if want_ids else None, step="bulk", rows=len(params), write=True)
+        else:
+            params = rows
+        body = f" {{{', '.join(items)}}}" if items else ""
+        ret = f"RETURN row.__i, {d.id_function('n')}" if want_ids else "RETURN count(n)"
+        cypher = f"UNWIND $rows AS row CREATE (n{d.label_pattern(self.labels)}{body}) {ret}"
+        yield Statement(cypher, {"rows": params}, self._on_created if want_ids else None, step="bulk", rows=len(params), write=True)
 
     def _on_created(self, result: Any) -> int:
         pairs = [(i, element_id) for i, element_id in result.rows]
@@ -324,8 +327,8 @@ class BulkSave:
     def _merge_statements(self, start: int, rows: list[dict[str, Any]]) -> Generator[Statement, Any, None]:
         key = self.key
         assert key is not None
-        fresh = [r for r in rows if "\0fresh" in r]
-        keyed = _dedupe([r for r in rows if "\0fresh" not in r], key) if len(fresh) < len(rows) else []
+        fresh = [r for r in rows if _FRESH in r]
+        keyed = _dedupe([r for r in rows if _FRESH not in r], key) if len(fresh) < len(rows) else []
         if fresh:
             yield from self._create_statements(start, fresh)
         if not keyed:
