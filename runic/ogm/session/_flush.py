@@ -430,6 +430,7 @@ class FlushPlanner:
             for i, change in enumerate(batch):
                 if i not in seen and add:
                     continue
+                self.core.remember_committed(change.owner)
                 state = state_of(change.owner)
                 keys = list(state.committed_relations.get(change.name, ()))
                 if add:
