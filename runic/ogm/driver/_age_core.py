@@ -36,6 +36,7 @@ from ._age_cypher import (
     validate_graph_name,
     wrap_cypher,
 )
+from ._checks import check_params, check_query, check_timeout
 from .result import Counters, GraphResult, ResultSummary
 
 __all__ = ["AGECore", "AgtypeText", "SqlStep", "Steps"]
@@ -81,11 +82,7 @@ class AGECore:
         self.tx_readonly = False
 
     # -- defaults ------------------------------------------------------------------------
-    @staticmethod
-    def _check_timeout(value: float | None) -> float | None:
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
-            raise ValueError(f"timeout={value!r} must be a positive number of seconds")
-        return value
+    _check_timeout = staticmethod(check_timeout)
 
     def effective_readonly(self, readonly: bool | None) -> bool:
         if readonly is None:
@@ -132,6 +129,8 @@ class AGECore:
 
     # -- statements ------------------------------------------------------------------------
     def wrap(self, query: str, params: Mapping[str, Any] | None, columns: Sequence[str] | None = None) -> tuple[str, tuple[Any, ...], list[str]]:
+        check_query(query, BACKEND)
+        check_params(params)
         too_long = long_identifier(query)
         if too_long is not None:
             raise QueryError(
