@@ -362,17 +362,7 @@ class Runic:
     # -- offline ------------------------------------------------------------------------------------
     def get_history(self, range_: str | None = None) -> list[RevisionInfo]:
         """Revisions newest first; ``range_`` ``"start:end"`` (either side may be empty) limits them."""
-        items = self.scripts.revision_history()
-        if range_:
-            start, _, end = range_.partition(":")
-            ids = set(r.revision for r in self.scripts.topological())
-            if end.strip():
-                ids &= self.scripts.ancestors([end.strip()])
-            if start.strip():
-                first = self.scripts.get_revision(start.strip()).revision
-                ids -= self.scripts.ancestors([first]) - {first}
-            items = [i for i in items if i.revision in ids]
-        return list(reversed(items))
+        return self.scripts.history(range_)
 
     def get_heads(self) -> list[Revision]:
         return self.scripts.get_heads()

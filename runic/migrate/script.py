@@ -366,6 +366,20 @@ class ScriptDirectory:
             for r in self.topological()
         ]
 
+    def history(self, range_: str | None = None) -> list[RevisionInfo]:
+        """Revisions newest first; ``range_`` ``"start:end"`` (inclusive, either side may be empty)."""
+        items = self.revision_history()
+        if range_:
+            start, _, end = range_.partition(":")
+            ids = set(self._revisions)
+            if end.strip():
+                ids &= self.ancestors([end.strip()])
+            if start.strip():
+                first = self.get_revision(start.strip()).revision
+                ids -= self.ancestors([first]) - {first}
+            items = [i for i in items if i.revision in ids]
+        return list(reversed(items))
+
     # -- new files ---------------------------------------------------------------------------
     @staticmethod
     def generate_revision_id() -> str:
