@@ -79,11 +79,14 @@ def relabel_flow(dialect: Any, old: str, new: str, batch: int = 10_000, progress
             return total
 
 
-def seed_flow(merge_query: str, rows: Sequence[dict[str, Any]], batch: int = 1_000, progress: Progress | None = None) -> Flow:
-    """``UNWIND $rows AS row <merge_query>`` over ``rows``, ``batch`` rows per statement."""
+def seed_flow(merge_query: str, rows: Sequence[dict[str, Any]], batch: int = 1_000, progress: Progress | None = None, *, batched_merge: bool = True) -> Flow:
+    """``UNWIND $rows AS row <merge_query>`` over ``rows``, ``batch`` rows per statement.
+
+    ``batched_merge=False`` (the dialect says a ``MERGE`` inside ``UNWIND`` keeps only the
+    first row's ``SET``: AGE) sends one row per statement."""
     if not isinstance(merge_query, str) or not merge_query.strip():
         raise ValueError("seed() needs a Cypher fragment after 'UNWIND $rows AS row', e.g. \"MERGE (c:Country {code: row.code})\"")
-    size = _batch(batch)
+    size = _batch(batch) if batched_merge else 1
     rows = list(rows)
     query = f"UNWIND $rows AS row {merge_query}"
     for start in range(0, len(rows), size):

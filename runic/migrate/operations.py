@@ -110,7 +110,7 @@ class DataOperations:
         """``UNWIND $rows AS row <merge_query>`` for every row, ``batch`` rows per statement."""
         rows = list(rows)
         description = f"SEED: {len(rows)} rows via {merge_query}"
-        return self._flow(description, lambda tick: dataops.seed_flow(merge_query, rows, batch, tick), len(rows), "row")
+        return self._flow(description, lambda tick: dataops.seed_flow(merge_query, rows, batch, tick, batched_merge=getattr(self._dialect(), "batched_merge", True)), len(rows), "row")
 
 
 class GraphOperations(DataOperations):
