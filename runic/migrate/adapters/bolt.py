@@ -7,9 +7,15 @@ API) and are reported when a revision fails.
 
 from __future__ import annotations
 
+import base64
+import json
+import urllib.error
+import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
-from runic.cypher import escape_identifier
+from runic.cypher import escape_identifier, validate_identifier
+from runic.ogm.exceptions import DriverError
 from runic.migrate.manifest import MandatoryConstraint
 
 from ._base import GraphAdapterBase
@@ -27,6 +33,46 @@ class ArcadeDBAdapter(GraphAdapterBase):
         from runic.ogm.driver.arcadedb import create_arcadedb_driver
 
         return cls(create_arcadedb_driver(host, port, database, username, password, **kwargs))
+
+    def _login(self) -> tuple[str, int, int, str, str, bool]:
+        core = self.driver._core
+        parts = urlsplit(core.client_uri)
+        secret = core.password.reveal() if core.password is not None else ""
+        return parts.hostname or "localhost", parts.port or 7687, int(self.driver.http_port or 2480), core.username or "", secret or "", parts.scheme.endswith("+s")
+
+    def _server_command(self, command: str) -> None:
+        host, _, http_port, user, secret, tls = self._login()
+        token = base64.b64encode(f"{user}:{secret}".encode()).decode()
+        request = urllib.request.Request(
+            f"{'https' if tls else 'http'}://{host}:{http_port}/api/v1/server",
+            data=json.dumps({"command": command}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                reply.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:300]
+            raise DriverError(f"ArcadeDB refused {command!r}: {detail}", backend="arcadedb", url=self.url, hint="the user needs the right to create and drop databases") from None
+
+    def fork(self, graph_name: str) -> ArcadeDBAdapter:
+        """A new, empty database on the same server (dropped by ``delete_graph``)."""
+        from runic.ogm.driver.arcadedb import create_arcadedb_driver
+
+        validate_identifier(graph_name, "database name")
+        host, port, http_port, user, secret, tls = self._login()
+        self._server_command(f"create database {graph_name}")
+        adapter = ArcadeDBAdapter(create_arcadedb_driver(host, port, graph_name, user, secret, http_port=http_port, encrypted=tls))
+        adapter._drop_on_delete = True
+        return adapter
+
+    def delete_graph(self) -> None:
+        if getattr(self, "_drop_on_delete", False):
+            self.driver.close()
+            self._server_command(f"drop database {self.name}")
+        else:
+            super().delete_graph()
 
 
 class Neo4jAdapter(GraphAdapterBase):
