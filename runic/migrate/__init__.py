@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from . import context
 from .adapters import create_adapter
+from .async_context import AsyncRunic
 from .context import Runic
 from .exceptions import (
     AmbiguousRevision,
@@ -34,6 +35,7 @@ from .service import init
 
 __all__ = [
     "AmbiguousRevision",
+    "AsyncRunic",
     "ChecksumMismatchError",
     "ConstraintFailedError",
     "ConstraintTimeoutError",

@@ -162,22 +162,7 @@ class Runic:
         """Applied scripts whose checksum changed since they were applied (empty: all valid)."""
         if not self._track_checksums:
             return []
-        record = self.record()
-        if not record.revisions:
-            return []
-        errors = []
-        try:
-            applied = self.scripts.ancestors(self._known(record.revisions))
-        except RevisionNotFound as exc:
-            return [str(exc)]
-        for rev in self.scripts.topological(applied):
-            stored = record.checksums.get(rev.revision)
-            if stored and stored != file_checksum(rev.path):
-                errors.append(
-                    f"{rev.revision} ({rev.message}): checksum mismatch — {rev.path.name} changed after it was applied; "
-                    f"restore it, or re-anchor with 'runic stamp {rev.revision}'"
-                )
-        return errors
+        return find_mismatches(self.scripts, self.record(), self._script_location)
 
     # -- running revisions ----------------------------------------------------------------------
     def pending_revisions(self, from_revs: list[str] | None = None, target: str = "head") -> list[Revision]:
@@ -338,26 +323,12 @@ class Runic:
 
         Checksums of the stamped revisions are (re)recorded, so stamping re-anchors an
         edited script. Returns the revisions now recorded."""
-        record = VersionRecord() if purge else self.record()
-        if target == "base":
-            revisions: list[str] = []
-        elif target == "heads":
-            revisions = [h.revision for h in self.scripts.get_heads()]
-        else:
-            revisions = [self.scripts.get_revision(target).revision]
-        new = record.copy()
-        applied = self.scripts.ancestors(revisions) if revisions else set()
-        new.revisions = revisions
-        new.checksums = {k: v for k, v in new.checksums.items() if k in applied}
-        new.installed_by = {k: v for k, v in new.installed_by.items() if k in applied}
-        if self._track_checksums:
-            for rid in applied:
-                new.checksums[rid] = file_checksum(self.scripts.revisions[rid].path)
+        new = plan_stamp(self.scripts, VersionRecord() if purge else self.record(), target, self._track_checksums)
         if self._preview:
-            self.preview_log.append(f"STAMP: {', '.join(revisions) or 'base'}")
-            return revisions
+            self.preview_log.append(f"STAMP: {', '.join(new.revisions) or 'base'}")
+            return new.revisions
         self._adapter.write_record(new)
-        return revisions
+        return new.revisions
 
     # -- offline ------------------------------------------------------------------------------------
     def get_history(self, range_: str | None = None) -> list[RevisionInfo]:
@@ -463,6 +434,43 @@ class Runic:
             with contextlib.suppress(Exception):
                 scratch.close()
         return phases
+
+
+def find_mismatches(scripts: ScriptDirectory, record: VersionRecord, location: Path) -> list[str]:
+    """Applied revisions whose script no longer has the recorded checksum (no I/O but reading the scripts)."""
+    if not record.revisions:
+        return []
+    missing = [r for r in record.revisions if r not in scripts]
+    if missing:
+        return [f"the graph is at revision {', '.join(missing)}, which no script in {location / 'versions'} defines"]
+    errors = []
+    for rev in scripts.topological(scripts.ancestors(record.revisions)):
+        stored = record.checksums.get(rev.revision)
+        if stored and stored != file_checksum(rev.path):
+            errors.append(
+                f"{rev.revision} ({rev.message}): checksum mismatch — {rev.path.name} changed after it was applied; "
+                f"restore it, or re-anchor with 'runic stamp {rev.revision}'"
+            )
+    return errors
+
+
+def plan_stamp(scripts: ScriptDirectory, record: VersionRecord, target: str, track_checksums: bool) -> VersionRecord:
+    """The record after stamping ``target`` (a revision, ``heads`` or ``base``)."""
+    if target == "base":
+        revisions: list[str] = []
+    elif target == "heads":
+        revisions = [h.revision for h in scripts.get_heads()]
+    else:
+        revisions = [scripts.get_revision(target).revision]
+    applied = scripts.ancestors(revisions) if revisions else set()
+    new = record.copy()
+    new.revisions = revisions
+    new.checksums = {k: v for k, v in new.checksums.items() if k in applied}
+    new.installed_by = {k: v for k, v in new.installed_by.items() if k in applied}
+    if track_checksums:
+        for rid in applied:
+            new.checksums[rid] = file_checksum(scripts.revisions[rid].path)
+    return new
 
 
 def _counts(adapter: Any) -> dict[str, int]:
