@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import write_revision
+from _revisions import write_revision
 from runic.migrate import (
     ChecksumMismatchError,
     IrreversibleMigrationError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import write_revision
+from _revisions import write_revision
 from runic.migrate import context
 from runic.migrate.testing import falkordb_graph, falkordb_server, runic_context  # noqa: F401
 
