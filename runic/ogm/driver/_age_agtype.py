@@ -100,6 +100,8 @@ def _encode(value: Any, name: str) -> str:
         return str(value) + "::numeric"
     if isinstance(value, str):
         return _string(value, name)
+    if is_missing(value):  # before dates: pandas.NaT is a datetime
+        return "null"
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return _string(value.isoformat(), name)
     if isinstance(value, Mapping):
@@ -112,8 +114,6 @@ def _encode(value: Any, name: str) -> str:
         return "[" + ", ".join(_encode(item, name) for item in seq) + "]"
     if isinstance(value, (NodeRecord, EdgeRecord, PathRecord)):
         raise AgtypeParameterError(name, f"is a {type(value).__name__}", "pass its id or its properties instead", value_type=type(value).__name__)
-    if is_missing(value):
-        return "null"
     if type(value).__module__ == "numpy" and hasattr(value, "tolist"):  # numpy scalars and arrays
         return _encode(value.tolist(), name)
     raise AgtypeParameterError(

@@ -47,6 +47,8 @@ class ParameterError(UnsupportedValueError):
 
     def __init__(self, message: str = "", **attrs: Any) -> None:
         attrs.setdefault("backend", "falkordb")
+        if attrs.get("hint") is None and " — " in message:
+            message, attrs["hint"] = message.rsplit(" — ", 1)
         super().__init__(message, **attrs)
 
 
