@@ -17,7 +17,8 @@
     ├── QueryError
     │   ├── ReadOnlyError
     │   ├── ConstraintViolationError
-    │   └── QueryTimeoutError (+TimeoutError)
+    │   ├── QueryTimeoutError (+TimeoutError)
+    │   └── UnsupportedValueError (+TypeError, +ValueError)
     ├── UnsupportedFeatureError (+NotImplementedError)
     └── SchemaError
         ├── ConstraintFailedError
@@ -52,6 +53,7 @@ __all__ = [
     "ReadOnlyError",
     "ConstraintViolationError",
     "QueryTimeoutError",
+    "UnsupportedValueError",
     "UnsupportedFeatureError",
     "SchemaError",
     "ConstraintFailedError",
@@ -239,6 +241,16 @@ class QueryTimeoutError(QueryError, TimeoutError):
     """The statement ran past its timeout and was cancelled."""
 
     _attrs = ("timeout_s",)
+
+
+class UnsupportedValueError(QueryError, TypeError, ValueError):
+    """A value the backend cannot store or return unchanged, refused before it is sent.
+
+    Names the parameter (``param_name``), the value's type (``value_type``) and the backend;
+    never the value. docs/type-fidelity.md lists what each backend takes.
+    """
+
+    _attrs = ("param_name", "value_type")
 
 
 class UnsupportedFeatureError(OrmError, NotImplementedError):
