@@ -247,15 +247,31 @@ class _AGEDriverBase:
 class AGEDriver(_AGEDriverBase):
     """A synchronous connection to one AGE graph (psycopg 3)."""
 
-    def __init__(self, conn: Any, graph_name: str, *, url: str | None = None, readonly: bool = False, timeout: float | None = None, create_graph: bool = True, password: str | None = None) -> None:
+    def __init__(self, conn: Any, graph_name: str, *, url: str | None = None, readonly: bool = False, timeout: float | None = None, create_graph: bool = True, password: str | None = None, connect: Any = None) -> None:
         super().__init__(conn, graph_name, url=url, readonly=readonly, timeout=timeout, password=password)
+        self._connect = connect
+        self._prepare(conn, create_graph)
+
+    def _prepare(self, conn: Any, create_graph: bool) -> None:
+        self._conn = conn
+        self._ready = False
         if not conn.autocommit:
             conn.autocommit = True
         oid = self._run(self._core.setup_steps(create_graph))
         _register_agtype(conn, oid)
         self._ready = True
 
+    def _reconnect_if_lost(self) -> None:
+        """A connection the server ended (outside a transaction) is replaced by a new one."""
+        if self._ready and self._connect is not None and self._conn.closed and not self._core.tx_open and not self._closed:
+            try:
+                conn = self._connect()
+            except Exception as exc:
+                raise self._core.connect_error(exc) from exc
+            self._prepare(conn, False)
+
     def _run(self, steps: Steps) -> Any:
+        self._reconnect_if_lost()
         conn = self._conn
         result: Any = None
         error: BaseException | None = None
@@ -348,6 +364,8 @@ class AsyncAGEDriver(_AGEDriverBase):
 
     async def _ensure_ready(self) -> None:
         self._check_open()
+        if self._ready and self._conn.closed and self._connect is not None and not self._core.tx_open:
+            self._ready, self._conn = False, None  # the server ended it: connect again
         if self._ready:
             return
         if self._connect_lock is None:
@@ -555,12 +573,16 @@ def create_age_driver(
 
         return AsyncAGEDriver(None, graph, url=url, readonly=readonly, timeout=timeout, create_graph=create_graph, password=secret, connect=connect)
     core = AGECore(graph, url, password=secret)
+
+    def connect_sync() -> Any:
+        return psycopg.connect(**kwargs)
+
     try:
-        conn = psycopg.connect(**kwargs)
+        conn = connect_sync()
     except Exception as exc:
         raise core.connect_error(exc) from exc
     try:
-        return AGEDriver(conn, graph, url=url, readonly=readonly, timeout=timeout, create_graph=create_graph, password=secret)
+        return AGEDriver(conn, graph, url=url, readonly=readonly, timeout=timeout, create_graph=create_graph, password=secret, connect=connect_sync)
     except BaseException:
         conn.close()
         raise

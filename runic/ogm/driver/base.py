@@ -147,6 +147,11 @@ class GraphDialect:
             hint="use FalkorDB, Neo4j or Memgraph for vector search",
         )
 
+    def check_written_names(self, query: str, params: Any) -> None:
+        """Refuse, before sending, a write that stores a property name this backend cannot
+        give back (ArcadeDB: names starting with ``@``). Most backends take any name."""
+        return None
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
 

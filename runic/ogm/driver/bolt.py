@@ -327,6 +327,7 @@ class BoltDriver(_BoltBase):
         limit = core.effective_timeout(timeout)
         sent = _params(params)
         dialect = self.dialect
+        dialect.check_written_names(query, params)
         started = time.perf_counter()
         watchdog: _Watchdog | None = None
         try:
@@ -542,6 +543,7 @@ class AsyncBoltDriver(_BoltBase):
         limit = core.effective_timeout(timeout)
         sent = _params(params)
         dialect = self.dialect
+        dialect.check_written_names(query, params)
         started = time.perf_counter()
         try:
             if self._tx is not None:

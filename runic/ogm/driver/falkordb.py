@@ -581,6 +581,11 @@ def _async_pool(aredis: Any, kwargs: dict[str, Any]) -> Any:
         return aredis.ConnectionPool(
             connection_class=aredis.UnixDomainSocketConnection, path=path, **opts
         )
+    # without "maintenance notifications" (a Redis Enterprise feature FalkorDB does not
+    # send) the pool checks an idle connection before reuse and replaces one the server closed
+    from redis.maint_notifications import MaintNotificationsConfig
+
+    opts["maint_notifications_config"] = MaintNotificationsConfig(enabled=False)
     if opts.pop("ssl", False):
         return aredis.ConnectionPool(connection_class=aredis.SSLConnection, **opts)
     return aredis.ConnectionPool(**opts)

@@ -14,15 +14,14 @@ A batch is a contiguous range of rows written by one statement per property sign
   with an indexed ``MATCH``, then ``SET``s the nodes that exist and ``CREATE``s the rest.
 - **Edges** find their endpoints by element id or by an indexed key.
 
-``bulk_flow`` is the conversation: it yields ``(op, argument)`` steps (``"index"``,
-``"begin"``, ``"send"``, ``"commit"``, ``"rollback"``, ``"progress"``) and receives each
-reply; ``run_bulk`` / ``run_bulk_async`` drive it, differing only by ``await``. An error or
-an interrupt is thrown into the flow, which turns it into ``BulkWriteError`` counting the
-rows the database holds.
+``bulk_save_flow`` is the conversation, a flow like the session's others (``_flows``): it
+yields the driver calls to make and the session runs it, with or without ``await``. An
+error or an interrupt ends it with ``BulkWriteError`` counting the rows the database holds.
 """
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 import uuid
@@ -31,16 +30,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from runic.ogm.exceptions import BulkWriteError, BulkWriteInterrupted, FieldValidationError, did_you_mean
+from runic.ogm.exceptions import (
+    BulkWriteError,
+    BulkWriteInterrupted,
+    FieldValidationError,
+    did_you_mean,
+)
 from runic.ogm.mapper.mapper import create_labels, hashable_key, is_edge_model
 
 from ._assign import set_assignments
+from ._flows import Call, Flow
 from ._statement import Statement
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._core import SessionCore
 
-__all__ = ["BulkSave", "EdgeRows", "bulk_flow", "deferred_interrupts", "run_bulk", "run_bulk_async"]
+log = logging.getLogger("runic.session")
+
+__all__ = ["BulkSave", "EdgeRows", "bulk_save_flow", "deferred_interrupts"]
 
 
 @dataclass(frozen=True)
@@ -479,18 +486,23 @@ def _count(result: Any) -> int:
 
 
 # -- the flow ---------------------------------------------------------------------------------------
-Step = tuple[str, Any]
+def bulk_save_flow(session: Any, job: BulkSave, *, progress: Callable[[int, int | None], Any] | None = None, interrupted: Callable[[], bool] = lambda: False) -> Flow:
+    """The conversation of one bulk write, run by the session like its other flows.
 
-
-def bulk_flow(job: BulkSave, *, transactional: bool) -> Generator[Step, Any, int]:
-    """The conversation of one bulk write; returns the number of rows written.
-
-    Yields ``("index", spec)`` for each index the write needs, then per batch ``("begin",
-    None)`` (transactional backends), ``("send", statement)`` → result, ``("commit", None)``
-    and ``("progress", (done, total))``. An exception thrown in (a failed send, an
-    interrupt) rolls the open batch back and ends the flow with ``BulkWriteError``."""
-    for spec in job.required_indexes():
-        yield ("index", spec)
+    Makes the indexes the write relies on, then per batch: ``begin`` (transactional
+    backends), the batch's statements (a lookup's answer feeds the next), ``commit``,
+    ``progress(done, total)``. A failure or an interrupt (raised by ``progress``, or noted
+    by ``interrupted()`` between batches) rolls the open batch back and ends the flow with
+    ``BulkWriteError`` / ``BulkWriteInterrupted`` counting the rows the database holds.
+    Returns the number of rows written."""
+    specs = job.required_indexes()
+    if specs:
+        schema = session.driver.schema
+        present = yield Call("list_indexes", target=schema)
+        for spec in specs:
+            if spec not in present:
+                yield Call("create_index", (spec,), target=schema)
+    transactional = session.transactional
     start = stop = 0
     batches = job.batches()
     try:
@@ -507,7 +519,9 @@ def bulk_flow(job: BulkSave, *, transactional: bool) -> Generator[Step, Any, int
             stop = start + len(rows)
             written = 0
             if transactional:
-                yield ("begin", None)
+                session._claim_transaction()
+                yield Call("begin", kwargs={"readonly": False})
+                session._tx_open = True
             try:
                 statements = job.statements(start, rows)
                 reply = None
@@ -516,7 +530,12 @@ def bulk_flow(job: BulkSave, *, transactional: bool) -> Generator[Step, Any, int
                         statement = statements.send(reply)
                     except StopIteration:
                         break
-                    reply = yield ("send", statement)
+                    session._log(statement)
+                    try:
+                        reply = yield Call("execute", (statement.cypher, statement.params), {"readonly": False})
+                    except BaseException as exc:
+                        session._after_error(exc)
+                        raise
                     reply = statement.finish(reply)
                     if statement.write:
                         counted = reply if statement.on_result is not None and isinstance(reply, int) else statement.rows
@@ -524,63 +543,31 @@ def bulk_flow(job: BulkSave, *, transactional: bool) -> Generator[Step, Any, int
                         if not transactional:  # each statement stands on its own
                             job.committed_rows += counted
                 if transactional:
-                    yield ("commit", None)
+                    try:
+                        yield Call("commit")
+                    finally:
+                        session._release_transaction()
                     job.committed_rows += written
             except BaseException:
-                if transactional:
-                    yield ("rollback", None)
+                if transactional and session._tx_open:
+                    try:
+                        yield Call("rollback")
+                    except BaseException as lost:  # noqa: BLE001 - the batch's own error tells the story
+                        log.debug("rollback after a failed bulk batch failed too: %s", type(lost).__name__)
+                    finally:
+                        session._release_transaction()
                 raise
             job.batches_committed += 1
             start = stop
-            yield ("progress", (job.committed_rows, job.total_rows))
+            if progress is not None:
+                progress(job.committed_rows, job.total_rows)
+            if interrupted():
+                raise KeyboardInterrupt
     except BulkWriteError:
         raise
     except (Exception, KeyboardInterrupt) as exc:
         raise job.failed(exc, start, stop) from exc
     return job.committed_rows
-
-
-def _step(flow: Generator[Step, Any, int], reply: Any, error: BaseException | None) -> Step:
-    return flow.throw(error) if error is not None else flow.send(reply)
-
-
-def run_bulk(flow: Generator[Step, Any, int], do: Callable[[str, Any], Any]) -> int:
-    """Drive ``flow``, ``do(op, arg)`` doing the I/O of each step (sync shells)."""
-    reply: Any = None
-    error: BaseException | None = None
-    with deferred_interrupts() as interrupted:
-        while True:
-            try:
-                op, arg = _step(flow, reply, error)
-            except StopIteration as stop:
-                return stop.value
-            reply, error = None, None
-            try:
-                reply = do(op, arg)
-                if op == "progress" and interrupted():
-                    raise KeyboardInterrupt
-            except BaseException as exc:  # noqa: BLE001 - the flow decides what a failure means
-                if op == "rollback":
-                    continue  # the batch failed already; its own error tells the story
-                error = exc
-
-
-async def run_bulk_async(flow: Generator[Step, Any, int], do: Callable[[str, Any], Any]) -> int:
-    """Drive ``flow``, ``await do(op, arg)`` doing the I/O of each step (async shells)."""
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            op, arg = _step(flow, reply, error)
-        except StopIteration as stop:
-            return stop.value
-        reply, error = None, None
-        try:
-            reply = await do(op, arg)
-        except BaseException as exc:  # noqa: BLE001 - the flow decides what a failure means
-            if op == "rollback":
-                continue
-            error = exc
 
 
 @contextmanager
