@@ -149,9 +149,8 @@ def test_edge_rows_whose_endpoint_is_missing_are_not_counted(driver):
 def test_a_failing_batch_reports_the_rows_the_database_holds(driver):
     driver.schema.create_index(IndexSpec("BkU", "k", unique=True))
     rows = [{"k": i} for i in range(25)] + [{"k": 3}] + [{"k": 100 + i} for i in range(10)]
-    with Session(driver) as session:
-        with pytest.raises(BulkWriteError) as info:
-            session.bulk_save("BkU", rows, batch_size=10)
+    with Session(driver) as session, pytest.raises(BulkWriteError) as info:
+        session.bulk_save("BkU", rows, batch_size=10)
     err = info.value
     assert err.committed_rows == count(driver, "BkU")
     assert err.row_range == (20, 30)
@@ -163,9 +162,8 @@ def test_from_networkx_inside_a_session_counts_what_is_stored(driver):
     G = nx.DiGraph()
     for i in range(9):
         G.add_node(i, k=i % 7)  # nodes 7 and 8 repeat keys 0 and 1: the third batch fails
-    with Session(driver) as session:
-        with pytest.raises(BulkWriteError) as info:
-            from_networkx(G, session, label="BkN", batch_size=3)
+    with Session(driver) as session, pytest.raises(BulkWriteError) as info:
+        from_networkx(G, session, label="BkN", batch_size=3)
     err = info.value
     assert err.committed_rows == count(driver, "BkN")
     assert f"with {err.committed_rows} rows stay written" in str(err)
@@ -176,9 +174,8 @@ def test_an_interrupt_from_the_progress_callback_stops_between_batches(driver):
         if done >= 20:
             raise KeyboardInterrupt
 
-    with Session(driver) as session:
-        with pytest.raises(BulkWriteInterrupted) as info:
-            session.bulk_save("BkI", ({"n": i} for i in range(100)), batch_size=10, progress=stop_after_two)
+    with Session(driver) as session, pytest.raises(BulkWriteInterrupted) as info:
+        session.bulk_save("BkI", ({"n": i} for i in range(100)), batch_size=10, progress=stop_after_two)
     assert isinstance(info.value, KeyboardInterrupt)
     assert info.value.committed_rows == 20 == count(driver, "BkI")
 
@@ -188,9 +185,8 @@ def test_a_sigint_during_a_bulk_write_leaves_a_true_count(driver):
         if done == 30:
             os.kill(os.getpid(), signal.SIGINT)  # arrives while the next batch may be in flight
 
-    with pytest.raises(BulkWriteInterrupted) as info:
-        with Session(driver) as session:
-            session.bulk_save("BkSig", ({"n": i} for i in range(200)), batch_size=10, progress=interrupt)
+    with pytest.raises(BulkWriteInterrupted) as info, Session(driver) as session:
+        session.bulk_save("BkSig", ({"n": i} for i in range(200)), batch_size=10, progress=interrupt)
     assert info.value.committed_rows == count(driver, "BkSig")
     assert 30 <= info.value.committed_rows < 200
 

@@ -162,7 +162,7 @@ def _fast(value: Any) -> str:
             return str(value)
         raise _Slow
     if kind is float:
-        if value != value or value in (math.inf, -math.inf):
+        if math.isnan(value) or math.isinf(value):
             raise _Slow
         return repr(value)
     if value is None:
