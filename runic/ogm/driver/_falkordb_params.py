@@ -144,6 +144,7 @@ class _Slow(Exception):
 
 
 _KEYS: dict[str, str] = {}
+_isfinite = math.isfinite
 _NEEDS_ESCAPE = re.compile(r"[\\'\n\r\t]")
 
 
@@ -187,6 +188,8 @@ def _fast(value: Any) -> str:
                 parts.append(f"{literal}'{item}'")
             elif kind is int and _INT_MIN <= item <= _INT_MAX:
                 parts.append(f"{literal}{item}")
+            elif kind is float and _isfinite(item):
+                parts.append(f"{literal}{item!r}")
             else:
                 parts.append(literal + _fast(item))
         return "{" + ",".join(parts) + "}"

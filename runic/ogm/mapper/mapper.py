@@ -40,6 +40,8 @@ _MUTABLE = frozenset({list, dict})
 
 def snapshot(value: Any) -> Any:
     """A copy of a stored value that later in-place edits of the entity's value cannot change."""
+    if type(value) is dict:  # a property map: copy it, recursing only into containers
+        return {k: v if type(v) not in _MUTABLE else snapshot(v) for k, v in value.items()}
     if isinstance(value, list):
         return [snapshot(v) for v in value]
     if isinstance(value, dict):
@@ -122,11 +124,17 @@ class _ClassPlan:
         self.pk_converted = self.pk_info is not None and getattr(self.pk_info, "converter", None) is not None
 
 
-def is_edge_model(cls: type) -> bool:
-    """True for Edge classes (and their instances' classes)."""
-    from runic.ogm.core.models import Edge
+_EDGE_CLASSES: dict[type, bool] = {}
 
-    return isinstance(cls, type) and issubclass(cls, Edge)
+
+def is_edge_model(cls: type) -> bool:
+    """True for Edge classes (and their instances' classes); answered once per class."""
+    known = _EDGE_CLASSES.get(cls) if isinstance(cls, type) else False
+    if known is None:
+        from runic.ogm.core.models import Edge
+
+        known = _EDGE_CLASSES[cls] = issubclass(cls, Edge)
+    return known
 
 
 def node_labels(model: type) -> tuple[str, ...]:
