@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
 
+from runic.ogm._gc import gc_paused
 from runic.ogm.core.state import EntityState
 from runic.ogm.exceptions import LazyLoadError, MetadataError, ReadOnlyError, SessionError
 from runic.ogm.mapper import Mapper
@@ -193,8 +194,10 @@ class BaseSession(SessionFlows):
 
     def _stage_add_all(self, entities: Iterable[Any]) -> None:
         self._check_open()
-        for entity in entities:
-            self._core.add(entity)
+        add = self._core.add
+        with gc_paused():  # staging allocates and frees nothing: no collector passes
+            for entity in entities:
+                add(entity)
 
     def _stage_delete(self, entity: Any) -> None:
         self._check_open()

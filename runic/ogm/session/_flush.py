@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from runic.ogm._gc import gc_paused
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, FieldValidationError
@@ -66,6 +67,12 @@ class FlushPlanner:
 
     # -- entry ------------------------------------------------------------------------------
     def plan(self) -> FlushPlan:
+        # a plan of many entities allocates a row per entity and frees none: the cyclic
+        # collector would walk every live object again and again for nothing
+        with gc_paused():
+            return self._plan()
+
+    def _plan(self) -> FlushPlan:
         core = self.core
         dirty = self._cascade_and_check_targets()
         pending = core.pending_entities()
@@ -274,10 +281,11 @@ class FlushPlanner:
 
         def on_result(result: GraphResult) -> None:
             seen = set()
-            for i, element_id in result.rows:
-                entity, props = batch[int(i)]
-                core.mark_created(entity, element_id, props)
-                seen.add(int(i))
+            with gc_paused():
+                for i, element_id in result.rows:
+                    entity, props = batch[int(i)]
+                    core.mark_created(entity, element_id, props)
+                    seen.add(int(i))
             if len(seen) < len(batch):
                 missing = [batch[i][0] for i in range(len(batch)) if i not in seen]
                 cls = type(missing[0])
