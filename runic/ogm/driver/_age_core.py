@@ -308,6 +308,9 @@ class AGECore:
         )
 
     def connect_error(self, exc: BaseException) -> Exception:
+        """runic's error for a failed connect (raise it ``from exc``); ``exc`` and its chain
+        lose the connection options psycopg keeps on them (the password among them)."""
+        _forget_connection_info(exc)
         text = _first_line(exc, self._password)
         low = text.lower()
         if "password" in low or "authentication" in low or "role" in low and "does not exist" in low:
@@ -410,6 +413,15 @@ def connection_lost(exc: BaseException) -> bool:
         and not isinstance(exc, pe.QueryCanceled)
         and getattr(exc, "sqlstate", None) is None
     )
+
+
+def _forget_connection_info(exc: BaseException | None) -> None:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if getattr(exc, "_pgconn", None) is not None:
+            exc._pgconn = None  # type: ignore[attr-defined]  # psycopg: the failed connection, with its conninfo
+        exc = exc.__cause__ or exc.__context__
 
 
 def _is_readonly_refusal(exc: BaseException) -> bool:

@@ -25,7 +25,7 @@ from runic.ogm.exceptions import (
 
 from ._checks import check_params, check_query, check_timeout
 from .result import Counters, EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
-from .urls import Secret, redact_url
+from .urls import Secret, redact_url, split_userinfo
 
 __all__ = [
     "BoltCore",
@@ -90,7 +90,8 @@ def client_uri_for(uri: str, encrypted: bool | None) -> tuple[str, str | None]:
         raise ValueError(
             f"{redact_url(uri)!r} is not a Bolt URI — write bolt://host:7687 or neo4j+s://host"
         )
-    parts = urlsplit(uri)
+    prefix, _userinfo, rest = split_userinfo(uri)
+    parts = urlsplit(prefix + rest)
     scheme = parts.scheme.lower()
     if scheme not in _CLIENT_SCHEMES:
         raise ValueError(
@@ -106,7 +107,10 @@ def client_uri_for(uri: str, encrypted: bool | None) -> tuple[str, str | None]:
     host = parts.hostname or "localhost"
     if ":" in host:
         host = f"[{host}]"
-    port = parts.port or 7687
+    try:
+        port = parts.port or 7687
+    except ValueError:
+        raise ValueError(f"the port in {redact_url(uri)} is not a number between 0 and 65535") from None
     return f"{client}://{host}:{port}", _SCHEME_DIALECT.get(scheme)
 
 

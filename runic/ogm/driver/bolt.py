@@ -35,7 +35,7 @@ from ._bolt_dialects import MemgraphDialect, Neo4jDialect, dialect_for_agent
 from ._bolt_dialects import dialect_named as _dialect_named
 from .base import GraphDialect
 from .result import GraphResult
-from .urls import Secret, redact_url
+from .urls import Secret, redact_url, split_userinfo
 
 __all__ = [
     "AsyncBoltDriver",
@@ -106,11 +106,14 @@ class _BoltBase:
         username, password = _split_auth(auth)
         from urllib.parse import unquote, urlsplit
 
-        parts = urlsplit(uri)
-        if username is None and parts.username:
-            username = unquote(parts.username)
-        if not password and parts.password:
-            password = Secret(unquote(parts.password))
+        prefix, userinfo, rest = split_userinfo(uri)
+        parts = urlsplit(prefix + rest)
+        if userinfo is not None:
+            user, colon, secret = userinfo.partition(":")
+            if username is None and user:
+                username = unquote(user)
+            if not password and colon and secret:
+                password = Secret(unquote(secret))
         if isinstance(dialect, str):
             dialect = _dialect_named(dialect.lower())
         self._dialect: GraphDialect | None = dialect or _dialect_named(scheme_dialect)
@@ -120,9 +123,7 @@ class _BoltBase:
             display_scheme = f"{scheme}+s"
         elif encrypted is False:
             display_scheme = scheme.split("+")[0]
-        url = _display_url(
-            f"{display_scheme}://{parts.netloc.rpartition('@')[2]}", username, password, database
-        )
+        url = _display_url(f"{display_scheme}://{parts.netloc}", username, password, database)
         self._core = BoltCore(
             client_uri=client_uri,
             url=url,
