@@ -276,12 +276,20 @@ class AGECore:
             yield SqlStep("ROLLBACK" if ro else "COMMIT")
         except Exception as exc:
             if connection_lost(exc):
+                import psycopg.errors as pe
+
+                if isinstance(exc, pe.AdminShutdown | pe.CrashShutdown | pe.CannotConnectNow):
+                    outcome = "the server ended the connection before COMMIT, so the transaction was not committed"
+                    hint = "run the transaction again once the server answers (the driver reconnects on its next call)"
+                else:
+                    outcome = (
+                        "the connection broke while COMMIT was on its way: PostgreSQL rolls the transaction back "
+                        "unless COMMIT had reached it, so whether it was committed is unknown"
+                    )
+                    hint = "check what the graph holds before running the transaction again"
                 raise DriverError(
-                    f"COMMIT on graph '{self.graph_name}' failed: the connection to PostgreSQL at {self.url} was lost "
-                    f"({_first_line(exc, self._password)}); PostgreSQL rolls back a transaction whose connection ends "
-                    "before COMMIT reaches it, so it was not committed unless the connection broke while COMMIT was on its way",
-                    backend=BACKEND, url=self.url,
-                    hint="run the transaction again once the server answers (the driver reconnects on its next call)",
+                    f"COMMIT on graph '{self.graph_name}' at {self.url} failed: {outcome} ({_first_line(exc, self._password)})",
+                    backend=BACKEND, url=self.url, hint=hint,
                 ) from exc
             raise self.error(exc, "COMMIT", None, readonly=ro, timeout=None, offset=0) from exc
 

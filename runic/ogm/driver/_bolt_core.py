@@ -297,6 +297,29 @@ class BoltCore:
             text = text.replace(secret, "***")
         return text
 
+    def commit_error(self, exc: BaseException) -> Exception:
+        """The runic error for a failed COMMIT, saying whether the transaction was committed:
+        a connection that broke before COMMIT was written means it was not; one that broke
+        while waiting for the answer leaves it unknown."""
+        from neo4j import exceptions as ne
+
+        if not isinstance(exc, ne.ServiceUnavailable | ne.SessionExpired | OSError) or isinstance(exc, ne.Neo4jError):
+            return self.query_error(exc, "COMMIT", None)
+        text = self.scrub(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+        if "failed to write" in text.lower():
+            outcome = "the connection broke before COMMIT was sent, so the transaction was not committed"
+            hint = "run the transaction again once the server answers (the driver reconnects)"
+        else:
+            outcome = (
+                "the connection broke while COMMIT was on its way: the server rolls the transaction back "
+                "unless COMMIT had reached it, so whether it was committed is unknown"
+            )
+            hint = "check what the database holds before running the transaction again"
+        return DriverError(
+            f"COMMIT on {self.backend} at {self.url} failed: {outcome} ({text})",
+            backend=self.backend, url=self.url, hint=hint,
+        )
+
     def connection_error(self, exc: BaseException) -> ConnectionFailedError | DriverError:
         """A connection-level failure (refused, TLS, login) as runic's error."""
         from neo4j import exceptions as ne

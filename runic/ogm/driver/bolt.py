@@ -437,7 +437,7 @@ class BoltDriver(_BoltBase):
             else:
                 tx.rollback()
         except Exception as exc:
-            raise self._core.query_error(exc, "COMMIT", None) from exc
+            raise self._core.commit_error(exc) from exc
         finally:
             session.close()
 
@@ -656,7 +656,7 @@ class AsyncBoltDriver(_BoltBase):
             else:
                 await tx.rollback()
         except Exception as exc:
-            raise self._core.query_error(exc, "COMMIT", None) from exc
+            raise self._core.commit_error(exc) from exc
         finally:
             await session.close()
 
