@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CYPHER_KEYWORDS", "IDENTIFIER", "escape_identifier", "escape_string", "is_plain_identifier", "validate_identifier"]
+__all__ = [
+    "CYPHER_KEYWORDS",
+    "IDENTIFIER",
+    "escape_identifier",
+    "escape_string",
+    "is_plain_identifier",
+    "quote_identifier",
+    "validate_identifier",
+]
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -45,6 +53,11 @@ def escape_identifier(name: str) -> str:
     if "\x00" in name:
         raise ValueError(f"identifier {name!r} contains a NUL character — remove it")
     return "`" + name.replace("`", "``") + "`"
+
+
+def quote_identifier(name: str) -> str:
+    """``name`` as it goes into query or DDL text: bare when plain, backtick-quoted otherwise."""
+    return name if is_plain_identifier(name) else escape_identifier(name)
 
 
 def escape_string(value: str) -> str:

@@ -17,9 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from runic.progress import progress_bar
+from runic.ogm.core.metadata import get_metadata
+from runic.ogm.driver.falkordb import FalkorDBDriver
 from runic.ogm.exceptions import MetadataError, UnsupportedFeatureError
 from runic.ogm.schema.index_manager import IndexSpec, extract_declared_specs
+from runic.progress import progress_bar
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -81,8 +83,6 @@ def _wrap_graph(graph: Any, db: Any) -> Any:
         raise TypeError(
             "an asyncio falkordb graph handle cannot be managed here — pass a sync handle or driver"
         )
-    from runic.ogm.driver.falkordb import FalkorDBDriver
-
     return FalkorDBDriver(graph, db)
 
 
@@ -555,10 +555,6 @@ class SchemaManager:
 
 def _model_classes(models: Any) -> list[type]:
     if models is None:
-        try:
-            from runic.ogm.core.metadata import get_metadata
-        except ImportError:
-            return []
         meta = get_metadata()
         return [
             getattr(m, "model_cls", None) or m.cls

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from runic.ogm import Edge, Node
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
 
 from . import render
@@ -140,7 +141,7 @@ def entity_text(entity: Any, p: Any = None, cycle: bool = False) -> str:
 
 
 def _is_entity(obj: Any) -> bool:
-    return hasattr(obj, "_runic_state") and not isinstance(obj, type)
+    return isinstance(obj, (Node, Edge))
 
 
 def entity_list_html(items: Any) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from runic.cypher import escape_string, is_plain_identifier
+from runic.cypher import escape_string, is_plain_identifier, quote_identifier
 
 from .base import Clause, GraphDialect
 
@@ -14,12 +14,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from runic.ogm.core.descriptors import FieldInfo
 
 __all__ = ["MemgraphDialect", "Neo4jDialect", "dialect_for_agent", "dialect_named"]
-
-
-def _bare(name: str) -> str:
-    from runic.cypher import escape_identifier
-
-    return name if is_plain_identifier(name) else escape_identifier(name)
 
 
 def _is_geo_map(value: Any) -> bool:
@@ -79,12 +73,12 @@ class Neo4jDialect(GraphDialect):
             ):
                 value = to_db(value)
             params[pname] = value
-            parts.append(f"{_bare(key)}: {ref}")
+            parts.append(f"{quote_identifier(key)}: {ref}")
         body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{''.join(':' + _bare(x) for x in labels)}{body})", params)
+        return Clause(f"CREATE (n{''.join(':' + quote_identifier(x) for x in labels)}{body})", params)
 
     def render_index(self, label: str, field: str) -> str:
-        return f"CREATE INDEX {_bare(f'{label}_{field}')} IF NOT EXISTS FOR (n:{_bare(label)}) ON (n.{_bare(field)})"
+        return f"CREATE INDEX {quote_identifier(f'{label}_{field}')} IF NOT EXISTS FOR (n:{quote_identifier(label)}) ON (n.{quote_identifier(field)})"
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str
@@ -128,7 +122,7 @@ class MemgraphDialect(Neo4jDialect):
             return element_id
 
     def render_index(self, label: str, field: str) -> str:
-        return f"CREATE INDEX ON :{_bare(label)}({_bare(field)})"
+        return f"CREATE INDEX ON :{quote_identifier(label)}({quote_identifier(field)})"
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str

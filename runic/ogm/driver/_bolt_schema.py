@@ -17,8 +17,14 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-from runic.cypher import escape_identifier, is_plain_identifier
-from runic.ogm.exceptions import QueryError, SchemaError, UnsupportedFeatureError
+from runic.cypher import escape_identifier, quote_identifier
+from runic.ogm.exceptions import (
+    ConnectionFailedError,
+    MetadataError,
+    QueryError,
+    SchemaError,
+    UnsupportedFeatureError,
+)
 from runic.ogm.schema.index_manager import IndexSpec
 
 __all__ = ["ArcadeDBHttp", "AsyncBoltSchema", "BoltSchema", "sql_name"]
@@ -56,38 +62,13 @@ def _sql_type_of(value: Any) -> str | None:
     return None
 
 
-def _declared_sql_type(spec: IndexSpec) -> str | None:
-    """The property type from the annotation of the registered model that declares ``spec``."""
-    try:
-        from runic.ogm.core.metadata import fields_of, get_metadata
-    except ImportError:  # pragma: no cover - the model layer is always there in the package
-        return None
-    registry = get_metadata()
-    meta = (
-        registry.get_edge_meta(spec.label)
-        if spec.entity == "edge"
-        else registry.get_node_meta(spec.label)
-    )
-    if meta is None:
-        return None
-    info = fields_of(meta.model_cls).get(spec.field)
-    if info is None or getattr(info, "is_collection", False):
-        return None
-    return _sql_type_of(getattr(info, "python_type", None))
-
-
 def _sample_query(spec: IndexSpec) -> str:
-    pattern = f"()-[n:{_q(spec.label)}]->()" if spec.entity == "edge" else f"(n:{_q(spec.label)})"
-    return f"MATCH {pattern} WHERE n.{_q(spec.field)} IS NOT NULL RETURN n.{_q(spec.field)} AS v LIMIT 1"
+    pattern = f"()-[n:{quote_identifier(spec.label)}]->()" if spec.entity == "edge" else f"(n:{quote_identifier(spec.label)})"
+    return f"MATCH {pattern} WHERE n.{quote_identifier(spec.field)} IS NOT NULL RETURN n.{quote_identifier(spec.field)} AS v LIMIT 1"
 
 
-def sql_name(name: str) -> str:
-    """A type or property name for ArcadeDB SQL: bare when plain, backtick-quoted otherwise."""
-    return name if is_plain_identifier(name) else escape_identifier(name)
-
-
-def _q(name: str) -> str:
-    return name if is_plain_identifier(name) else escape_identifier(name)
+#: a type or property name for ArcadeDB SQL: bare when plain, backtick-quoted otherwise
+sql_name = quote_identifier
 
 
 # -- labels, types, keys ------------------------------------------------------------------------
@@ -300,8 +281,6 @@ def _create(dialect: str, spec: IndexSpec) -> Steps:
         yield Sql(f"CREATE {kind} TYPE {sql_name(label)} IF NOT EXISTS")
         if spec.index_type == "vector":
             if not spec.dimension:
-                from runic.ogm.exceptions import MetadataError
-
                 raise MetadataError(
                     f"{label}.{field} declares a vector index without a dimension — use Field(..., dimension=768)",
                     field=field,
@@ -323,7 +302,7 @@ def _create(dialect: str, spec: IndexSpec) -> Steps:
                     alternative="a newer ArcadeDB, or FalkorDB/Neo4j/Memgraph",
                 ) from exc
             return None
-        sql_type = _declared_sql_type(spec)
+        sql_type = _sql_type_of(spec.value_type) if spec.value_type is not None else None
         if sql_type is None:
             sample = yield Cypher(_sample_query(spec))
             sql_type = _sql_type_of(sample[0]["v"]) if sample else None
@@ -338,37 +317,37 @@ def _create(dialect: str, spec: IndexSpec) -> Steps:
         )
         yield Sql(f"CREATE INDEX IF NOT EXISTS ON {sql_name(label)} ({sql_name(field)}) {how}")
         return None
-    pattern = f"()-[n:{_q(label)}]-()" if spec.entity == "edge" else f"(n:{_q(label)})"
+    pattern = f"()-[n:{quote_identifier(label)}]-()" if spec.entity == "edge" else f"(n:{quote_identifier(label)})"
     if dialect == "memgraph":
         if spec.index_type == "fulltext":
-            yield Cypher(f"CREATE TEXT INDEX {_q(label)} ON :{_q(label)}")
+            yield Cypher(f"CREATE TEXT INDEX {quote_identifier(label)} ON :{quote_identifier(label)}")
         elif spec.index_type == "vector":
             metric = "l2sq" if spec.similarity == "euclidean" else "cos"
             yield Cypher(
-                f'CREATE VECTOR INDEX {_q(f"{label}_{field}")} ON :{_q(label)}({_q(field)}) WITH CONFIG {{"dimension": {int(spec.dimension or 0)}, "capacity": 1000, "metric": "{metric}"}}'
+                f'CREATE VECTOR INDEX {quote_identifier(f"{label}_{field}")} ON :{quote_identifier(label)}({quote_identifier(field)}) WITH CONFIG {{"dimension": {int(spec.dimension or 0)}, "capacity": 1000, "metric": "{metric}"}}'
             )
         elif spec.unique:
-            yield Cypher(f"CREATE CONSTRAINT ON (n:{_q(label)}) ASSERT n.{_q(field)} IS UNIQUE")
+            yield Cypher(f"CREATE CONSTRAINT ON (n:{quote_identifier(label)}) ASSERT n.{quote_identifier(field)} IS UNIQUE")
         else:
-            yield Cypher(f"CREATE INDEX ON :{_q(label)}({_q(field)})")
+            yield Cypher(f"CREATE INDEX ON :{quote_identifier(label)}({quote_identifier(field)})")
         return None
     if spec.index_type == "fulltext":
         yield Cypher(
-            f"CREATE FULLTEXT INDEX {_q(label)} IF NOT EXISTS FOR {pattern} ON EACH [n.{_q(field)}]"
+            f"CREATE FULLTEXT INDEX {quote_identifier(label)} IF NOT EXISTS FOR {pattern} ON EACH [n.{quote_identifier(field)}]"
         )
     elif spec.index_type == "vector":
         sim = "euclidean" if spec.similarity == "euclidean" else "cosine"
         yield Cypher(
-            f"CREATE VECTOR INDEX {_q(f'{label}_{field}')} IF NOT EXISTS FOR {pattern} ON (n.{_q(field)}) "
+            f"CREATE VECTOR INDEX {quote_identifier(f'{label}_{field}')} IF NOT EXISTS FOR {pattern} ON (n.{quote_identifier(field)}) "
             f"OPTIONS {{indexConfig: {{`vector.dimensions`: {int(spec.dimension or 0)}, `vector.similarity_function`: '{sim}'}}}}"
         )
     elif spec.unique:
         yield Cypher(
-            f"CREATE CONSTRAINT {_q(f'{label}_{field}_unique')} IF NOT EXISTS FOR {pattern} REQUIRE n.{_q(field)} IS UNIQUE"
+            f"CREATE CONSTRAINT {quote_identifier(f'{label}_{field}_unique')} IF NOT EXISTS FOR {pattern} REQUIRE n.{quote_identifier(field)} IS UNIQUE"
         )
     else:
         yield Cypher(
-            f"CREATE INDEX {_q(f'{label}_{field}')} IF NOT EXISTS FOR {pattern} ON (n.{_q(field)})"
+            f"CREATE INDEX {quote_identifier(f'{label}_{field}')} IF NOT EXISTS FOR {pattern} ON (n.{quote_identifier(field)})"
         )
     return None
 
@@ -384,17 +363,17 @@ def _drop(dialect: str, spec: IndexSpec) -> Steps:
         yield Sql(f"DROP INDEX {escape_identifier(name)}")
     elif dialect == "memgraph":
         if spec.index_type == "fulltext":
-            yield Cypher(f"DROP TEXT INDEX {_q(label)}")
+            yield Cypher(f"DROP TEXT INDEX {quote_identifier(label)}")
         elif spec.index_type == "vector":
-            yield Cypher(f"DROP VECTOR INDEX {_q(found[0].name or f'{label}_{field}')}")
+            yield Cypher(f"DROP VECTOR INDEX {quote_identifier(found[0].name or f'{label}_{field}')}")
         elif spec.unique:
-            yield Cypher(f"DROP CONSTRAINT ON (n:{_q(label)}) ASSERT n.{_q(field)} IS UNIQUE")
+            yield Cypher(f"DROP CONSTRAINT ON (n:{quote_identifier(label)}) ASSERT n.{quote_identifier(field)} IS UNIQUE")
         else:
-            yield Cypher(f"DROP INDEX ON :{_q(label)}({_q(field)})")
+            yield Cypher(f"DROP INDEX ON :{quote_identifier(label)}({quote_identifier(field)})")
     else:
         name = found[0].name
         kind = "CONSTRAINT" if spec.unique else "INDEX"
-        yield Cypher(f"DROP {kind} {_q(name)} IF EXISTS")
+        yield Cypher(f"DROP {kind} {quote_identifier(name)} IF EXISTS")
     return None
 
 
@@ -439,8 +418,6 @@ class ArcadeDBHttp:
             if any(t in detail.lower() for t in tolerate):
                 return []
             if exc.code in (401, 403):
-                from runic.ogm.exceptions import ConnectionFailedError
-
                 raise ConnectionFailedError(
                     f"ArcadeDB's HTTP API at {self._url} refused the login",
                     backend="arcadedb",
@@ -456,8 +433,6 @@ class ArcadeDBHttp:
                 hint="check the type and property names",
             ) from None
         except (urllib.error.URLError, OSError) as exc:
-            from runic.ogm.exceptions import ConnectionFailedError
-
             raise ConnectionFailedError(
                 f"cannot reach ArcadeDB's HTTP API for {self._url}: {getattr(exc, 'reason', exc)}",
                 backend="arcadedb",

@@ -21,8 +21,15 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from runic.cypher import CYPHER_KEYWORDS, escape_string, is_plain_identifier
+from runic.cypher import (
+    CYPHER_KEYWORDS,
+    escape_identifier,
+    escape_string,
+    is_plain_identifier,
+    quote_identifier,
+)
 from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
+from runic.ogm.schema.index_manager import IndexSpec
 
 from ._age_agtype import LABELS_PROPERTY
 from ._age_core import AGECore, AgtypeText, SqlStep, Steps
@@ -34,15 +41,8 @@ from .urls import ConnectionTarget, Secret, format_url
 
 if TYPE_CHECKING:  # pragma: no cover
     from runic.ogm.core.descriptors import FieldInfo
-    from runic.ogm.schema.index_manager import IndexSpec
 
 __all__ = ["AGEDialect", "AGEDriver", "AGESchema", "AsyncAGEDriver", "AsyncAGESchema", "create_age_driver"]
-
-
-def _bare(name: str) -> str:
-    from runic.cypher import escape_identifier
-
-    return name if is_plain_identifier(name) else escape_identifier(name)
 
 
 def _needs_map(name: str) -> bool:
@@ -76,8 +76,6 @@ class AGEDialect(GraphDialect):
         Names AGE accepts after the dot become ``var.name = expr``; keywords (``order``,
         ``end``, ``limit``…) go in one ``var += {`order`: expr}`` map, the only form AGE's
         ``SET`` takes for them (a ``null`` there removes the property, as ``= NULL`` does)."""
-        from runic.cypher import escape_identifier
-
         dotted = [f"{var}.{escape_identifier(name)} = {expr}" for name, expr in items if not _needs_map(name)]
         mapped = [f"{escape_identifier(name)}: {expr}" for name, expr in items if _needs_map(name)]
         if mapped:
@@ -89,7 +87,7 @@ class AGEDialect(GraphDialect):
         """Only the first label goes into a pattern (AGE: one label per vertex)."""
         if isinstance(labels, str):
             labels = (labels,)
-        return ":" + _bare(labels[0]) if labels else ""
+        return ":" + quote_identifier(labels[0]) if labels else ""
 
     def subtype_filter(self, alias: str, labels: Sequence[str] | str) -> str | None:
         """``'Dog' IN n._labels`` for every label after the first (None when there is one)."""
@@ -124,14 +122,12 @@ class AGEDialect(GraphDialect):
             if callable(to_db) and not isinstance(value, (str, int, float, bool, list, dict, type(None))):
                 value = to_db(value)
             params[pname] = value
-            parts.append(f"{_bare(key)}: {self.param_ref('$' + pname, info)}")
+            parts.append(f"{quote_identifier(key)}: {self.param_ref('$' + pname, info)}")
         body = " {" + ", ".join(parts) + "}" if parts else ""
         return Clause(f"CREATE (n{self.label_pattern(labels)}{body})", params)
 
     def render_index(self, label: str, field: str) -> str:
         """AGE has no Cypher index DDL: the PostgreSQL expression index ``driver.schema`` makes."""
-        from runic.ogm.schema.index_manager import IndexSpec
-
         from ._age_schema import index_ddl
 
         return index_ddl("<graph>", IndexSpec(label, field))

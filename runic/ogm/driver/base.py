@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
 
 from runic.cypher import escape_identifier, is_plain_identifier
+from runic.ogm.exceptions import UnsupportedFeatureError
 
 from .result import GraphResult
 
@@ -120,10 +121,13 @@ class GraphDialect:
     def render_index(self, label: str, field: str) -> str:
         return f"CREATE INDEX FOR (n{self.label_pattern(label)}) ON (n.{self.quote(field)})"
 
+    def fulltext_scope(self, text: str, fields: list[str]) -> str:
+        """The fulltext query ``text`` limited to some of the index's ``fields``
+        (RediSearch's ``@a|b:(text)`` form unless a dialect says otherwise)."""
+        return f"@{'|'.join(fields)}:({text})"
+
     def fulltext_call(self, label: str, index_name: str | None, query_param: str, alias: str, score: str) -> str:
         """``CALL ... YIELD node AS <alias>, score AS <score>`` for a fulltext search."""
-        from runic.ogm.exceptions import UnsupportedFeatureError
-
         raise UnsupportedFeatureError(
             f"{self.name} has no fulltext search",
             backend=self.name,
@@ -133,8 +137,6 @@ class GraphDialect:
 
     def vector_call(self, label: str, field: str, index_name: str | None, k_param: str, vector_param: str, alias: str, score: str) -> str:
         """``CALL ... YIELD node AS <alias>, score AS <score>`` for a k-NN search; score = distance."""
-        from runic.ogm.exceptions import UnsupportedFeatureError
-
         raise UnsupportedFeatureError(
             f"{self.name} has no vector search",
             backend=self.name,

@@ -22,8 +22,9 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from runic.cypher import escape_string, is_plain_identifier
-from runic.ogm._gc import gc_paused
+from runic.cypher import escape_string, is_plain_identifier, quote_identifier
+from runic.ogm.core.collector import gc_paused
+from runic.ogm.exceptions import ConnectionFailedError, DriverError
 
 from ._falkordb_core import FalkorDBCore, UnknownNameError
 from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema
@@ -38,13 +39,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["AsyncFalkorDBDriver", "FalkorDBDialect", "FalkorDBDriver", "create_falkordb_driver"]
 
 _MAX_NAME_REFRESHES = 3
-
-
-def _bare(name: str) -> str:
-    """A label or property name as DDL text: bare when plain, backtick-quoted otherwise."""
-    from runic.cypher import escape_identifier
-
-    return name if is_plain_identifier(name) else escape_identifier(name)
 
 
 class FalkorDBDialect(GraphDialect):
@@ -112,13 +106,13 @@ class FalkorDBDialect(GraphDialect):
             else:
                 ref, value = _wrap_by_value(ref, value)
             params[pname] = value
-            parts.append(f"{_bare(key)}: {ref}")
+            parts.append(f"{quote_identifier(key)}: {ref}")
         body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{''.join(':' + _bare(lbl) for lbl in labels)}{body})", params)
+        return Clause(f"CREATE (n{''.join(':' + quote_identifier(lbl) for lbl in labels)}{body})", params)
 
     def render_index(self, label: str, field: str) -> str:
         """``CREATE INDEX FOR (n:Person) ON (n.email)``; other kinds go through ``driver.schema``."""
-        return f"CREATE INDEX FOR (n:{_bare(label)}) ON (n.{_bare(field)})"
+        return f"CREATE INDEX FOR (n:{quote_identifier(label)}) ON (n.{quote_identifier(field)})"
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str
@@ -261,8 +255,6 @@ class _FalkorDBDriverBase:
 
     def _check_open(self) -> None:
         if self._closed:
-            from runic.ogm.exceptions import DriverError
-
             raise DriverError(
                 f"this driver for {self.url} is closed",
                 backend=self.backend,
@@ -619,8 +611,6 @@ def create_falkordb_driver(
     """
     import redis
     import redis.exceptions as rx
-
-    from runic.ogm.exceptions import ConnectionFailedError, DriverError
 
     if not isinstance(graph, str) or not graph:
         raise ValueError(f"graph={graph!r} must be a non-empty string")

@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runic.cypher import CYPHER_KEYWORDS, is_plain_identifier
+from runic.ogm.core.metadata import fields_of
+from runic.ogm.core.models import edge_type, node_labels
 from runic.ogm.driver.base import GraphDialect
+from runic.ogm.driver.factory import default_dialect
 
 from .expressions import AggExpr, CompoundExpr, Expr, FilterExpr, NegatedExpr
 from .traversal import TraversalStep
@@ -194,37 +197,11 @@ class CompiledQuery:
     columns: tuple[ColumnSpec, ...] = field(default=())
 
 
-def default_dialect() -> GraphDialect:
-    """The dialect used when none is given and no session is bound: FalkorDB's."""
-    try:
-        from runic.ogm.driver.falkordb import FalkorDBDialect
-    except ImportError:  # pragma: no cover - only while the driver package is incomplete
-        return GraphDialect()
-    return FalkorDBDialect()
-
-
 # -- helpers ------------------------------------------------------------------------------
-
-
-def node_labels(model: type | None) -> tuple[str, ...]:
-    """Labels a MATCH on ``model`` uses: the hierarchy's primary label, then the model's own."""
-    if model is None:
-        return ()
-    own = getattr(model, "__label__", None) or model.__name__
-    primary = getattr(model, "__primary_label__", None) or own
-    return tuple(dict.fromkeys((primary, own)))
-
-
-def edge_type(model: type) -> str:
-    return getattr(model, "__type__", None) or model.__name__.upper()
 
 
 def field_info_of(model: type | None, name: str) -> Any:
     if model is None:
-        return None
-    try:
-        from runic.ogm.core.metadata import fields_of
-    except ImportError:  # pragma: no cover
         return None
     try:
         return fields_of(model).get(name)
@@ -541,8 +518,7 @@ def _search_clause(r: _Renderer, search: SearchSpec, conditions: list[str]) -> l
     if search.kind == "fulltext":
         text = search.text or ""
         if search.fields and set(search.fields) != set(search.all_fields):
-            scope = getattr(dialect, "fulltext_scope", None)
-            text = scope(text, list(search.fields)) if scope else _redisearch_scope(text, search.fields)
+            text = dialect.fulltext_scope(text, list(search.fields))
         r.params.values[FTS_PARAM] = text
         call = dialect.fulltext_call(search.label, search.index, "$" + FTS_PARAM, alias, SCORE)
     else:
@@ -560,10 +536,6 @@ def _search_clause(r: _Renderer, search: SearchSpec, conditions: list[str]) -> l
         cond = dialect.subtype_filter(alias, search.subtype_labels)
         conditions.append(cond or f"{alias}{r.label_pattern(search.subtype_labels[-1:])}")
     return [call, f"WITH {alias}, {SCORE}"]
-
-
-def _redisearch_scope(text: str, fields: Sequence[str]) -> str:
-    return f"@{'|'.join(fields)}:({text})"
 
 
 def compile_query(state: QueryState, dialect: GraphDialect | None = None, *, count: bool = False) -> CompiledQuery:
