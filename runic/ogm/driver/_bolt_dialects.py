@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from runic.cypher import escape_string, is_plain_identifier, quote_identifier
 
+from ._bolt_schema import MemgraphSchemaSteps, Neo4jSchemaSteps
 from .base import Clause, GraphDialect
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +32,8 @@ class Neo4jDialect(GraphDialect):
     procedures, ``IF NOT EXISTS`` DDL, ``point($p)`` for geo values."""
 
     name = "neo4j"
+    #: how ``driver.schema`` reads and changes this backend's schema
+    schema_steps: Neo4jSchemaSteps = Neo4jSchemaSteps()
     #: the server itself refuses writes in a READ access-mode transaction
     enforces_read_mode = True
 
@@ -108,6 +111,7 @@ class MemgraphDialect(Neo4jDialect):
 
     name = "memgraph"
     enforces_read_mode = False
+    schema_steps = MemgraphSchemaSteps()
 
     def id_function(self, alias: str) -> str:
         return f"id({alias})"

@@ -29,6 +29,8 @@ from runic.ogm.exceptions import (
 )
 from runic.ogm.schema.index_manager import IndexSpec
 
+from .base import AsyncSchemaCapabilities, SchemaCapabilities
+
 if TYPE_CHECKING:  # pragma: no cover
     from .falkordb import AsyncFalkorDBDriver, FalkorDBDriver
 
@@ -418,7 +420,7 @@ def _check_spec(spec: Any) -> IndexSpec:
     return spec
 
 
-class FalkorDBSchema:
+class FalkorDBSchema(SchemaCapabilities):
     """Live schema of one FalkorDB graph (``driver.schema``)."""
 
     backend = "falkordb"
@@ -467,7 +469,7 @@ class FalkorDBSchema:
         return f"<FalkorDBSchema graph={self.graph_name!r}>"
 
 
-class AsyncFalkorDBSchema:
+class AsyncFalkorDBSchema(AsyncSchemaCapabilities):
     """Live schema of one FalkorDB graph on an async driver: the same members, as coroutines."""
 
     backend = "falkordb"

@@ -35,7 +35,7 @@ from ._age_agtype import LABELS_PROPERTY
 from ._age_core import AGECore, AgtypeText, SqlStep, Steps
 from ._age_cypher import return_columns, validate_graph_name, wrap_cypher
 from ._age_schema import AGESchemaSteps
-from .base import Clause, GraphDialect
+from .base import AsyncSchemaCapabilities, Clause, GraphDialect, SchemaCapabilities
 from .result import GraphResult
 from .urls import ConnectionTarget, Secret, format_url
 
@@ -449,14 +449,24 @@ def _drop_graph_steps(core: AGECore) -> Steps:
     yield SqlStep("SELECT ag_catalog.drop_graph(%s::name, true)", (core.graph_name,))
 
 
-class AGESchema:
+class _AGECapabilities:
+    """What AGE's schema can hold: exact and unique indexes only (``AGESchemaSteps``)."""
+
+    _steps: AGESchemaSteps
+
+    def supports(self, spec: IndexSpec) -> bool:
+        return self._steps.supports(spec)
+
+    def unsupported_reason(self, spec: IndexSpec) -> str:
+        return self._steps.unsupported_reason(spec)
+
+
+class AGESchema(_AGECapabilities, SchemaCapabilities):
     """``driver.schema`` of a sync AGE driver."""
 
     def __init__(self, driver: AGEDriver) -> None:
         self._driver = driver
         self._steps = AGESchemaSteps(driver._core)
-        self.supports = self._steps.supports
-        self.unsupported_reason = self._steps.unsupported_reason
 
     def labels(self) -> list[str]:
         return self._driver._run(self._steps.labels())
@@ -477,14 +487,12 @@ class AGESchema:
         self._driver._run(self._steps.drop_index(spec))
 
 
-class AsyncAGESchema:
+class AsyncAGESchema(_AGECapabilities, AsyncSchemaCapabilities):
     """``driver.schema`` of an async AGE driver (coroutines)."""
 
     def __init__(self, driver: AsyncAGEDriver) -> None:
         self._driver = driver
         self._steps = AGESchemaSteps(driver._core)
-        self.supports = self._steps.supports
-        self.unsupported_reason = self._steps.unsupported_reason
 
     async def _run(self, steps: Steps) -> Any:
         await self._driver._ensure_ready()

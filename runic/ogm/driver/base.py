@@ -26,6 +26,8 @@ __all__ = [
     "AsyncGraphDriver",
     "TransactionalGraphDriver",
     "SchemaOps",
+    "SchemaCapabilities",
+    "AsyncSchemaCapabilities",
 ]
 
 
@@ -34,7 +36,7 @@ class Clause(str):
 
     params: dict[str, Any]
 
-    def __new__(cls, text: str, params: dict[str, Any] | None = None) -> "Clause":
+    def __new__(cls, text: str, params: dict[str, Any] | None = None) -> Clause:
         obj = super().__new__(cls, text)
         obj.params = dict(params or {})
         return obj
@@ -88,7 +90,7 @@ class GraphDialect:
         return {}
 
     # -- values ------------------------------------------------------------------
-    def param_ref(self, expr: str, field_info: "FieldInfo | None" = None) -> str:
+    def param_ref(self, expr: str, field_info: FieldInfo | None = None) -> str:
         """Wrap a parameter expression (``$p0`` or ``row.emb``) for the field's db type."""
         return expr
 
@@ -150,14 +152,57 @@ class GraphDialect:
 
 @runtime_checkable
 class SchemaOps(Protocol):
-    """Live schema access of one connection (``driver.schema``)."""
+    """Live schema access of one connection (``driver.schema``).
+
+    Besides reading and changing the schema, it declares what the backend can do:
+    ``supports(spec)`` (can it hold this index kind at all), ``unsupported_reason(spec)``
+    (why not, as a message), ``can_list(spec)`` (does it list such indexes, so they can
+    be verified), ``inspect_indexes()`` (live specs plus problems found while reading
+    them) and ``ensure_entity_types(labels, types)`` (create node/edge types where the
+    backend needs them declared). ``SchemaCapabilities`` gives the defaults.
+    """
 
     def labels(self) -> list[str]: ...
     def relationship_types(self) -> list[str]: ...
     def property_keys(self) -> list[str]: ...
-    def list_indexes(self) -> list["IndexSpec"]: ...
-    def create_index(self, spec: "IndexSpec") -> None: ...
-    def drop_index(self, spec: "IndexSpec") -> None: ...
+    def list_indexes(self) -> list[IndexSpec]: ...
+    def create_index(self, spec: IndexSpec) -> None: ...
+    def drop_index(self, spec: IndexSpec) -> None: ...
+    def supports(self, spec: IndexSpec) -> bool: ...
+    def unsupported_reason(self, spec: IndexSpec) -> str: ...
+    def can_list(self, spec: IndexSpec) -> bool: ...
+    def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]: ...
+    def ensure_entity_types(self, labels: Sequence[str], types: Sequence[str]) -> None: ...
+
+
+class SchemaCapabilities:
+    """The defaults of ``SchemaOps``' capability members: every index kind is held and
+    listed, reading the indexes reports no problems, no types need declaring."""
+
+    def supports(self, spec: IndexSpec) -> bool:
+        return True
+
+    def unsupported_reason(self, spec: IndexSpec) -> str:
+        return f"this backend cannot hold a {spec.index_type} index ({spec.label}.{spec.field})"
+
+    def can_list(self, spec: IndexSpec) -> bool:
+        return True
+
+    def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:
+        return self.list_indexes(), []  # type: ignore[attr-defined]
+
+    def ensure_entity_types(self, labels: Sequence[str], types: Sequence[str]) -> None:
+        return None
+
+
+class AsyncSchemaCapabilities(SchemaCapabilities):
+    """``SchemaCapabilities`` for an async ``driver.schema`` (the I/O members are coroutines)."""
+
+    async def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:  # type: ignore[override]
+        return await self.list_indexes(), []  # type: ignore[attr-defined]
+
+    async def ensure_entity_types(self, labels: Sequence[str], types: Sequence[str]) -> None:  # type: ignore[override]
+        return None
 
 
 @runtime_checkable
