@@ -19,7 +19,8 @@ from runic.ogm.exceptions import LazyLoadError, MetadataError, OrmError, ReadOnl
 from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import is_edge_model
 
-from ._core import SessionCore, entity_repr, state_of
+from ._core import SessionCore
+from ._entity import entity_repr, relation_name, state_of, unknown_relation
 from ._flush import FlushPlan
 from ._statement import Statement
 
@@ -323,12 +324,10 @@ class BaseSession:
         return {"new": len(self._core.new), "dirty": len(self._core.dirty()), "deleted": len(self._core.deleted)}
 
     def _relation_info(self, entity: Any, relation: Any) -> tuple[str, Any]:
-        from ._core import _relation_name, _unknown_relation
-
-        name = _relation_name(relation)
+        name = relation_name(relation)
         rels = self._core.mapper.relation_fields(type(entity))
         if name not in rels:
-            raise TypeError(_unknown_relation(type(entity), name, rels))
+            raise TypeError(unknown_relation(type(entity), name, rels))
         return name, rels[name]
 
     def _builder_kwargs(self) -> dict[str, Any]:

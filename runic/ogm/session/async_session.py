@@ -20,7 +20,7 @@ from runic.ogm.mapper import Mapper
 
 from ._base import BaseSession
 from ._bulk import BulkSave
-from ._core import entity_repr, state_of
+from ._entity import entity_repr, state_of
 from ._statement import Statement
 from .session import _not_found
 

@@ -18,7 +18,7 @@ from runic.ogm.mapper import Mapper
 
 from ._base import BaseSession
 from ._bulk import BulkSave
-from ._core import state_of
+from ._entity import state_of
 from ._statement import Statement
 
 __all__ = ["Session"]
