@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from runic.cypher import escape_identifier
+from runic.ogm.core.flow import run_flow, run_flow_async
 from runic.ogm.exceptions import (
     ConstraintFailedError,
     ConstraintTimeoutError,
@@ -376,18 +377,7 @@ def _perform_sync(driver: FalkorDBDriver, step: Any) -> Any:
 
 
 def _run_sync(driver: FalkorDBDriver, steps: Steps) -> Any:
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(reply)
-        except StopIteration as done:
-            return done.value
-        error = None
-        try:
-            reply = _perform_sync(driver, step)
-        except QueryError as exc:
-            reply, error = None, exc
+    return run_flow(steps, lambda step: _perform_sync(driver, step))
 
 
 async def _perform_async(driver: AsyncFalkorDBDriver, step: Any) -> Any:
@@ -400,18 +390,7 @@ async def _perform_async(driver: AsyncFalkorDBDriver, step: Any) -> Any:
 
 
 async def _run_async(driver: AsyncFalkorDBDriver, steps: Steps) -> Any:
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(reply)
-        except StopIteration as done:
-            return done.value
-        error = None
-        try:
-            reply = await _perform_async(driver, step)
-        except QueryError as exc:
-            reply, error = None, exc
+    return await run_flow_async(steps, lambda step: _perform_async(driver, step))
 
 
 def _check_spec(spec: Any) -> IndexSpec:
