@@ -28,6 +28,7 @@ from runic.cypher import (
     is_plain_identifier,
     quote_identifier,
 )
+from runic.ogm.core.flow import run_flow, run_flow_async
 from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
 from runic.ogm.schema.index_manager import IndexSpec
 
@@ -249,25 +250,17 @@ class AGEDriver(_AGEDriverBase):
         self._ready = True
 
     def _run(self, steps: Steps) -> Any:
-        conn = self._conn
-        result: Any = None
-        error: BaseException | None = None
-        while True:
-            try:
-                step = steps.throw(error) if error is not None else steps.send(result)
-            except StopIteration as stop:
-                return stop.value
-            result = error = None
-            try:
-                cur = conn.execute(step.sql, step.args, prepare=False)
-                result = cur.fetchall() if cur.description is not None else []
-            except Exception as exc:  # noqa: BLE001 - handed to the core, which maps or re-raises
-                error = exc
-            except BaseException:
+        try:
+            return run_flow(steps, self._send)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):
                 # Ctrl-C: psycopg has cancelled the statement on the server; end runic's own frame
-                steps.close()
                 self._recover()
-                raise
+            raise
+
+    def _send(self, step: SqlStep) -> Any:
+        cur = self._conn.execute(step.sql, step.args, prepare=False)
+        return cur.fetchall() if cur.description is not None else []
 
     def _recover(self) -> None:
         """After an interrupt: roll back a transaction runic opened for one statement."""
@@ -367,25 +360,17 @@ class AsyncAGEDriver(_AGEDriverBase):
         return self
 
     async def _run(self, steps: Steps) -> Any:
-        conn = self._conn
-        result: Any = None
-        error: BaseException | None = None
-        while True:
-            try:
-                step = steps.throw(error) if error is not None else steps.send(result)
-            except StopIteration as stop:
-                return stop.value
-            result = error = None
-            try:
-                cur = await conn.execute(step.sql, step.args, prepare=False)
-                result = await cur.fetchall() if cur.description is not None else []
-            except Exception as exc:  # noqa: BLE001 - handed to the core, which maps or re-raises
-                error = exc
-            except BaseException:
+        try:
+            return await run_flow_async(steps, self._send)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):
                 # task cancelled or Ctrl-C: psycopg has cancelled the statement on the server
-                steps.close()
                 await self._recover()
-                raise
+            raise
+
+    async def _send(self, step: SqlStep) -> Any:
+        cur = await self._conn.execute(step.sql, step.args, prepare=False)
+        return await cur.fetchall() if cur.description is not None else []
 
     async def _recover(self) -> None:
         """After a cancellation: roll back a transaction runic opened for one statement."""
