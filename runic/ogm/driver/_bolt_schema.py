@@ -221,7 +221,35 @@ class MemgraphSchemaSteps(Neo4jSchemaSteps):
 
 
 # -- the runners -----------------------------------------------------------------------------------
-class BoltSchema(SchemaCapabilities):
+class _BoltSchemaMembers:
+    """The members of ``driver.schema``, written once: each runs a flow of the dialect's
+    schema steps through ``_run``, which returns the answer (sync) or an awaitable (async)."""
+
+    _run: Any
+
+    def labels(self) -> Any:
+        return self._run(lambda steps: steps.names("labels"))
+
+    def relationship_types(self) -> Any:
+        return self._run(lambda steps: steps.names("types"))
+
+    def property_keys(self) -> Any:
+        return self._run(lambda steps: steps.property_keys())
+
+    def list_indexes(self) -> Any:
+        return self._run(lambda steps: steps.list_indexes())
+
+    def create_index(self, spec: IndexSpec) -> Any:
+        return self._run(lambda steps: steps.create_index(spec))
+
+    def drop_index(self, spec: IndexSpec) -> Any:
+        return self._run(lambda steps: steps.drop_index(spec))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._driver.url}>"
+
+
+class BoltSchema(_BoltSchemaMembers, SchemaCapabilities):
     """``driver.schema`` of a sync ``BoltDriver``: runs its dialect's schema flows."""
 
     def __init__(self, driver: Any) -> None:
@@ -239,30 +267,9 @@ class BoltSchema(SchemaCapabilities):
 
         return run_flow(make_flow(steps), send)
 
-    def labels(self) -> list[str]:
-        return self._run(lambda steps: steps.names("labels"))
 
-    def relationship_types(self) -> list[str]:
-        return self._run(lambda steps: steps.names("types"))
-
-    def property_keys(self) -> list[str]:
-        return self._run(lambda steps: steps.property_keys())
-
-    def list_indexes(self) -> list[IndexSpec]:
-        return self._run(lambda steps: steps.list_indexes())
-
-    def create_index(self, spec: IndexSpec) -> None:
-        self._run(lambda steps: steps.create_index(spec))
-
-    def drop_index(self, spec: IndexSpec) -> None:
-        self._run(lambda steps: steps.drop_index(spec))
-
-    def __repr__(self) -> str:
-        return f"<BoltSchema {self._driver.url}>"
-
-
-class AsyncBoltSchema(AsyncSchemaCapabilities):
-    """``driver.schema`` of an ``AsyncBoltDriver``: the same members as coroutines."""
+class AsyncBoltSchema(_BoltSchemaMembers, AsyncSchemaCapabilities):
+    """``driver.schema`` of an ``AsyncBoltDriver``: the same members, awaited."""
 
     def __init__(self, driver: Any) -> None:
         self._driver = driver
@@ -280,24 +287,3 @@ class AsyncBoltSchema(AsyncSchemaCapabilities):
             return (await driver.execute(step.query)).records
 
         return await run_flow_async(make_flow(steps), send)
-
-    async def labels(self) -> list[str]:
-        return await self._run(lambda steps: steps.names("labels"))
-
-    async def relationship_types(self) -> list[str]:
-        return await self._run(lambda steps: steps.names("types"))
-
-    async def property_keys(self) -> list[str]:
-        return await self._run(lambda steps: steps.property_keys())
-
-    async def list_indexes(self) -> list[IndexSpec]:
-        return await self._run(lambda steps: steps.list_indexes())
-
-    async def create_index(self, spec: IndexSpec) -> None:
-        await self._run(lambda steps: steps.create_index(spec))
-
-    async def drop_index(self, spec: IndexSpec) -> None:
-        await self._run(lambda steps: steps.drop_index(spec))
-
-    def __repr__(self) -> str:
-        return f"<AsyncBoltSchema {self._driver.url}>"

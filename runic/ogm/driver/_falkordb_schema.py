@@ -399,92 +399,67 @@ def _check_spec(spec: Any) -> IndexSpec:
     return spec
 
 
-class FalkorDBSchema(SchemaCapabilities):
+class _FalkorDBSchemaMembers:
+    """The members of ``driver.schema``, written once: each runs a flow through ``_run``,
+    which returns the answer (sync) or an awaitable (async)."""
+
+    backend = "falkordb"
+    _run: Any
+
+    def __init__(self, driver: Any, *, constraint_timeout: float = CONSTRAINT_POLL_TIMEOUT_S) -> None:
+        self._driver = driver
+        self.constraint_timeout = constraint_timeout
+
+    @property
+    def graph_name(self) -> str:
+        return self._driver.graph_name
+
+    def labels(self) -> Any:
+        """Node labels of the graph, sorted."""
+        return self._run(_names_steps("db.labels"))
+
+    def relationship_types(self) -> Any:
+        """Relationship types of the graph, sorted."""
+        return self._run(_names_steps("db.relationshipTypes"))
+
+    def property_keys(self) -> Any:
+        """Property keys of the graph, sorted."""
+        return self._run(_names_steps("db.propertyKeys"))
+
+    def list_indexes(self) -> Any:
+        """Live indexes and unique constraints as ``IndexSpec`` (sorted)."""
+        return self._run(_specs_only(_list_steps()))
+
+    def inspect_indexes(self) -> Any:
+        """``(specs, errors)``; errors name constraints that are not operational."""
+        return self._run(_list_steps())
+
+    def create_index(self, spec: IndexSpec) -> Any:
+        """Create the index (or unique constraint); one that exists already counts as success."""
+        return self._run(_create_steps(_check_spec(spec), self.graph_name, self.constraint_timeout))
+
+    def drop_index(self, spec: IndexSpec) -> Any:
+        """Drop the index (and its unique constraint); an absent one is ignored."""
+        return self._run(_drop_steps(_check_spec(spec), self.graph_name))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} graph={self.graph_name!r}>"
+
+
+def _specs_only(steps: Steps) -> Steps:
+    specs, _ = yield from steps
+    return specs
+
+
+class FalkorDBSchema(_FalkorDBSchemaMembers, SchemaCapabilities):
     """Live schema of one FalkorDB graph (``driver.schema``)."""
 
-    backend = "falkordb"
-
-    def __init__(
-        self, driver: FalkorDBDriver, *, constraint_timeout: float = CONSTRAINT_POLL_TIMEOUT_S
-    ) -> None:
-        self._driver = driver
-        self.constraint_timeout = constraint_timeout
-
-    @property
-    def graph_name(self) -> str:
-        return self._driver.graph_name
-
-    def labels(self) -> list[str]:
-        """Node labels of the graph, sorted."""
-        return _run_sync(self._driver, _names_steps("db.labels"))
-
-    def relationship_types(self) -> list[str]:
-        """Relationship types of the graph, sorted."""
-        return _run_sync(self._driver, _names_steps("db.relationshipTypes"))
-
-    def property_keys(self) -> list[str]:
-        """Property keys of the graph, sorted."""
-        return _run_sync(self._driver, _names_steps("db.propertyKeys"))
-
-    def list_indexes(self) -> list[IndexSpec]:
-        """Live indexes and unique constraints as ``IndexSpec`` (sorted)."""
-        return self.inspect_indexes()[0]
-
-    def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:
-        """``(specs, errors)``; errors name constraints that are not operational."""
-        return _run_sync(self._driver, _list_steps())
-
-    def create_index(self, spec: IndexSpec) -> None:
-        """Create the index (or unique constraint); one that exists already counts as success."""
-        _run_sync(
-            self._driver, _create_steps(_check_spec(spec), self.graph_name, self.constraint_timeout)
-        )
-
-    def drop_index(self, spec: IndexSpec) -> None:
-        """Drop the index (and its unique constraint); an absent one is ignored."""
-        _run_sync(self._driver, _drop_steps(_check_spec(spec), self.graph_name))
-
-    def __repr__(self) -> str:
-        return f"<FalkorDBSchema graph={self.graph_name!r}>"
+    def _run(self, steps: Steps) -> Any:
+        return _run_sync(self._driver, steps)
 
 
-class AsyncFalkorDBSchema(AsyncSchemaCapabilities):
-    """Live schema of one FalkorDB graph on an async driver: the same members, as coroutines."""
+class AsyncFalkorDBSchema(_FalkorDBSchemaMembers, AsyncSchemaCapabilities):
+    """Live schema of one FalkorDB graph on an async driver: the same members, awaited."""
 
-    backend = "falkordb"
-
-    def __init__(
-        self, driver: AsyncFalkorDBDriver, *, constraint_timeout: float = CONSTRAINT_POLL_TIMEOUT_S
-    ) -> None:
-        self._driver = driver
-        self.constraint_timeout = constraint_timeout
-
-    @property
-    def graph_name(self) -> str:
-        return self._driver.graph_name
-
-    async def labels(self) -> list[str]:
-        return await _run_async(self._driver, _names_steps("db.labels"))
-
-    async def relationship_types(self) -> list[str]:
-        return await _run_async(self._driver, _names_steps("db.relationshipTypes"))
-
-    async def property_keys(self) -> list[str]:
-        return await _run_async(self._driver, _names_steps("db.propertyKeys"))
-
-    async def list_indexes(self) -> list[IndexSpec]:
-        return (await self.inspect_indexes())[0]
-
-    async def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:
-        return await _run_async(self._driver, _list_steps())
-
-    async def create_index(self, spec: IndexSpec) -> None:
-        await _run_async(
-            self._driver, _create_steps(_check_spec(spec), self.graph_name, self.constraint_timeout)
-        )
-
-    async def drop_index(self, spec: IndexSpec) -> None:
-        await _run_async(self._driver, _drop_steps(_check_spec(spec), self.graph_name))
-
-    def __repr__(self) -> str:
-        return f"<AsyncFalkorDBSchema graph={self.graph_name!r}>"
+    async def _run(self, steps: Steps) -> Any:
+        return await _run_async(self._driver, steps)

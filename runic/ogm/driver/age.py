@@ -434,10 +434,16 @@ def _drop_graph_steps(core: AGECore) -> Steps:
     yield SqlStep("SELECT ag_catalog.drop_graph(%s::name, true)", (core.graph_name,))
 
 
-class _AGECapabilities:
-    """What AGE's schema can hold: exact and unique indexes only (``AGESchemaSteps``)."""
+class _AGESchemaMembers:
+    """The members of ``driver.schema``, written once over ``AGESchemaSteps``: each runs a
+    flow through ``_run``, which returns the answer (sync) or an awaitable (async). AGE
+    holds exact and unique indexes only (``supports`` / ``unsupported_reason``)."""
 
-    _steps: AGESchemaSteps
+    _run: Any
+
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+        self._steps = AGESchemaSteps(driver._core)
 
     def supports(self, spec: IndexSpec) -> bool:
         return self._steps.supports(spec)
@@ -445,61 +451,38 @@ class _AGECapabilities:
     def unsupported_reason(self, spec: IndexSpec) -> str:
         return self._steps.unsupported_reason(spec)
 
+    def labels(self) -> Any:
+        return self._run(self._steps.labels())
 
-class AGESchema(_AGECapabilities, SchemaCapabilities):
+    def relationship_types(self) -> Any:
+        return self._run(self._steps.relationship_types())
+
+    def property_keys(self) -> Any:
+        return self._run(self._steps.property_keys())
+
+    def list_indexes(self) -> Any:
+        return self._run(self._steps.list_indexes())
+
+    def create_index(self, spec: IndexSpec) -> Any:
+        return self._run(self._steps.create_index(spec))
+
+    def drop_index(self, spec: IndexSpec) -> Any:
+        return self._run(self._steps.drop_index(spec))
+
+
+class AGESchema(_AGESchemaMembers, SchemaCapabilities):
     """``driver.schema`` of a sync AGE driver."""
 
-    def __init__(self, driver: AGEDriver) -> None:
-        self._driver = driver
-        self._steps = AGESchemaSteps(driver._core)
-
-    def labels(self) -> list[str]:
-        return self._driver._run(self._steps.labels())
-
-    def relationship_types(self) -> list[str]:
-        return self._driver._run(self._steps.relationship_types())
-
-    def property_keys(self) -> list[str]:
-        return self._driver._run(self._steps.property_keys())
-
-    def list_indexes(self) -> list[IndexSpec]:
-        return self._driver._run(self._steps.list_indexes())
-
-    def create_index(self, spec: IndexSpec) -> None:
-        self._driver._run(self._steps.create_index(spec))
-
-    def drop_index(self, spec: IndexSpec) -> None:
-        self._driver._run(self._steps.drop_index(spec))
+    def _run(self, steps: Steps) -> Any:
+        return self._driver._run(steps)
 
 
-class AsyncAGESchema(_AGECapabilities, AsyncSchemaCapabilities):
-    """``driver.schema`` of an async AGE driver (coroutines)."""
-
-    def __init__(self, driver: AsyncAGEDriver) -> None:
-        self._driver = driver
-        self._steps = AGESchemaSteps(driver._core)
+class AsyncAGESchema(_AGESchemaMembers, AsyncSchemaCapabilities):
+    """``driver.schema`` of an async AGE driver (the same members, awaited)."""
 
     async def _run(self, steps: Steps) -> Any:
         await self._driver._ensure_ready()
         return await self._driver._run(steps)
-
-    async def labels(self) -> list[str]:
-        return await self._run(self._steps.labels())
-
-    async def relationship_types(self) -> list[str]:
-        return await self._run(self._steps.relationship_types())
-
-    async def property_keys(self) -> list[str]:
-        return await self._run(self._steps.property_keys())
-
-    async def list_indexes(self) -> list[IndexSpec]:
-        return await self._run(self._steps.list_indexes())
-
-    async def create_index(self, spec: IndexSpec) -> None:
-        await self._run(self._steps.create_index(spec))
-
-    async def drop_index(self, spec: IndexSpec) -> None:
-        await self._run(self._steps.drop_index(spec))
 
 
 def create_age_driver(
