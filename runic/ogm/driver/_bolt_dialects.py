@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from runic.cypher import escape_string, is_plain_identifier, quote_identifier
 
-from ._bolt_schema import MemgraphSchemaSteps, Neo4jSchemaSteps
+from ._bolt_schema import MemgraphSchemaSteps, Neo4jSchemaSteps, memgraph_index_ddl, neo4j_index_ddl
 from .base import Clause, GraphDialect
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,7 +81,8 @@ class Neo4jDialect(GraphDialect):
         return Clause(f"CREATE (n{''.join(':' + quote_identifier(x) for x in labels)}{body})", params)
 
     def render_index(self, label: str, field: str) -> str:
-        return f"CREATE INDEX {quote_identifier(f'{label}_{field}')} IF NOT EXISTS FOR (n:{quote_identifier(label)}) ON (n.{quote_identifier(field)})"
+        """The exact index DDL ``driver.schema`` sends (``neo4j_index_ddl``)."""
+        return neo4j_index_ddl(label, field)
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str
@@ -126,7 +127,8 @@ class MemgraphDialect(Neo4jDialect):
             return element_id
 
     def render_index(self, label: str, field: str) -> str:
-        return f"CREATE INDEX ON :{quote_identifier(label)}({quote_identifier(field)})"
+        """The exact index DDL ``driver.schema`` sends (``memgraph_index_ddl``)."""
+        return memgraph_index_ddl(label, field)
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str

@@ -23,7 +23,17 @@ from runic.ogm.schema.index_manager import IndexSpec
 
 from .base import AsyncSchemaCapabilities, SchemaCapabilities
 
-__all__ = ["AsyncBoltSchema", "BoltSchema", "Cypher", "MemgraphSchemaSteps", "Neo4jSchemaSteps", "Sql", "sql_name"]
+__all__ = [
+    "AsyncBoltSchema",
+    "BoltSchema",
+    "Cypher",
+    "MemgraphSchemaSteps",
+    "Neo4jSchemaSteps",
+    "Sql",
+    "memgraph_index_ddl",
+    "neo4j_index_ddl",
+    "sql_name",
+]
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,18 @@ def node_or_edge_pattern(spec: IndexSpec) -> str:
     """``(n:Label)`` or ``()-[n:TYPE]-()``: what an index DDL statement is ``FOR``."""
     q = quote_identifier(spec.label)
     return f"()-[n:{q}]-()" if spec.entity == "edge" else f"(n:{q})"
+
+
+def neo4j_index_ddl(label: str, field: str, entity: str = "node") -> str:
+    """Neo4j's exact index DDL, the one text ``driver.schema`` and ``Neo4jDialect.render_index`` use."""
+    q = quote_identifier
+    pattern = f"()-[n:{q(label)}]-()" if entity == "edge" else f"(n:{q(label)})"
+    return f"CREATE INDEX {q(f'{label}_{field}')} IF NOT EXISTS FOR {pattern} ON (n.{q(field)})"
+
+
+def memgraph_index_ddl(label: str, field: str) -> str:
+    """Memgraph's exact index DDL, the one text ``driver.schema`` and ``MemgraphDialect.render_index`` use."""
+    return f"CREATE INDEX ON :{quote_identifier(label)}({quote_identifier(field)})"
 
 
 class Neo4jSchemaSteps:
@@ -126,7 +148,7 @@ class Neo4jSchemaSteps:
         elif spec.unique:
             yield Cypher(f"CREATE CONSTRAINT {q(f'{label}_{field}_unique')} IF NOT EXISTS FOR {pattern} REQUIRE n.{q(field)} IS UNIQUE")
         else:
-            yield Cypher(f"CREATE INDEX {q(f'{label}_{field}')} IF NOT EXISTS FOR {pattern} ON (n.{q(field)})")
+            yield Cypher(neo4j_index_ddl(label, field, spec.entity))
         return None
 
     def drop_index(self, spec: IndexSpec) -> Steps:
@@ -205,7 +227,7 @@ class MemgraphSchemaSteps(Neo4jSchemaSteps):
         elif spec.unique:
             yield Cypher(f"CREATE CONSTRAINT ON (n:{q(label)}) ASSERT n.{q(field)} IS UNIQUE")
         else:
-            yield Cypher(f"CREATE INDEX ON :{q(label)}({q(field)})")
+            yield Cypher(memgraph_index_ddl(label, field))
         return None
 
     def drop_found(self, spec: IndexSpec, live: IndexSpec) -> Steps:

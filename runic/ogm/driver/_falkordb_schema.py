@@ -19,7 +19,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from runic.cypher import escape_identifier
+from runic.cypher import escape_identifier, quote_identifier
 from runic.ogm.core.flow import run_flow, run_flow_async
 from runic.ogm.exceptions import (
     ConstraintFailedError,
@@ -86,6 +86,14 @@ def _absent(exc: QueryError) -> bool:
 def _pattern(spec: IndexSpec) -> str:
     label = escape_identifier(spec.label)
     return f"(e:{label})" if spec.entity == "node" else f"()-[e:{label}]->()"
+
+
+def exact_index_ddl(label: str, field: str, entity: str = "node") -> str:
+    """``CREATE INDEX FOR (n:Person) ON (n.email)``: the one text of an exact index, used by
+    ``driver.schema`` and ``FalkorDBDialect.render_index``."""
+    q = quote_identifier(label)
+    pattern = f"(n:{q})" if entity == "node" else f"()-[n:{q}]->()"
+    return f"CREATE INDEX FOR {pattern} ON (n.{quote_identifier(field)})"
 
 
 def _entity_keyword(spec: IndexSpec) -> str:
@@ -216,7 +224,7 @@ def _create_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Step
     field = escape_identifier(spec.field)
     if spec.index_type == "exact":
         try:
-            yield _Execute(f"CREATE INDEX FOR {pattern} ON (e.{field})")
+            yield _Execute(exact_index_ddl(spec.label, spec.field, spec.entity))
         except QueryError as exc:
             if not _already(exc):
                 raise

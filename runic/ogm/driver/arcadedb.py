@@ -142,6 +142,12 @@ def _arcadedb_specs(
     return sorted(set(specs), key=lambda s: s.sort_key)
 
 
+def arcadedb_index_sql(label: str, field: str, how: str = "NOTUNIQUE") -> str:
+    """ArcadeDB's index SQL (``how``: NOTUNIQUE, UNIQUE or FULL_TEXT), the one text
+    ``driver.schema`` and ``ArcadeDBDialect.render_index`` use."""
+    return f"CREATE INDEX IF NOT EXISTS ON {sql_name(label)} ({sql_name(field)}) {how}"
+
+
 class ArcadeDBSchemaSteps(Neo4jSchemaSteps):
     """Schema flows for ArcadeDB: types, properties and indexes through its SQL API."""
 
@@ -201,7 +207,7 @@ class ArcadeDBSchemaSteps(Neo4jSchemaSteps):
             if spec.index_type == "fulltext"
             else ("UNIQUE" if spec.unique else "NOTUNIQUE")
         )
-        yield Sql(f"CREATE INDEX IF NOT EXISTS ON {sql_name(label)} ({sql_name(field)}) {how}")
+        yield Sql(arcadedb_index_sql(label, field, how))
         return None
 
     def drop_found(self, spec: IndexSpec, live: IndexSpec) -> Steps:
@@ -321,8 +327,8 @@ class ArcadeDBDialect(Neo4jDialect):
         return super().render_create_node(label, props, fields)
 
     def render_index(self, label: str, field: str) -> str:
-        """ArcadeDB SQL (run through ``driver.schema``, not Cypher)."""
-        return f"CREATE INDEX IF NOT EXISTS ON {sql_name(label)} ({sql_name(field)}) NOTUNIQUE"
+        """ArcadeDB SQL (run through ``driver.schema``, not Cypher): ``arcadedb_index_sql``."""
+        return arcadedb_index_sql(label, field)
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str

@@ -27,7 +27,7 @@ from runic.ogm.core.flow import Flow, run_flow, run_flow_async
 from runic.ogm.exceptions import ConnectionFailedError, DriverError
 
 from ._falkordb_core import FalkorDBCore
-from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema
+from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema, exact_index_ddl
 from .base import Clause, GraphDialect
 from .embedded import EmbeddedFalkorDB
 from .result import GraphResult, ResultSummary
@@ -111,8 +111,9 @@ class FalkorDBDialect(GraphDialect):
         return Clause(f"CREATE (n{''.join(':' + quote_identifier(lbl) for lbl in labels)}{body})", params)
 
     def render_index(self, label: str, field: str) -> str:
-        """``CREATE INDEX FOR (n:Person) ON (n.email)``; other kinds go through ``driver.schema``."""
-        return f"CREATE INDEX FOR (n:{quote_identifier(label)}) ON (n.{quote_identifier(field)})"
+        """``CREATE INDEX FOR (n:Person) ON (n.email)``, the DDL ``driver.schema`` sends for an
+        exact index; other kinds go through ``driver.schema`` only."""
+        return exact_index_ddl(label, field)
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str
