@@ -11,9 +11,9 @@ unloaded relation raises LazyLoadError naming ``await session.load_relationship(
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from runic.ogm.core.ambient import ASYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import LazyLoadError, OrmError, SessionError
 from runic.ogm.mapper import Mapper
@@ -29,7 +29,7 @@ __all__ = ["AsyncSession"]
 
 T = TypeVar("T")
 
-_AMBIENT: ContextVar[tuple[Any, ...]] = ContextVar("runic_async_session", default=())
+_AMBIENT = ASYNC_SESSIONS  # the registry in core that entities and builders read
 
 
 class _Done:

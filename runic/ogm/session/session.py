@@ -7,9 +7,9 @@ driver calls to make) with plain calls. ``AsyncSession`` is the same runner with
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from runic.ogm.core.ambient import SYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, OrmError, SessionError
 from runic.ogm.mapper import Mapper
@@ -23,7 +23,7 @@ __all__ = ["Session"]
 
 T = TypeVar("T")
 
-_AMBIENT: ContextVar[tuple[Any, ...]] = ContextVar("runic_session", default=())
+_AMBIENT = SYNC_SESSIONS  # the registry in core that entities and builders read
 
 
 class Session(BaseSession):
