@@ -264,6 +264,7 @@ function render({ model, el }) {
   try {
     renderer = new Sigma(graph, stage, {
       defaultEdgeType: "arrow",
+      allowInvalidContainer: true, // anywidget renders before the element is in the page
       renderEdgeLabels: false,
       labelRenderedSizeThreshold: 5,
       labelDensity: 0.7,
@@ -293,10 +294,22 @@ function render({ model, el }) {
   renderer.on("beforeRender", () => {
     captionState.boxes = [];
   });
-  renderer.once("afterRender", () => {
+  const painted = () => {
+    if (el.dataset.ready || !stage.offsetWidth) return;
     el.dataset.firstPaintMs = (performance.now() - started).toFixed(1);
     el.dataset.ready = "1";
+  };
+  renderer.on("afterRender", painted);
+  // the stage gets its size once the output is attached: redraw at the real size then
+  const observer = new ResizeObserver(() => {
+    if (!stage.offsetWidth) return;
+    renderer.resize();
+    renderer.refresh();
+    requestAnimationFrame(painted);
   });
+  observer.observe(stage);
+  // for tests and for debugging from the browser console
+  el.runicGraphView = { graph, renderer };
   const visibleCaptions = () => renderer.getNodeDisplayedLabels ? [...renderer.getNodeDisplayedLabels()] : [];
 
   // -- layout off the main thread ------------------------------------------------------------
@@ -516,6 +529,8 @@ function render({ model, el }) {
   model.on("change:width", resize);
   model.on("change:height", resize);
   return () => {
+    observer.disconnect();
+    renderer.off("afterRender", painted);
     clearTimeout(stopTimer);
     model.off("change:data", reload);
     model.off("change:selected", reselect);
