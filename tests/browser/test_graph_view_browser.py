@@ -88,6 +88,17 @@ def browser_console(page):
         print("\nbrowser console:\n" + "\n".join(lines[-30:]))
 
 
+ZOOM_LATENCY = """() => new Promise((done) => {
+  const el = document.querySelector('.runic-graph-view');
+  const camera = el.runicGraphView.renderer.getCamera();
+  const before = camera.getState().ratio;
+  const t0 = performance.now();
+  const check = () => camera.getState().ratio < before * 0.95 ? done(performance.now() - t0) : requestAnimationFrame(check);
+  [...el.querySelectorAll('.runic-gv-button')].find((b) => b.textContent === '+').click();
+  requestAnimationFrame(check);
+})"""
+
+
 def open_notebook(page, lab, path: str, *, kernel: bool = True) -> None:
     page.goto(lab.notebook_url(path))
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="attached")
@@ -147,20 +158,17 @@ def test_ten_thousand_nodes_paint_within_three_seconds_and_stay_interactive(lab,
           const tick = () => { n++; if (performance.now() - t0 < 1000) requestAnimationFrame(tick);
           else done(n * 1000 / (performance.now() - t0)); }; requestAnimationFrame(tick); })"""
     )
-    before = float(view.get_attribute("data-camera-ratio") or 1)
-    zoom_started = time.perf_counter()
-    view.locator(".runic-gv-button", has_text="+").click()
-    page.wait_for_function(
-        "(r) => parseFloat(document.querySelector('.runic-graph-view').dataset.cameraRatio || '1') < r", arg=before * 0.9
-    )
-    zoom_s = time.perf_counter() - zoom_started
+    # a zoom click takes effect quickly (in the page, from click to camera change; best of 3,
+    # since the machine is shared)
+    zoom_ms = min(page.evaluate(ZOOM_LATENCY) for _ in range(3))
     shots(page, "graph-view-10k")
     print(
         f"\ngraph view, 10,000 nodes / 20,000 edges: first paint {paint_ms:.0f} ms in the browser, "
-        f"{elapsed:.2f}s from running the cell; {fps:.0f} frames/s during the layout; zoom answered in {zoom_s:.2f}s"
+        f"{elapsed:.2f}s from running the cell; {fps:.0f} frames/s during the layout; zoom took effect after {zoom_ms:.0f} ms"
     )
     assert paint_ms <= 3000, f"first paint took {paint_ms:.0f} ms (target ≤ 3,000 ms)"
-    assert fps >= 5, f"only {fps:.1f} frames/s while the layout runs"
+    assert fps >= 10, f"only {fps:.1f} frames/s while the layout runs"
+    assert zoom_ms < 1000, f"a zoom click took {zoom_ms:.0f} ms to show"
 
 
 def test_view_zooms_pans_drags_selects_expands_and_toggles_physics(lab, page, shots, notebook_writer):

@@ -6,9 +6,10 @@
 // "physics" is on, and reports selection, expansion requests and settled positions back.
 // All data logic (styling, sampling, captions) lives in Python; this file only draws.
 import Graph from "graphology";
-import FA2Layout from "graphology-layout-forceatlas2/worker";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import Sigma from "sigma";
+
+import { WorkerLayout } from "./layout.js";
 
 const CAPTION_FONT = "sans-serif";
 const CAPTION_SIZE = 12;
@@ -264,6 +265,7 @@ function render({ model, el }) {
   try {
     renderer = new Sigma(graph, stage, {
       defaultEdgeType: "arrow",
+      hideEdgesOnMove: graph.size > 5000, // pan and zoom stay smooth on big graphs
       allowInvalidContainer: true, // anywidget renders before the element is in the page
       renderEdgeLabels: false,
       labelRenderedSizeThreshold: 5,
@@ -291,8 +293,15 @@ function render({ model, el }) {
     return () => {};
   }
   stage.append(tooltip);
+  let renderStarted = 0;
+  let renderMs = 0;
   renderer.on("beforeRender", () => {
     captionState.boxes = [];
+    renderStarted = performance.now();
+  });
+  renderer.on("afterRender", () => {
+    renderMs = 0.8 * renderMs + 0.2 * (performance.now() - renderStarted);
+    el.dataset.renderMs = renderMs.toFixed(1);
   });
   const painted = () => {
     if (el.dataset.ready || !stage.offsetWidth) return;
@@ -319,7 +328,8 @@ function render({ model, el }) {
     if (layout) layout.kill();
     const settings = forceAtlas2.inferSettings(graph);
     settings.barnesHutOptimize = graph.order > 500;
-    layout = new FA2Layout(graph, { settings });
+    // write positions at most every few frames' worth of drawing, so the page stays responsive
+    layout = new WorkerLayout(graph, settings, () => Math.max(16, 4 * renderMs, (graph.order + graph.size) / 80));
   };
   const settleMs = () => Math.min(3000 + graph.order * 1.5, 20000);
   const startPhysics = () => {
