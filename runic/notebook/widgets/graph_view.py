@@ -87,6 +87,7 @@ class GraphView(anywidget.AnyWidget):
         self._model = GraphModel(node_cap=self.node_cap)
         self._styler = Styler(self._style())
         self._revision = 0
+        self._restyling = False
         self._ids: list[str] = []
         self._known_positions: dict[str, tuple[float, float]] = {}
         self._picture: tuple[Any, dict[str, Any]] | None = None
@@ -115,7 +116,8 @@ class GraphView(anywidget.AnyWidget):
         tooltip_fields: list[str] | None = None,
     ) -> GraphView:
         """Set several styling options at once (one redraw); returns the view."""
-        with self.hold_trait_notifications():
+        self._restyling = True
+        try:
             if color_by is not None:
                 self.color_by = color_by
             if size_by is not None:
@@ -124,6 +126,9 @@ class GraphView(anywidget.AnyWidget):
                 self.caption_by = caption_by
             if tooltip_fields is not None:
                 self.tooltip_fields = list(tooltip_fields)
+        finally:
+            self._restyling = False
+        self._on_style({})
         return self
 
     @property
@@ -298,6 +303,8 @@ class GraphView(anywidget.AnyWidget):
         self._publish()
 
     def _on_style(self, _change: dict[str, Any]) -> None:
+        if self._restyling:
+            return
         self._styler.restyle(self._style())
         self._publish()
 
