@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from runic.ogm.core import vector_indexes
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, OrmError, SessionError
@@ -114,6 +115,8 @@ class Session(BaseSession):
             finally:
                 self._release_transaction()
         self._core.after_commit(expire=self.expire_on_commit)
+        if vector_indexes.has_pending(self._driver):  # vector indexes waiting for their dimension
+            vector_indexes.retry_pending(self._driver)
 
     def rollback(self) -> None:
         """Drop staged changes; undo the open transaction where there is one; expire entities."""
