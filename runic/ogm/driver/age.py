@@ -159,6 +159,13 @@ class AGEDialect(GraphDialect):
             hint="use pgvector on the label's table, or FalkorDB, Neo4j or Memgraph",
         )
 
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        raise UnsupportedFeatureError(
+            f"Apache AGE cannot compute vector distances in Cypher ({expr}): it has no reduce() or list comprehension",
+            backend="age", feature="vector search", alternative="pgvector",
+            hint="use pgvector on the label's table, or FalkorDB, ArcadeDB, Neo4j or Memgraph",
+        )
+
 
 _DIALECT = AGEDialect()
 

@@ -151,6 +151,21 @@ class GraphDialect:
         give back (ArcadeDB: names starting with ``@``). Most backends take any name."""
         return None
 
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        """A Cypher expression: the exact distance between ``expr`` and ``vector_param``
+        (``cosine``: 1 − cosine similarity, the default; ``euclidean``: L2), for vector
+        search without a usable index."""
+        v, a, b = "_vi", expr, vector_param
+
+        def total(term: str) -> str:
+            return f"reduce(_vs = 0.0, {v} IN range(0, size({b}) - 1) | _vs + {term})"
+
+        if similarity == "euclidean":
+            return f"sqrt({total(f'({a}[{v}] - {b}[{v}]) * ({a}[{v}] - {b}[{v}])')})"
+        dot = total(f"{a}[{v}] * {b}[{v}]")
+        norms = f"sqrt({total(f'{a}[{v}] * {a}[{v}]')}) * sqrt({total(f'{b}[{v}] * {b}[{v}]')})"
+        return f"1.0 - {dot} / ({norms})"
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
 

@@ -136,6 +136,12 @@ class FalkorDBDialect(GraphDialect):
         )
 
 
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        """FalkorDB's own exact distances over ``vecf32`` values."""
+        fn = "vec.euclideanDistance" if similarity == "euclidean" else "vec.cosineDistance"
+        return f"{fn}({expr}, vecf32({vector_param}))"
+
+
 def _is_model_value(value: Any) -> bool:
     return type(value).__name__ in ("Vector", "GeoLocation") or hasattr(
         value, "__dataclass_fields__"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from runic.ogm.core import vector_indexes
 from runic.ogm.core.ambient import SYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, OrmError, SessionError
@@ -103,6 +104,8 @@ class Session(BaseSession):
         A failed COMMIT stages again everything since the last commit: commit() again once
         the database answers, or rollback() to drop it."""
         self._run(self._commit_flow())
+        if vector_indexes.has_pending(self._driver):  # vector indexes waiting for their dimension
+            vector_indexes.retry_pending(self._driver)
 
     def rollback(self) -> None:
         """Drop staged changes; undo the open transaction where there is one; expire entities.
