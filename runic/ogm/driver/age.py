@@ -63,6 +63,9 @@ class AGEDialect(GraphDialect):
     #: AGE drops the properties of all but the first row a ``MERGE`` inside ``UNWIND``
     #: creates, so bulk writes send one row per statement
     batched_merge = False
+    #: ``id(n) = $x`` scans the label (no index on the id expression): bulk edges match
+    #: their endpoints by an indexed key instead
+    indexed_id_lookup = False
 
     def property_ref(self, var: str, prop: str) -> str:
         """``var.prop``; reserved words and names that need quoting are read by subscript

@@ -55,6 +55,11 @@ class GraphDialect:
     supports_undirected_merge: bool = True
     #: does the backend have transactions that ``rollback()`` undoes
     transactional: bool = True
+    #: does ``MERGE (n:L {k: $v})`` find ``n`` through an index on ``L.k``? (else bulk
+    #: merges look keys up with an indexed ``MATCH`` and create the rest)
+    merge_uses_index: bool = False
+    #: is ``id(n) = $x`` an index lookup? (else bulk edges match endpoints by a key)
+    indexed_id_lookup: bool = True
 
     #: does the backend's regular-expression match search the string (rather than match
     #: all of it, as Cypher's ``=~`` does)? runic then anchors ``.matches()`` patterns

@@ -48,6 +48,10 @@ class FalkorDBDialect(GraphDialect):
     supports_undirected_merge = False
     transactional = False
     regex_searches = True
+    #: ``MERGE (n:L {k: $v})`` finds ``n`` through an index on ``L.k`` (bulk merges use it)
+    merge_uses_index = True
+    #: ``MATCH (a) WHERE id(a) = row.s`` under ``UNWIND`` scans every node (no id seek)
+    indexed_id_lookup = False
 
     def regex_match(self, lhs: str, ref: str) -> str:
         """FalkorDB has no ``=~``: ``string.matchRegEx`` lists the matches (none for null)."""

@@ -60,6 +60,8 @@ _MUTABLE = frozenset({list, dict})
 
 def snapshot(value: Any) -> Any:
     """A copy of a stored value that later in-place edits of the entity's value cannot change."""
+    if type(value) is dict:  # a property map: copy it, recursing only into containers
+        return {k: v if type(v) not in _MUTABLE else snapshot(v) for k, v in value.items()}
     if isinstance(value, list):
         return [snapshot(v) for v in value]
     if isinstance(value, dict):
