@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runic.ogm._gc import gc_paused
+from runic.ogm import gc_paused
 from runic.ogm.exceptions import QueryError, QueryTimeoutError, ReadOnlyError
 
 from .connections import Connection, registry

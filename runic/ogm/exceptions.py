@@ -12,12 +12,14 @@
     │   ├── UnboundQueryError
     │   └── PoolTimeoutError  (+TimeoutError)
     ├── BulkWriteError
+    │   └── BulkWriteInterrupted (+KeyboardInterrupt)
     ├── DriverError
     │   └── ConnectionFailedError (+ConnectionError)
     ├── QueryError
     │   ├── ReadOnlyError
     │   ├── ConstraintViolationError
-    │   └── QueryTimeoutError (+TimeoutError)
+    │   ├── QueryTimeoutError (+TimeoutError)
+    │   └── UnsupportedValueError (+TypeError, +ValueError)
     ├── UnsupportedFeatureError (+NotImplementedError)
     └── SchemaError
         ├── ConstraintFailedError
@@ -46,12 +48,14 @@ __all__ = [
     "UnboundQueryError",
     "PoolTimeoutError",
     "BulkWriteError",
+    "BulkWriteInterrupted",
     "DriverError",
     "ConnectionFailedError",
     "QueryError",
     "ReadOnlyError",
     "ConstraintViolationError",
     "QueryTimeoutError",
+    "UnsupportedValueError",
     "UnsupportedFeatureError",
     "SchemaError",
     "ConstraintFailedError",
@@ -207,6 +211,13 @@ class BulkWriteError(OrmError):
     _attrs = ("row_range", "committed_rows", "batches_committed")
 
 
+class BulkWriteInterrupted(BulkWriteError, KeyboardInterrupt):
+    """Ctrl-C / a kernel interrupt stopped a bulk write between batches.
+
+    Still a ``KeyboardInterrupt`` (scripts stop as before); ``committed_rows`` says what the
+    database holds."""
+
+
 class DriverError(OrmError):
     """Connection or protocol failure, or an embedded server that would not start."""
 
@@ -239,6 +250,16 @@ class QueryTimeoutError(QueryError, TimeoutError):
     """The statement ran past its timeout and was cancelled."""
 
     _attrs = ("timeout_s",)
+
+
+class UnsupportedValueError(QueryError, TypeError, ValueError):
+    """A value the backend cannot store or return unchanged, refused before it is sent.
+
+    Names the parameter (``param_name``), the value's type (``value_type``) and the backend;
+    never the value. docs/type-fidelity.md lists what each backend takes.
+    """
+
+    _attrs = ("param_name", "value_type")
 
 
 class UnsupportedFeatureError(OrmError, NotImplementedError):
