@@ -53,6 +53,13 @@ class TypeConverter:
     cypher_fn: str | None = None
     db_type: str | None = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # ``to_db(None)`` is ``None`` for every converter: an absent value stays absent
+        super().__init_subclass__(**kwargs)
+        to_db = cls.__dict__.get("to_db")
+        if to_db is not None and not getattr(to_db, "_passes_none", False):
+            cls.to_db = _passing_none(to_db)
+
     def to_db(self, value: Any) -> Any:
         if type(self).to_graph is not TypeConverter.to_graph:
             return self.to_graph(value)
@@ -71,6 +78,16 @@ class TypeConverter:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+def _passing_none(to_db: Any) -> Any:
+    def passing_none(self: TypeConverter, value: Any, *args: Any, **kwargs: Any) -> Any:
+        return None if value is None else to_db(self, value, *args, **kwargs)
+
+    passing_none.__name__ = passing_none.__qualname__ = "to_db"
+    passing_none.__doc__ = to_db.__doc__
+    passing_none._passes_none = True  # type: ignore[attr-defined]
+    return passing_none
 
 
 class DatetimeConverter(TypeConverter):

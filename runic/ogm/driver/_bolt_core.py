@@ -25,6 +25,7 @@ from runic.ogm.exceptions import (
     UnsupportedValueError,
 )
 
+from ._checks import check_params, check_query, check_timeout
 from .result import Counters, EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
 from .urls import Secret, redact_url
 
@@ -179,8 +180,7 @@ def convert_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     copied, anything with a ``to_db``-free form (dates, numbers, strings) passes through."""
     if params is None:
         return {}
-    if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a dict, got {type(params).__name__}")
+    check_params(params)
     return {str(k): _param(v) for k, v in params.items()}
 
 
@@ -307,20 +307,13 @@ class BoltCore:
                 "create a driver without readonly=True to write"
             )
 
-    @staticmethod
-    def check_timeout(timeout: float | None) -> float | None:
-        if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
-            raise ValueError(f"timeout={timeout!r} must be a positive number of seconds")
-        return timeout
+    check_timeout = staticmethod(check_timeout)
 
     def effective_timeout(self, timeout: float | None) -> float | None:
-        return self.check_timeout(self.timeout if timeout is None else timeout)
+        return check_timeout(self.timeout if timeout is None else timeout)
 
-    @staticmethod
-    def check_query(query: Any) -> str:
-        if not isinstance(query, str):
-            raise TypeError(f"query must be a str, got {type(query).__name__}")
-        return query
+    def check_query(self, query: Any) -> str:
+        return check_query(query, self.backend)
 
     # -- results ----------------------------------------------------------------------------
     def build_result(

@@ -231,12 +231,21 @@ class FlushPlanner:
     # -- (1) node creates -----------------------------------------------------------------------
     def _node_creates(self, entities: list[Any]) -> list[Statement]:
         groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = {}
+        per_class: dict[type, tuple[tuple[str, ...], dict[str, Any]]] = {}
+        properties = self.mapper.properties
         for entity in entities:
-            labels = create_labels(type(entity))
-            # backends with one label per node keep the others in a property (AGE: _labels)
-            props = {**self.mapper.properties(entity), **self.dialect.label_properties(labels)}
-            names = tuple(n for n, v in props.items() if v is not None)
-            groups.setdefault((labels, names, type(entity)), []).append((entity, props))
+            cls = type(entity)
+            known = per_class.get(cls)
+            if known is None:
+                labels = create_labels(cls)
+                # backends with one label per node keep the others in a property (AGE: _labels)
+                known = per_class[cls] = (labels, dict(self.dialect.label_properties(labels)))
+            labels, label_props = known
+            props = properties(entity)
+            if label_props:
+                props = {**props, **label_props}
+            names = tuple([n for n, v in props.items() if v is not None])
+            groups.setdefault((labels, names, cls), []).append((entity, props))
         out = []
         for (labels, names, cls), items in groups.items():
             fields = self.mapper.fields(cls)
@@ -253,15 +262,16 @@ class FlushPlanner:
     def _create_statement(self, cypher: str, batch: list[tuple[Any, dict[str, Any]]], names: tuple[str, ...], step: str, *, edge: bool) -> Statement:
         core = self.core
 
+        slots = [(f"p{j}", n) for j, n in enumerate(names)]
+
         def params() -> dict[str, Any]:
             rows = []
             for i, (entity, props) in enumerate(batch):
-                row: dict[str, Any] = {"i": i}
+                row: dict[str, Any] = {slot: props[n] for slot, n in slots}
+                row["i"] = i
                 if edge:
                     row["s"] = self._db_key(entity.__dict__["source"])
                     row["t"] = self._db_key(entity.__dict__["target"])
-                for j, n in enumerate(names):
-                    row[f"p{j}"] = props[n]
                 rows.append(row)
             return {"rows": rows}
 
@@ -440,6 +450,7 @@ class FlushPlanner:
             for i, change in enumerate(batch):
                 if i not in seen and add:
                     continue
+                self.core.remember_committed(change.owner)
                 state = state_of(change.owner)
                 keys = list(state.committed_relations.get(change.name, ()))
                 if add:
