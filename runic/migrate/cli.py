@@ -168,7 +168,7 @@ def init(directory: Path, force: bool) -> None:
 @friendly
 def revision(message: str, config: Path | None, url: str | None, head: str | None, rev_id: str | None, branch_labels: tuple[str, ...], depends_on: tuple[str, ...], autogenerate: bool, preview: bool) -> None:
     """Create a new revision script."""
-    from .autogen import diff_schema, render_downgrade_body, render_upgrade_body
+    from .autogen import render_downgrade_body, render_upgrade_body
 
     upgrade_body = downgrade_body = "    pass"
     if autogenerate:

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from runic.migrate import Runic, create_adapter
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -46,7 +44,7 @@ class Cli:
 
     def __call__(self, *args: str, code: int = 0) -> str:
         env = {**os.environ, "RUNIC_URL": self.url, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-        done = subprocess.run([*runic_command(), *args], cwd=self.cwd, env=env, capture_output=True, text=True, timeout=240)
+        done = subprocess.run([*runic_command(), *args], cwd=self.cwd, env=env, capture_output=True, text=True, timeout=240, check=False)
         out = done.stdout + done.stderr
         assert done.returncode == code, f"runic {' '.join(args)} exited {done.returncode}:\n{out}"
         if self.password:
@@ -111,7 +109,7 @@ def test_cli_bad_input_exits_1_and_changes_nothing(cli, driver):
     cli("revision", "-m", "right", "--head", rev)
     assert "MULTIPLE HEADS" in cli("heads")
     assert "heads" in cli("upgrade", code=1)
-    heads = re.findall(r"^(\w+)  ", cli("heads"), re.M)
+    heads = re.findall(r"^(\w+)  ", cli("heads"), re.MULTILINE)
     assert "Created revision" in cli("merge", *heads, "-m", "join")
     assert "(single head)" in cli("heads")
 

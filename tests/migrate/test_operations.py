@@ -4,8 +4,8 @@ on every live backend."""
 from __future__ import annotations
 
 import pytest
-
 from _revisions import write_revision
+
 from runic.migrate import MigrationFailedError, Runic, SchemaManifest, create_adapter
 from runic.migrate.autogen import diff_schema, render_downgrade_body, render_upgrade_body
 from runic.ogm import Node
