@@ -82,6 +82,7 @@ def connect(config: Path | None, url: str | None, *, preview: bool = False) -> R
     if url is None and not env.is_file():
         url = os.environ.get("RUNIC_URL")
     if url is not None:
+        os.environ["RUNIC_URL"] = url  # env.py files that read it connect to the same place
         ctx_module._defaults["adapter"] = create_adapter(url)
     ctx_module._defaults["env_path"] = env
     ctx_module._defaults["preview"] = preview
