@@ -148,3 +148,9 @@ def test_cli_url_option_connects_without_the_environment_variable(cli, driver):
     assert driver.execute("MATCH (m:Mig) RETURN count(m)").rows[0][0] == 1
     out = cli("current", "--url", cli.url, "--config", "runic/env.py", url_in_env=False)
     assert out.strip() == f"{rev} — one"
+
+
+def test_cli_check_without_a_target_says_how_to_set_one(cli):
+    cli("init")
+    out = cli("check", code=1)
+    assert "no target schema" in out and "target_manifest" in out
