@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from runic.cypher import (
     CYPHER_KEYWORDS,
@@ -36,12 +36,9 @@ from ._age_agtype import LABELS_PROPERTY
 from ._age_core import AGECore, AgtypeText, SqlStep, Steps
 from ._age_cypher import return_columns, validate_graph_name, wrap_cypher
 from ._age_schema import AGESchemaSteps
-from .base import AsyncSchemaCapabilities, Clause, GraphDialect, SchemaCapabilities
+from .base import AsyncSchemaCapabilities, GraphDialect, SchemaCapabilities
 from .result import GraphResult
 from .urls import ConnectionTarget, Secret, format_url
-
-if TYPE_CHECKING:  # pragma: no cover
-    from runic.ogm.core.descriptors import FieldInfo
 
 __all__ = ["AGEDialect", "AGEDriver", "AGESchema", "AsyncAGEDriver", "AsyncAGESchema", "create_age_driver"]
 
@@ -108,24 +105,13 @@ class AGEDialect(GraphDialect):
         return {LABELS_PROPERTY: unique} if len(unique) > 1 else {}
 
     # -- statements ---------------------------------------------------------------------
-    def render_create_node(self, label: str | Sequence[str], props: Mapping[str, Any], fields: Mapping[str, FieldInfo] | None = None) -> Clause:
-        """``CREATE (n:Person {name: $n_name, _labels: $n__labels})``; values in ``.params``."""
-        labels = (label,) if isinstance(label, str) else tuple(label)
-        params: dict[str, Any] = {}
-        parts: list[str] = []
-        items = list(props.items()) + list(self.label_properties(labels).items())
-        for i, (key, value) in enumerate(items):
-            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
-            while pname in params:
-                pname += "_"
-            info = fields.get(key) if fields else None
-            to_db = getattr(info, "to_db", None) if info is not None else None
-            if callable(to_db) and not isinstance(value, (str, int, float, bool, list, dict, type(None))):
-                value = to_db(value)
-            params[pname] = value
-            parts.append(f"{quote_identifier(key)}: {self.param_ref('$' + pname, info)}")
-        body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{self.label_pattern(labels)}{body})", params)
+    def stored_labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """One label per vertex in AGE: the first; the rest travel as ``node_properties``."""
+        return labels[:1]
+
+    def node_properties(self, labels: tuple[str, ...], props: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``props`` plus the label property that keeps every label (``_labels``)."""
+        return {**props, **self.label_properties(labels)}
 
     def render_index(self, label: str, field: str) -> str:
         """AGE has no Cypher index DDL: the PostgreSQL expression index ``driver.schema`` makes."""
