@@ -36,7 +36,7 @@ from ._age_agtype import LABELS_PROPERTY
 from ._age_core import AGECore, AgtypeText, SqlStep, Steps
 from ._age_cypher import return_columns, validate_graph_name, wrap_cypher
 from ._age_schema import AGESchemaSteps
-from .base import AsyncSchemaCapabilities, GraphDialect, SchemaCapabilities
+from .base import AsyncSchemaCapabilities, GraphDialect, GraphNamed, SchemaCapabilities
 from .result import GraphResult
 from .urls import ConnectionTarget, Secret, format_url
 
@@ -174,7 +174,7 @@ def _register_agtype(conn: Any, oid: int) -> None:
     conn.adapters.register_dumper(AgtypeText, _AgtypeDumper)
 
 
-class _AGEDriverBase:
+class _AGEDriverBase(GraphNamed):
     """State shared by the twins; no I/O."""
 
     backend = "age"
@@ -187,26 +187,9 @@ class _AGEDriverBase:
         self._ready = False
 
     @property
-    def url(self) -> str:
-        """Redacted URL of this connection (``***`` for a password)."""
-        return self._core.url
-
-    @property
-    def graph_name(self) -> str:
-        return self._core.graph_name
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
-
-    @property
     def connection(self) -> Any:
         """The psycopg connection."""
         return self._conn
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     def in_transaction(self) -> bool:
         return self._core.tx_open
@@ -214,10 +197,6 @@ class _AGEDriverBase:
     def wrap_query(self, query: str, columns: Sequence[str] | None = None) -> str:
         """The SQL this driver sends for ``query``."""
         return self.dialect.wrap_query(self.graph_name, query, columns)
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise DriverError(f"this driver for {self.url} is closed", backend=self.backend, url=self.url, hint="create a new driver")
 
     def __repr__(self) -> str:
         state = " closed" if self._closed else (" in transaction" if self._core.tx_open else "")

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from runic.cypher import escape_identifier, is_plain_identifier, quote_identifier
-from runic.ogm.exceptions import UnsupportedFeatureError
+from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
 
 from .result import GraphResult
 
@@ -27,6 +27,8 @@ __all__ = [
     "AsyncGraphDriver",
     "TransactionalGraphDriver",
     "SchemaOps",
+    "DriverState",
+    "GraphNamed",
     "SchemaCapabilities",
     "AsyncSchemaCapabilities",
 ]
@@ -185,6 +187,41 @@ class GraphDialect:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+class DriverState:
+    """What every driver shell reports about itself, written once: the I/O-free core
+    (``_core``) knows the redacted URL, the graph and the read-only default; ``_closed``
+    says whether ``close()`` was called."""
+
+    _core: Any
+    _closed: bool
+    backend: Any
+
+    @property
+    def url(self) -> str:
+        """Redacted URL of this connection (``***`` for a password)."""
+        return self._core.url
+
+    @property
+    def readonly(self) -> bool:
+        return self._core.readonly
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise DriverError(f"this driver for {self.url} is closed", backend=self.backend, url=self.url, hint="create a new driver")
+
+
+class GraphNamed(DriverState):
+    """``DriverState`` of a driver bound to one named graph (FalkorDB, AGE)."""
+
+    @property
+    def graph_name(self) -> str:
+        return self._core.graph_name
 
 
 @runtime_checkable

@@ -45,7 +45,7 @@ from ._bolt_flows import (
     execute_flow,
     explain_flow,
 )
-from .base import GraphDialect
+from .base import DriverState, GraphDialect
 from .result import GraphResult
 from .urls import Secret, redact_url
 
@@ -89,7 +89,7 @@ def _display_url(uri: str, username: str | None, password: Secret, database: str
     return redact_url(f"{parts.scheme}://{auth}{host}:{port}{path}")
 
 
-class _BoltBase:
+class _BoltBase(DriverState):
     """State both shells share; no I/O."""
 
     _client_module: str = "GraphDatabase"
@@ -167,21 +167,8 @@ class _BoltBase:
 
     # -- public state --------------------------------------------------------------------
     @property
-    def url(self) -> str:
-        """The redacted URL (``***`` for the password)."""
-        return self._core.url
-
-    @property
     def database(self) -> str | None:
         return self._core.database
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     @property
     def backend(self) -> str:

@@ -28,7 +28,7 @@ from runic.ogm.exceptions import ConnectionFailedError, DriverError
 
 from ._falkordb_core import FalkorDBCore
 from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema, exact_index_ddl
-from .base import GraphDialect
+from .base import GraphDialect, GraphNamed
 from .embedded import EmbeddedFalkorDB
 from .result import GraphResult, ResultSummary
 from .urls import ConnectionTarget, Secret, format_url
@@ -173,7 +173,7 @@ def _url_of_handle(db: Any, graph_name: str) -> str:
     return format_url(target)
 
 
-class _FalkorDBDriverBase:
+class _FalkorDBDriverBase(GraphNamed):
     """Shared state of the twins; everything here is free of I/O."""
 
     backend = "falkordb"
@@ -201,44 +201,18 @@ class _FalkorDBDriverBase:
         self._closed = False
 
     @property
-    def url(self) -> str:
-        """Redacted URL of this connection (``***`` for a password)."""
-        return self._core.url
-
-    @property
-    def graph_name(self) -> str:
-        return self._core.graph_name
-
-    @property
     def graph(self) -> Any:
         """The wrapped ``falkordb`` graph handle."""
         return self._graph
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
 
     @property
     def embedded(self) -> EmbeddedFalkorDB | None:
         """The embedded server this driver talks to, if any."""
         return self._server
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     def falkordb_connection(self) -> tuple[Any, Any]:
         """``(db, graph)`` of the client library (for the reference's migration adapter)."""
         return self._db, self._graph
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise DriverError(
-                f"this driver for {self.url} is closed",
-                backend=self.backend,
-                url=self.url,
-                hint="create a new driver",
-            )
 
     def _stop_owned_server(self) -> None:
         if self._owns_server and self._server is not None:
