@@ -165,6 +165,26 @@ class _BoltBase(DriverState):
         except (neo4j.exceptions.ConfigurationError, ValueError) as exc:
             raise self._core.connection_error(exc) from None
 
+    @classmethod
+    def from_params(
+        cls,
+        host: str = "localhost",
+        port: int = 7687,
+        database: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        scheme: str = "bolt",
+        dialect: GraphDialect | str | None = None,
+        encrypted: bool | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """A driver from host/port/credentials instead of a URI."""
+        auth = (username or "", password or "") if (username or password) else None
+        return cls(
+            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
+        )
+
     # -- public state --------------------------------------------------------------------
     @property
     def database(self) -> str | None:
@@ -262,26 +282,6 @@ class BoltDriver(_BoltBase):
     """
 
     _client_module = "GraphDatabase"
-
-    @classmethod
-    def from_params(
-        cls,
-        host: str = "localhost",
-        port: int = 7687,
-        database: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        scheme: str = "bolt",
-        dialect: GraphDialect | str | None = None,
-        encrypted: bool | None = None,
-        **kwargs: Any,
-    ) -> BoltDriver:
-        """A driver from host/port/credentials instead of a URI."""
-        auth = (username or "", password or "") if (username or password) else None
-        return cls(
-            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
-        )
 
     @property
     def dialect(self) -> GraphDialect:
@@ -438,25 +438,6 @@ class AsyncBoltDriver(_BoltBase):
     """
 
     _client_module = "AsyncGraphDatabase"
-
-    @classmethod
-    def from_params(
-        cls,
-        host: str = "localhost",
-        port: int = 7687,
-        database: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        scheme: str = "bolt",
-        dialect: GraphDialect | str | None = None,
-        encrypted: bool | None = None,
-        **kwargs: Any,
-    ) -> AsyncBoltDriver:
-        auth = (username or "", password or "") if (username or password) else None
-        return cls(
-            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
-        )
 
     @property
     def dialect(self) -> GraphDialect:
