@@ -45,7 +45,7 @@ from ._bolt_flows import (
     execute_flow,
     explain_flow,
 )
-from .base import GraphDialect
+from .base import DriverState, GraphDialect
 from .result import GraphResult
 from .urls import Secret, redact_url, split_userinfo
 
@@ -89,7 +89,7 @@ def _display_url(uri: str, username: str | None, password: Secret, database: str
     return redact_url(f"{parts.scheme}://{auth}{host}:{port}{path}")
 
 
-class _BoltBase:
+class _BoltBase(DriverState):
     """State both shells share; no I/O."""
 
     _client_module: str = "GraphDatabase"
@@ -166,23 +166,30 @@ class _BoltBase:
         except (neo4j.exceptions.ConfigurationError, ValueError) as exc:
             raise self._core.connection_error(exc) from None
 
-    # -- public state --------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        """The redacted URL (``***`` for the password)."""
-        return self._core.url
+    @classmethod
+    def from_params(
+        cls,
+        host: str = "localhost",
+        port: int = 7687,
+        database: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        scheme: str = "bolt",
+        dialect: GraphDialect | str | None = None,
+        encrypted: bool | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """A driver from host/port/credentials instead of a URI."""
+        auth = (username or "", password or "") if (username or password) else None
+        return cls(
+            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
+        )
 
+    # -- public state --------------------------------------------------------------------
     @property
     def database(self) -> str | None:
         return self._core.database
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     @property
     def backend(self) -> str:
@@ -276,26 +283,6 @@ class BoltDriver(_BoltBase):
     """
 
     _client_module = "GraphDatabase"
-
-    @classmethod
-    def from_params(
-        cls,
-        host: str = "localhost",
-        port: int = 7687,
-        database: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        scheme: str = "bolt",
-        dialect: GraphDialect | str | None = None,
-        encrypted: bool | None = None,
-        **kwargs: Any,
-    ) -> BoltDriver:
-        """A driver from host/port/credentials instead of a URI."""
-        auth = (username or "", password or "") if (username or password) else None
-        return cls(
-            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
-        )
 
     @property
     def dialect(self) -> GraphDialect:
@@ -452,25 +439,6 @@ class AsyncBoltDriver(_BoltBase):
     """
 
     _client_module = "AsyncGraphDatabase"
-
-    @classmethod
-    def from_params(
-        cls,
-        host: str = "localhost",
-        port: int = 7687,
-        database: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        scheme: str = "bolt",
-        dialect: GraphDialect | str | None = None,
-        encrypted: bool | None = None,
-        **kwargs: Any,
-    ) -> AsyncBoltDriver:
-        auth = (username or "", password or "") if (username or password) else None
-        return cls(
-            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
-        )
 
     @property
     def dialect(self) -> GraphDialect:
