@@ -9,6 +9,7 @@ from array import array
 
 import pytest
 
+from runic.notebook.widgets.graph_style import text_column
 from runic.notebook.widgets.graph_view import GraphView
 from runic.ogm.driver.result import PathRecord
 
@@ -45,7 +46,8 @@ def click(view, message, buffers=()):
 
 def test_view_of_a_query_result_sends_nodes_and_edges_column_wise(star):
     view = GraphView(star.execute("MATCH (a:Person)-[r:KNOWS]->(b:Person) RETURN a, r, b"))
-    nodes, edges = view.data["nodes"], view.data["edges"]
+    nodes = {k: text_column(view.data["nodes"][k]) for k in ("id", "caption", "tip")}
+    edges = view.data["edges"]
     assert len(nodes["id"]) == 6 and sorted(nodes["caption"]) == ["Friend 1", "Friend 2", "Friend 3", "Friend 4", "Friend 5", "Hub"]
     source, target = array("i"), array("i")
     source.frombytes(edges["source"])
@@ -69,7 +71,7 @@ def test_nodes_are_coloured_by_label_and_restyled_by_property(star):
     assert by_name["Hub"]["size"] > by_name["Friend 2"]["size"]  # five edges against one
     assert by_name["Lyon"]["color"] == "#bab0ac"  # no age
     assert [item["label"] for item in view.legend][-1] == "age: (none)"
-    tips = dict(zip(view.data["nodes"]["caption"], view.data["nodes"]["tip"]))
+    tips = dict(zip(text_column(view.data["nodes"]["caption"]), text_column(view.data["nodes"]["tip"])))
     assert tips["40"] == "Person\nname: Hub"
 
 
@@ -87,7 +89,7 @@ def test_expanding_a_node_adds_its_neighbours_through_the_kernel(star):
     click(view, {"type": "expand", "ids": [view.nodes[0]["id"]]})
     assert len(view.nodes) == 6 and len(view.edges) == 5
     assert view.status == "Hub: added 5 neighbours, 5 edges"
-    assert len(view.data["nodes"]["id"]) == 6
+    assert len(text_column(view.data["nodes"]["id"])) == 6
 
 
 def test_expansion_is_bounded_read_only_and_says_when_more_exist(star, monkeypatch):
@@ -143,7 +145,7 @@ def test_static_picture_is_svg_with_every_node_and_an_html_image_for_untrusted_n
 
 def test_static_picture_uses_the_layout_the_browser_reported(star):
     view = GraphView(everything(star), width=200, height=100)
-    ids = view.data["nodes"]["id"]
+    ids = text_column(view.data["nodes"]["id"])
     xy = array("f", [v for i in range(len(ids)) for v in (float(i), 0.0 if i % 2 else 1.0)])
     click(view, {"type": "positions", "revision": view.data["revision"]}, [memoryview(xy.tobytes())])
     root = ET.fromstring(view.to_svg())

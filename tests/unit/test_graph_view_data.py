@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from runic.notebook.widgets.graph_data import PALETTE, GraphModel, collect_elements, json_safe
-from runic.notebook.widgets.graph_style import MISSING_COLOR, SCALE, Style, Styler, properties_text
+from runic.notebook.widgets.graph_style import MISSING_COLOR, SCALE, Style, Styler, properties_text, text_column
 from runic.notebook.widgets.graph_svg import caption_boxes, layout_positions, render_svg
 from runic.notebook.widgets.graph_view import GraphView
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord
@@ -120,8 +120,8 @@ def test_payload_is_column_wise_with_numbers_as_binary():
         nodes, edges, model.degrees()
     )
     cols = payload["nodes"]
-    assert cols["id"] == ["0", "1", "2", "3", "4", "5", "1000"]
-    assert cols["caption"][:3] == ["0", "1", "2"] and cols["tip"][0] == "A\nname: n0"
+    assert text_column(cols["id"]) == ["0", "1", "2", "3", "4", "5", "1000"]
+    assert text_column(cols["caption"])[:3] == ["0", "1", "2"] and text_column(cols["tip"])[0] == "A\nname: n0"
     index, size = array("H"), array("f")
     index.frombytes(cols["color"])
     size.frombytes(cols["size"])
@@ -197,9 +197,9 @@ def test_selection_physics_and_styling_are_traits_python_reads_and_sets():
     assert view.physics is False
     revision = view.data["revision"]
     view.style(color_by="w", caption_by="w")
-    assert view.data["revision"] == revision + 1 and view.data["nodes"]["caption"][0] == "0"
+    assert view.data["revision"] == revision + 1 and text_column(view.data["nodes"]["caption"])[0] == "0"
     view.node_cap = 3
-    assert len(view.data["nodes"]["id"]) == 3 and view.selected == ["1000"]  # node 2 was sampled out
+    assert len(text_column(view.data["nodes"]["id"])) == 3 and view.selected == ["1000"]  # node 2 was sampled out
     assert view.message.startswith("showing a sample of 3 of 7 nodes")
 
 

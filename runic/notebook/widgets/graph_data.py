@@ -251,15 +251,28 @@ def collect_elements(data: Any) -> tuple[list[ViewNode], list[ViewEdge]]:
     if rows is None:
         for item in _walk(data):
             take(item)
-    else:
-        for row in rows:
-            for value in row if isinstance(row, (list, tuple)) else (row,):
-                kind = type(value)
-                if kind is NodeRecord or kind is EdgeRecord:
-                    take(value)
-                elif kind not in _SCALARS:
-                    for item in _walk(value):
-                        take(item)
+        return list(nodes.values()), list(edges.values())
+    for row in rows:
+        for value in row if isinstance(row, (list, tuple)) else (row,):
+            kind = type(value)
+            # the common cells inline: this loop runs once per cell of a large result
+            if kind is NodeRecord:
+                raw = value.id
+                if raw not in seen_nodes:
+                    seen_nodes.add(raw)
+                    key = str(raw)
+                    if key not in nodes:
+                        nodes[key] = ViewNode(key, raw, tuple(value.labels), safe_properties(value.properties))
+            elif kind is EdgeRecord:
+                raw = value.id
+                if raw not in seen_edges:
+                    seen_edges.add(raw)
+                    key = str(raw)
+                    if key not in edges:
+                        edges[key] = ViewEdge(key, raw, value.type, str(value.start_id), str(value.end_id), value.properties)
+            elif kind not in _SCALARS:
+                for item in _walk(value):
+                    take(item)
     return list(nodes.values()), list(edges.values())
 
 

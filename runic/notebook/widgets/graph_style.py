@@ -23,7 +23,7 @@ from typing import Any
 
 from .graph_data import PALETTE, ViewEdge, ViewNode
 
-__all__ = ["MISSING_COLOR", "Style", "Styler", "properties_text"]
+__all__ = ["MISSING_COLOR", "Style", "Styler", "properties_text", "text_column"]
 
 #: colour of nodes that lack the property they are coloured by
 MISSING_COLOR = "#bab0ac"
@@ -193,9 +193,10 @@ class Styler:
         type_index = array("H", (types.setdefault(e.type, len(types)) for e in edges))
         payload = {
             "nodes": {
-                "id": [n.key for n in nodes],
-                "caption": [self.caption(n) for n in nodes],
-                "tip": [self.tooltip(n) for n in nodes],
+                # text columns travel as one JSON buffer each: one binary frame, no per-item walk
+                "id": _json_buffer([n.key for n in nodes]),
+                "caption": _json_buffer([self.caption(n) for n in nodes]),
+                "tip": _json_buffer([self.tooltip(n) for n in nodes]),
                 "palette": list(palette),
                 "color": color_index.tobytes(),
                 "size": array("f", sizes).tobytes(),
@@ -208,6 +209,15 @@ class Styler:
             },
         }
         return payload, legend, colors, sizes
+
+
+def _json_buffer(texts: list[str]) -> bytes:
+    return json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def text_column(buffer: bytes) -> list[str]:
+    """A text column of the payload back as a list (what the browser decodes)."""
+    return json.loads(bytes(buffer).decode())
 
 
 def _fmt(x: float) -> str:

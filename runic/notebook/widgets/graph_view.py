@@ -316,7 +316,7 @@ class GraphView(anywidget.AnyWidget):
         payload, legend, _colors, _sizes = self._styler.columns(nodes, edges, self._model.degrees())
         self._revision += 1
         payload["revision"] = self._revision
-        self._ids = payload["nodes"]["id"]
+        self._ids = [n.key for n in nodes]
         self._picture = None
         with self.hold_sync():
             self.data = payload
