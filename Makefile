@@ -40,7 +40,9 @@ lab-servers: venv
 lab: venv lab-servers extension
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_ARGS)
 
+## lint-imports checks the layers stated in pyproject.toml before any test runs.
 test: setup
+	$(BIN)/lint-imports
 	$(PYTEST) tests notebooks $(NBVAL) $(PYTEST_ARGS)
 
 test-unit: venv

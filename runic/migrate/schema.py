@@ -17,9 +17,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from runic.progress import progress_bar
+from runic.ogm.core.metadata import get_metadata
+from runic.ogm.driver.falkordb import FalkorDBDriver
 from runic.ogm.exceptions import MetadataError, UnsupportedFeatureError
 from runic.ogm.schema.index_manager import IndexSpec, extract_declared_specs
+from runic.progress import progress_bar
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -39,8 +41,8 @@ def _sorted(specs: Iterable[IndexSpec]) -> list[IndexSpec]:
 
 
 def _is_async(obj: Any) -> bool:
-    execute = getattr(obj, "execute", None)
-    return inspect.iscoroutinefunction(execute) or type(obj).__name__.startswith("Async")
+    """An async session or driver: its ``execute`` is a coroutine function."""
+    return inspect.iscoroutinefunction(getattr(obj, "execute", None))
 
 
 def _resolve_driver(target: Any) -> Any:
@@ -81,8 +83,6 @@ def _wrap_graph(graph: Any, db: Any) -> Any:
         raise TypeError(
             "an asyncio falkordb graph handle cannot be managed here — pass a sync handle or driver"
         )
-    from runic.ogm.driver.falkordb import FalkorDBDriver
-
     return FalkorDBDriver(graph, db)
 
 
@@ -115,12 +115,8 @@ class IndexManager:
     # -- introspection -------------------------------------------------------------------
     def inspect(self) -> tuple[list[IndexSpec], list[str]]:
         """``(live specs, errors)``; errors are introspection problems as text."""
-        reader = getattr(self.schema, "inspect_indexes", None)
         try:
-            if callable(reader):
-                specs, errors = reader()
-            else:
-                specs, errors = self.schema.list_indexes(), []
+            specs, errors = self.schema.inspect_indexes()
         except UnsupportedFeatureError:
             raise
         except Exception as exc:  # keep validating: the failure is reported, not hidden
@@ -134,13 +130,11 @@ class IndexManager:
 
     def supports(self, spec: IndexSpec) -> bool:
         """Can the backend hold ``spec`` at all?"""
-        check = getattr(self.schema, "supports", None)
-        return bool(check(spec)) if callable(check) else True
+        return bool(self.schema.supports(spec))
 
     def can_list(self, spec: IndexSpec) -> bool:
         """Does the backend list indexes of this kind (else they cannot be verified)?"""
-        check = getattr(self.schema, "can_list", None)
-        return bool(check(spec)) if callable(check) else True
+        return bool(self.schema.can_list(spec))
 
     # -- planning ----------------------------------------------------------------------------
     def diff(self, specs: Iterable[IndexSpec]) -> list[IndexSpec]:
@@ -155,14 +149,8 @@ class IndexManager:
             if not isinstance(spec, IndexSpec):
                 raise TypeError(f"expected IndexSpec objects, got {type(spec).__name__}")
             if not self.supports(spec):
-                reason = getattr(self.schema, "unsupported_reason", None)
-                message = (
-                    reason(spec)
-                    if callable(reason)
-                    else f"{self.backend} cannot hold a {spec.index_type} index ({spec.label}.{spec.field})"
-                )
                 raise UnsupportedFeatureError(
-                    message,
+                    self.schema.unsupported_reason(spec),
                     backend=self.backend,
                     feature=f"{spec.index_type} index",
                     hint="remove the index option from the field, or use a backend that has this index kind",
@@ -555,10 +543,6 @@ class SchemaManager:
 
 def _model_classes(models: Any) -> list[type]:
     if models is None:
-        try:
-            from runic.ogm.core.metadata import get_metadata
-        except ImportError:
-            return []
         meta = get_metadata()
         return [
             getattr(m, "model_cls", None) or m.cls
@@ -582,8 +566,5 @@ def _model_names(models: Any) -> set[tuple[str, str]]:
 
 
 def _ensure_types(schema: Any, models: Any) -> None:
-    ensure = getattr(schema, "ensure_entity_types", None)
-    if not callable(ensure):
-        return
     names = _model_names(models)
-    ensure(sorted(n for e, n in names if e == "node"), sorted(n for e, n in names if e == "edge"))
+    schema.ensure_entity_types(sorted(n for e, n in names if e == "node"), sorted(n for e, n in names if e == "edge"))

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from runic.ogm import gc_paused
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
 from runic.progress import progress_bar
 
@@ -123,7 +124,7 @@ class QueryResult:
         return self.raw.value(col, default)
 
     def values(self, col: int | str = 0) -> list[Any]:
-        i = col if isinstance(col, int) else self.raw._column_index(col)
+        i = col if isinstance(col, int) else self.raw.column_index(col)
         return [row[i] for row in self.rows]
 
     def nodes(self) -> list[NodeRecord]:
@@ -144,8 +145,6 @@ class QueryResult:
     def _rerun(self, query: str, what: str) -> GraphResult:
         if self.driver is None or self.query is None:
             raise RuntimeError("this result does not know its connection — run the query again with --no-limit")
-        from runic.ogm._gc import gc_paused
-
         def call() -> GraphResult:
             with gc_paused():
                 return self.driver.execute(query, self.params or None, readonly=self.readonly or None, timeout=self.timeout)
@@ -182,8 +181,6 @@ class QueryResult:
     # -- converters ----------------------------------------------------------------------
     def to_dataframe(self, *, expand: bool = False) -> Any:
         """A pandas DataFrame (``expand=True``: node/edge columns become property columns)."""
-        from runic.ogm._gc import gc_paused
-
         from .convert import to_dataframe
 
         with gc_paused():

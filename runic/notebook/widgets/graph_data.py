@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from runic.ogm import inspect
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord
 from runic.ogm.exceptions import OrmError
 
@@ -126,7 +127,7 @@ class ViewEdge:
 
 def _entity_view(entity: Any) -> ViewNode | ViewEdge | None:
     """A runic OGM Node/Edge instance as a view element, or None when it is not one."""
-    state = getattr(entity, "_runic_state", None)
+    state = _state_of(entity)
     if state is None:
         return None
     cls = type(entity)
@@ -168,6 +169,14 @@ def _entity_properties(entity: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if not k.startswith("_") and k not in ("source", "target")}
 
 
+def _state_of(value: Any) -> Any:
+    """The OGM state of an entity (``runic.ogm.inspect``), or None for any other value."""
+    try:
+        return inspect(value)
+    except TypeError:
+        return None
+
+
 def _walk(value: Any) -> Iterator[NodeRecord | EdgeRecord | ViewNode | ViewEdge]:
     if isinstance(value, (NodeRecord, EdgeRecord)):
         yield value
@@ -183,7 +192,7 @@ def _walk(value: Any) -> Iterator[NodeRecord | EdgeRecord | ViewNode | ViewEdge]
     elif isinstance(value, (list, tuple, set, frozenset)):
         for item in value:
             yield from _walk(item)
-    elif hasattr(value, "_runic_state"):
+    elif _state_of(value) is not None:
         element = _entity_view(value)
         if element is not None:
             if isinstance(element, ViewEdge):

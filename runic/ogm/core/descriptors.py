@@ -12,8 +12,11 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from runic.ogm.exceptions import LazyLoadError, MetadataError, did_you_mean
+from runic.cypher import is_plain_identifier
+from runic.ogm.exceptions import FieldValidationError, LazyLoadError, MetadataError, did_you_mean
 
+from .ambient import is_async_session
+from .expressions import compare, order
 from .state import STATE_ATTR
 from .types import TypeConverter, VectorConverter, converter_for, unwrap_optional
 from .validation import check_value
@@ -316,8 +319,6 @@ class FieldDescriptor:
                     model=owner,
                     field=name,
                 )
-            from runic.cypher import is_plain_identifier
-
             if not is_plain_identifier(info.relation_type):
                 raise MetadataError(
                     f"{owner_name}.{name}: relationship type {info.relation_type!r} is not a valid identifier",
@@ -387,8 +388,6 @@ class FieldDescriptor:
         state = instance.__dict__.get(STATE_ATTR)
         if info.primary_key and state is not None:
             if state.key is not None and value != state.key and state.state.value in ("persistent", "deleted"):
-                from runic.ogm.exceptions import FieldValidationError
-
                 raise FieldValidationError(
                     f"{_where(info)}: the primary key of a stored entity cannot change",
                     hint="create a new entity with the new key and delete the old one",
@@ -410,9 +409,7 @@ class FieldDescriptor:
 
     # -- query expressions (class-level) -----------------------------------------------
     def _compare(self, op: str, value: Any) -> Any:
-        from runic.ogm.query import expressions
-
-        return expressions.compare(self, op, value)
+        return compare(self, op, value)
 
     def __eq__(self, other: object) -> Any:  # type: ignore[override]
         return self._compare("=", other)
@@ -459,14 +456,10 @@ class FieldDescriptor:
         return self._compare("IS NOT NULL", None)
 
     def asc(self) -> Any:
-        from runic.ogm.query import expressions
-
-        return expressions.order(self, "ASC")
+        return order(self, "ASC")
 
     def desc(self) -> Any:
-        from runic.ogm.query import expressions
-
-        return expressions.order(self, "DESC")
+        return order(self, "DESC")
 
     def __bool__(self) -> bool:
         return True
@@ -483,10 +476,8 @@ def _session_problem(session: Any) -> str | None:
         return "detached"
     if getattr(session, "is_closed", False):
         return "closed"
-    from runic.ogm.session.session import Session
-
-    if not isinstance(session, Session):
-        return "async"
+    if is_async_session(session) or not callable(getattr(session, "load_relationship", None)):
+        return "async"  # only an open synchronous Session loads on attribute access
     return None
 
 

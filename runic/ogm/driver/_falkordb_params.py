@@ -9,6 +9,9 @@ those literals so every value comes back exactly as it was sent:
   (the server reads C strings) → ``ValueError``;
 * integers within 64 bits, floats with ``repr`` precision, ``inf``/``-inf`` as an
   overflowing literal; booleans, ``None``; lists/tuples, maps with backtick-quoted keys;
+* ``pandas.NA`` / ``NaT`` as ``null``; numpy scalars and arrays as the Python values
+  ``tolist()`` gives; ``Decimal``, bytes, dates and times and anything else are refused
+  (``Decimal`` would come back as a 15-digit float): docs/type-fidelity.md;
 * NaN has no literal in the header: a parameter holding one is written into the query
   instead, as an expression (``0.0/0.0``) built from the same safe literals, at the
   places where the query refers to it (found by a scanner that skips strings, comments
@@ -22,7 +25,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
+
+from runic.ogm.core.types import is_missing
+from runic.ogm.exceptions import UnsupportedValueError
 
 __all__ = ["ParameterError", "build_query", "encode_value"]
 
@@ -35,8 +42,14 @@ _NEG_INF = "-1e999"
 _NAN_EXPR = "(0.0/0.0)"
 
 
-class ParameterError(ValueError, TypeError):
+class ParameterError(UnsupportedValueError):
     """A parameter value FalkorDB cannot receive; the message names the parameter only."""
+
+    def __init__(self, message: str = "", **attrs: Any) -> None:
+        attrs.setdefault("backend", "falkordb")
+        if attrs.get("hint") is None and " — " in message:
+            message, attrs["hint"] = message.rsplit(" — ", 1)
+        super().__init__(message, **attrs)
 
 
 class _NaNFound(Exception):
@@ -53,22 +66,26 @@ def _encode(value: Any, name: str, nan: str | None) -> str:
     if isinstance(value, str):
         if "\x00" in value:
             raise ParameterError(
-                f"parameter ${name} holds a string with a NUL character, which FalkorDB cannot store — remove it"
+                f"parameter ${name} holds a string with a NUL character, which FalkorDB cannot store — remove it",
+                param_name=name, value_type="str",
             )
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise ParameterError(
-                f"parameter ${name} holds a string that is not valid unicode (lone surrogate) — fix its encoding"
+                f"parameter ${name} holds a string that is not valid unicode (lone surrogate), which FalkorDB cannot store — fix its encoding",
+                param_name=name, value_type="str",
             ) from None
         return "'" + value.translate(_STR_ESCAPES) + "'"
     if isinstance(value, int):
         if not _INT_MIN <= value <= _INT_MAX:
             raise ParameterError(
-                f"parameter ${name} holds an integer outside the 64-bit range — store it as a string or float"
+                f"parameter ${name} holds an int outside the 64-bit range, which FalkorDB cannot store — pass str(value) or float(value)",
+                param_name=name, value_type=type(value).__name__,
             )
         return str(int(value))
     if isinstance(value, float):
+        value = float(value)  # numpy.float64 is a float whose repr is not a literal
         if math.isnan(value):
             if nan is None:
                 raise _NaNFound
@@ -91,16 +108,24 @@ def _encode(value: Any, name: str, nan: str | None) -> str:
         return "[" + ",".join(_encode(item, name, nan) for item in value) + "]"
     if isinstance(value, (bytes, bytearray)):
         raise ParameterError(
-            f"parameter ${name} holds bytes — decode them to str or store a list of ints"
+            f"parameter ${name} holds bytes, which FalkorDB cannot store — decode them to str or store a list of ints",
+            param_name=name, value_type=type(value).__name__,
         )
+    if isinstance(value, Decimal):
+        raise ParameterError(
+            f"parameter ${name} holds a Decimal, which FalkorDB would return as a float rounded to 15 digits"
+            " — pass str(value) to keep every digit, or float(value) to accept the rounding",
+            param_name=name, value_type="Decimal",
+        )
+    if is_missing(value):
+        return "null"
     as_list = getattr(value, "tolist", None)  # numpy arrays and scalars
     if callable(as_list):
         return _encode(as_list(), name, nan)
-    if hasattr(value, "__float__") and not isinstance(value, complex):
-        return _encode(float(value), name, nan)
     raise ParameterError(
         f"parameter ${name} holds a {type(value).__name__}, which FalkorDB cannot receive — "
-        "convert it to str, int, float, bool, None, list or dict"
+        "convert it to str, int, float, bool, None, list or dict",
+        param_name=name, value_type=type(value).__name__,
     )
 
 

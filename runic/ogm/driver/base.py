@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
 
 from runic.cypher import escape_identifier, is_plain_identifier
+from runic.ogm.exceptions import UnsupportedFeatureError
 
 from .result import GraphResult
 
@@ -25,6 +26,8 @@ __all__ = [
     "AsyncGraphDriver",
     "TransactionalGraphDriver",
     "SchemaOps",
+    "SchemaCapabilities",
+    "AsyncSchemaCapabilities",
 ]
 
 
@@ -33,7 +36,7 @@ class Clause(str):
 
     params: dict[str, Any]
 
-    def __new__(cls, text: str, params: dict[str, Any] | None = None) -> "Clause":
+    def __new__(cls, text: str, params: dict[str, Any] | None = None) -> Clause:
         obj = super().__new__(cls, text)
         obj.params = dict(params or {})
         return obj
@@ -87,7 +90,7 @@ class GraphDialect:
         return {}
 
     # -- values ------------------------------------------------------------------
-    def param_ref(self, expr: str, field_info: "FieldInfo | None" = None) -> str:
+    def param_ref(self, expr: str, field_info: FieldInfo | None = None) -> str:
         """Wrap a parameter expression (``$p0`` or ``row.emb``) for the field's db type."""
         return expr
 
@@ -120,10 +123,13 @@ class GraphDialect:
     def render_index(self, label: str, field: str) -> str:
         return f"CREATE INDEX FOR (n{self.label_pattern(label)}) ON (n.{self.quote(field)})"
 
+    def fulltext_scope(self, text: str, fields: list[str]) -> str:
+        """The fulltext query ``text`` limited to some of the index's ``fields``
+        (RediSearch's ``@a|b:(text)`` form unless a dialect says otherwise)."""
+        return f"@{'|'.join(fields)}:({text})"
+
     def fulltext_call(self, label: str, index_name: str | None, query_param: str, alias: str, score: str) -> str:
         """``CALL ... YIELD node AS <alias>, score AS <score>`` for a fulltext search."""
-        from runic.ogm.exceptions import UnsupportedFeatureError
-
         raise UnsupportedFeatureError(
             f"{self.name} has no fulltext search",
             backend=self.name,
@@ -133,8 +139,6 @@ class GraphDialect:
 
     def vector_call(self, label: str, field: str, index_name: str | None, k_param: str, vector_param: str, alias: str, score: str) -> str:
         """``CALL ... YIELD node AS <alias>, score AS <score>`` for a k-NN search; score = distance."""
-        from runic.ogm.exceptions import UnsupportedFeatureError
-
         raise UnsupportedFeatureError(
             f"{self.name} has no vector search",
             backend=self.name,
@@ -142,20 +146,68 @@ class GraphDialect:
             hint="use FalkorDB, Neo4j or Memgraph for vector search",
         )
 
+    def check_written_names(self, query: str, params: Any) -> None:
+        """Refuse, before sending, a write that stores a property name this backend cannot
+        give back (ArcadeDB: names starting with ``@``). Most backends take any name."""
+        return None
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
 
 
 @runtime_checkable
 class SchemaOps(Protocol):
-    """Live schema access of one connection (``driver.schema``)."""
+    """Live schema access of one connection (``driver.schema``).
+
+    Besides reading and changing the schema, it declares what the backend can do:
+    ``supports(spec)`` (can it hold this index kind at all), ``unsupported_reason(spec)``
+    (why not, as a message), ``can_list(spec)`` (does it list such indexes, so they can
+    be verified), ``inspect_indexes()`` (live specs plus problems found while reading
+    them) and ``ensure_entity_types(labels, types)`` (create node/edge types where the
+    backend needs them declared). ``SchemaCapabilities`` gives the defaults.
+    """
 
     def labels(self) -> list[str]: ...
     def relationship_types(self) -> list[str]: ...
     def property_keys(self) -> list[str]: ...
-    def list_indexes(self) -> list["IndexSpec"]: ...
-    def create_index(self, spec: "IndexSpec") -> None: ...
-    def drop_index(self, spec: "IndexSpec") -> None: ...
+    def list_indexes(self) -> list[IndexSpec]: ...
+    def create_index(self, spec: IndexSpec) -> None: ...
+    def drop_index(self, spec: IndexSpec) -> None: ...
+    def supports(self, spec: IndexSpec) -> bool: ...
+    def unsupported_reason(self, spec: IndexSpec) -> str: ...
+    def can_list(self, spec: IndexSpec) -> bool: ...
+    def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]: ...
+    def ensure_entity_types(self, labels: Sequence[str], types: Sequence[str]) -> None: ...
+
+
+class SchemaCapabilities:
+    """The defaults of ``SchemaOps``' capability members: every index kind is held and
+    listed, reading the indexes reports no problems, no types need declaring."""
+
+    def supports(self, spec: IndexSpec) -> bool:
+        return True
+
+    def unsupported_reason(self, spec: IndexSpec) -> str:
+        return f"this backend cannot hold a {spec.index_type} index ({spec.label}.{spec.field})"
+
+    def can_list(self, spec: IndexSpec) -> bool:
+        return True
+
+    def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:
+        return self.list_indexes(), []  # type: ignore[attr-defined]
+
+    def ensure_entity_types(self, labels: Sequence[str], types: Sequence[str]) -> None:
+        return None
+
+
+class AsyncSchemaCapabilities(SchemaCapabilities):
+    """``SchemaCapabilities`` for an async ``driver.schema`` (the I/O members are coroutines)."""
+
+    async def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:  # type: ignore[override]
+        return await self.list_indexes(), []  # type: ignore[attr-defined]
+
+    async def ensure_entity_types(self, labels: Sequence[str], types: Sequence[str]) -> None:  # type: ignore[override]
+        return None
 
 
 @runtime_checkable

@@ -12,9 +12,11 @@ import weakref
 from collections.abc import Iterable
 from typing import Any
 
+from runic.ogm.core.metadata import fields_of, get_metadata
+from runic.ogm.core.models import is_edge_model, node_labels
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.driver.result import EdgeRecord, NodeRecord
-from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError
+from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError, did_you_mean
 
 __all__ = ["DATABASE_KEY", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
 
@@ -22,16 +24,8 @@ __all__ = ["DATABASE_KEY", "Mapper", "as_list", "hashable_key", "is_edge_model",
 DATABASE_KEY = (True, "database")
 
 
-_FIELDS_OF: Any = None
-
-
 def _fields_of(cls: type) -> dict[str, Any]:
-    global _FIELDS_OF
-    if _FIELDS_OF is None:
-        from runic.ogm.core.metadata import fields_of
-
-        _FIELDS_OF = fields_of
-    return _FIELDS_OF(cls)
+    return fields_of(cls)
 
 
 #: stored value types that ``snapshot`` copies
@@ -122,20 +116,6 @@ class _ClassPlan:
         self.pk_converted = self.pk_info is not None and getattr(self.pk_info, "converter", None) is not None
 
 
-def is_edge_model(cls: type) -> bool:
-    """True for Edge classes (and their instances' classes)."""
-    from runic.ogm.core.models import Edge
-
-    return isinstance(cls, type) and issubclass(cls, Edge)
-
-
-def node_labels(model: type) -> tuple[str, ...]:
-    """Labels a MATCH on ``model`` uses: the hierarchy's primary label, then the model's own."""
-    own = getattr(model, "__label__", None) or model.__name__
-    primary = getattr(model, "__primary_label__", None) or own
-    return tuple(dict.fromkeys((primary, own)))
-
-
 def create_labels(model: type) -> tuple[str, ...]:
     """Labels a created node of ``model`` gets (``__labels__``: inherited first, then own)."""
     labels = getattr(model, "__labels__", None)
@@ -168,8 +148,6 @@ class Mapper:
     @property
     def metadata(self) -> Any:
         if self._metadata is None:
-            from runic.ogm.core.metadata import get_metadata
-
             return get_metadata()
         return self._metadata
 
@@ -306,8 +284,6 @@ class Mapper:
                 best, best_size = cls, len(wanted)
         if best is None:
             if model is None:
-                from runic.ogm.exceptions import did_you_mean
-
                 known = sorted(self.metadata.nodes)
                 raise MetadataError(
                     f"no registered Node model carries the labels {list(labels)}",
@@ -427,6 +403,16 @@ class Mapper:
         cls = self.class_for_type(record.type, model)
         entity = self.new_instance(cls, record.id)
         self.populate(entity, record.properties)
+        return entity
+
+    def detached_from_record(self, record: NodeRecord | EdgeRecord, model: type | None = None) -> Any:
+        """An entity for ``record`` that belongs to no session (state ``DETACHED``): what is
+        shown for rows read without a session. Edge endpoints are not attached."""
+        if isinstance(record, NodeRecord):
+            entity = self.node_from_record(record, model)
+        else:
+            entity = self.edge_from_record(record, model)
+        entity.__dict__[STATE_ATTR].state = EntityState.DETACHED
         return entity
 
     def record_identity(self, record: NodeRecord | EdgeRecord, model: type | None = None) -> tuple[type, tuple[type, Any]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from runic.ogm.core.ambient import current_session
+from runic.ogm.core.metadata import fields_of
 from runic.ogm.exceptions import FieldValidationError, MetadataError
 
 from .builder import BaseQueryBuilder, QueryBuilder
@@ -39,11 +41,7 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
     def _session_for_run(self) -> Any:
         if self._session is not None:
             return self._session
-        try:
-            from runic.ogm.session.async_session import AsyncSession
-        except ImportError:  # pragma: no cover
-            raise self._unbound_error() from None
-        session = AsyncSession.current()
+        session = current_session(asynchronous=True)
         if session is None:
             raise self._unbound_error()
         return session
@@ -98,8 +96,6 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
 
 
 def _fields_of(model: type) -> dict[str, Any]:
-    from runic.ogm.core.metadata import fields_of
-
     return dict(fields_of(model))
 
 

@@ -19,6 +19,7 @@ from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, Field
 from runic.ogm.mapper.mapper import as_list, create_labels, hashable_key, is_edge_model
 
 from ._assign import set_assignments
+from ._entity import entity_repr, state_of
 from ._statement import Statement
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,8 +66,6 @@ class FlushPlanner:
 
     # -- entry ------------------------------------------------------------------------------
     def plan(self) -> FlushPlan:
-        from ._core import state_of
-
         core = self.core
         dirty = self._cascade_and_check_targets()
         pending = core.pending_entities()
@@ -99,8 +98,6 @@ class FlushPlanner:
     # -- checks ---------------------------------------------------------------------------------
     def _cascade_and_check_targets(self) -> list[Any]:
         """Add transient ``cascade`` targets; refuse other transient targets. Returns the dirty entities."""
-        from ._core import entity_repr, state_of
-
         core = self.core
         seen: set[int] = set()
         dirty = core.dirty()
@@ -146,8 +143,6 @@ class FlushPlanner:
         return dirty
 
     def _check_values(self, entities: list[Any]) -> None:
-        from ._core import entity_repr, state_of
-
         mapper = self.mapper
         for entity in entities:
             cls = type(entity)
@@ -187,8 +182,6 @@ class FlushPlanner:
 
     # -- relation diffs --------------------------------------------------------------------------
     def _relation_changes(self, owners: list[Any], deleted_ids: set[int]) -> tuple[list[_RelationChange], list[_RelationChange]]:
-        from ._core import state_of
-
         mapper = self.mapper
         additions: list[_RelationChange] = []
         removals: list[_RelationChange] = []
@@ -290,8 +283,6 @@ class FlushPlanner:
 
     # -- (2)/(4) property updates ---------------------------------------------------------------
     def _property_updates(self, entities: list[Any], *, edge: bool) -> list[Statement]:
-        from ._core import state_of
-
         mapper = self.mapper
         groups: dict[tuple, list[tuple[Any, Any, dict[str, Any]]]] = {}
         for entity in entities:
@@ -425,8 +416,6 @@ class FlushPlanner:
         return out
 
     def _relation_statement(self, cypher: str, batch: list[_RelationChange], step: str, *, add: bool) -> Statement:
-        from ._core import state_of
-
         mapper = self.mapper
 
         def params() -> dict[str, Any]:
@@ -441,6 +430,7 @@ class FlushPlanner:
             for i, change in enumerate(batch):
                 if i not in seen and add:
                     continue
+                self.core.remember_committed(change.owner)
                 state = state_of(change.owner)
                 keys = list(state.committed_relations.get(change.name, ()))
                 if add:

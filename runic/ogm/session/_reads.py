@@ -1,0 +1,126 @@
+"""Reads: statements that fetch one entity by key or refresh it, and the node and relation
+patterns every statement matches by (no I/O)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runic.ogm.driver.result import GraphResult
+from runic.ogm.mapper import Mapper
+from runic.ogm.mapper.mapper import is_edge_model, node_labels
+
+from ._entity import state_of
+from ._statement import Statement
+
+__all__ = ["Reads"]
+
+
+class Reads:
+    """Statements reading one entity, and how statements match stored nodes."""
+
+    dialect: Any
+    mapper: Mapper
+
+    # -- read statements ------------------------------------------------------------------------------
+    def match_node(self, alias: str, cls: type, key_expr: str, *, anchor_only: bool = False) -> tuple[str, str]:
+        """``(pattern, condition)`` matching one node of ``cls`` by key expression ``key_expr``."""
+        mapper = self.mapper
+        dialect = self.dialect
+        root = mapper.root_class(cls)
+        labels = node_labels(root) if anchor_only else node_labels(cls)
+        pattern = f"({alias}{dialect.label_pattern(labels[:1] if anchor_only else labels)})"
+        if mapper.has_database_key(cls):
+            cond = f"{dialect.id_function(alias)} = {dialect.id_param(key_expr)}"
+        else:
+            cond = f"{dialect.property_ref(alias, mapper.pk_name(cls))} = {key_expr}"
+        if not anchor_only:
+            extra = dialect.subtype_filter(alias, labels)
+            if extra:
+                cond = f"{cond} AND {extra}"
+        return pattern, cond
+
+    def get_statement(self, model: type, key: Any) -> Statement:
+        """Read one entity of ``model`` by key (the key goes through its converter)."""
+        mapper = self.mapper
+        db_key = mapper.db_key(model, key)
+        if is_edge_model(model):
+            etype = self.dialect.quote(model.__type__)
+            if mapper.has_database_key(model):
+                cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('$key')}"
+            else:
+                cond = f"r.{self.dialect.quote(mapper.pk_name(model))} = $key"
+            cypher = f"MATCH (a)-[r:{etype}]->(b) WHERE {cond} RETURN r, a, b LIMIT 1"
+
+            def on_edge(result: GraphResult) -> Any:
+                if not result.rows:
+                    return None
+                r, a, b = result.rows[0]
+                src = self.hydrate(a)
+                dst = self.hydrate(b)
+                edge = self.hydrate(r, model)
+                edge.__dict__.setdefault("source", src)
+                if edge.__dict__.get("source") is None:
+                    edge.__dict__["source"] = src
+                if edge.__dict__.get("target") is None:
+                    edge.__dict__["target"] = dst
+                return edge
+
+            return Statement(cypher, {"key": db_key}, on_edge, step="get")
+        pattern, cond = self.match_node("n", model, "$key")
+        cypher = f"MATCH {pattern} WHERE {cond} RETURN n LIMIT 1"
+
+        def on_node(result: GraphResult) -> Any:
+            if not result.rows:
+                return None
+            return self.hydrate(result.rows[0][0], model)
+
+        return Statement(cypher, {"key": db_key}, on_node, step="get")
+
+    def refresh_statement(self, entity: Any) -> Statement:
+        cls = type(entity)
+        state = state_of(entity)
+        mapper = self.mapper
+        if mapper.has_database_key(cls):
+            key = state.element_id
+        else:
+            key = state.committed.get(mapper.pk_name(cls), mapper.db_key(cls, mapper.key_of(entity)))
+        if is_edge_model(cls):
+            etype = self.dialect.quote(cls.__type__)
+            if mapper.has_database_key(cls):
+                cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('$key')}"
+            else:
+                cond = f"r.{self.dialect.quote(mapper.pk_name(cls))} = $key"
+            cypher = f"MATCH ()-[r:{etype}]->() WHERE {cond} RETURN r LIMIT 1"
+        else:
+            pattern, cond = self.match_node("n", cls, "$key", anchor_only=True)
+            cypher = f"MATCH {pattern} WHERE {cond} RETURN n LIMIT 1"
+
+        def on_result(result: GraphResult) -> Any:
+            record = result.rows[0][0] if result.rows else None
+            return self.refresh_from(entity, record)
+
+        return Statement(cypher, {"key": key}, on_result, step="refresh")
+
+    def relation_pattern(self, info: Any, a: str, b: str, r: str = "") -> str:
+        """``(a)-[r:T]->(b)`` for the relation's direction (``a`` is the owner)."""
+        rtype = self.dialect.quote(info.relation_type)
+        rel = f"[{r}:{rtype}]"
+        direction = getattr(info, "direction", "outgoing")
+        if direction == "incoming":
+            return f"({a})<-{rel}-({b})"
+        if direction == "both":
+            return f"({a})-{rel}-({b})"
+        return f"({a})-{rel}->({b})"
+
+    def _match_key(self, entity: Any) -> Any:
+        """The db-form key that matches ``entity``'s node as stored."""
+        cls = type(entity)
+        mapper = self.mapper
+        state = state_of(entity)
+        if mapper.has_database_key(cls):
+            return state.element_id
+        pk = mapper.pk_name(cls)
+        if pk in state.committed and state.committed[pk] is not None:
+            return state.committed[pk]
+        return mapper.db_key(cls, entity.__dict__.get(pk))
+
