@@ -21,11 +21,13 @@ step() {
     local what=$1; shift
     local started=$SECONDS
     printf '\n== %s\n' "$what" >>"$LOG"
+    printf 'make lab: %s … ' "$what"
     if "$@" >>"$LOG" 2>&1 </dev/null; then
-        say "$what — ok ($(( SECONDS - started ))s)"
+        printf 'ok (%ss)\n' "$(( SECONDS - started ))"
         return 0
     fi
-    say "$what — FAILED; the full output is in $LOG, its last lines:"
+    printf 'FAILED\n'
+    say "the full output is in $LOG; its last lines:"
     tail -n 15 "$LOG" | sed 's/^/    /' >&2
     return 1
 }
