@@ -207,11 +207,11 @@ def test_bar_counts_values_in_the_database_on_each_backend(adopted):
 
 def test_saved_query_feeds_a_plot_and_history_on_each_backend(adopted):
     adopted.user_ns["min_age"] = 50
-    result = _cell(adopted, "--save older", "MATCH (p:Pl) WHERE p.age > $min_age RETURN p.age AS age ORDER BY age")
+    result = _cell(adopted, "--save older --no-limit", "MATCH (p:Pl) WHERE p.age > $min_age RETURN p.age AS age ORDER BY age")
     assert len(result) == 50
     ax = adopted.run_line_magic("runic", "plot histogram age --query older --bins 2")
     assert _bar_heights(ax) == [25, 25]
-    again = adopted.run_line_magic("runic", "run older --param min_age=90")
+    again = adopted.run_line_magic("runic", "run older --param min_age=90 --no-limit")
     assert again["age"] == list(range(91, 101))
     entries = list(adopted.run_line_magic("runic", "history"))
     assert [(e.connection, e.rows) for e in entries] == [("backend", 50), ("backend", 10)]
