@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from test_session_core import CorePerson, _Owner, persisted, run
 
+from runic.ogm.core.descriptors import Field
+from runic.ogm.core.models import Node
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.falkordb import FalkorDBDialect
 from runic.ogm.exceptions import FlushReport
@@ -74,3 +76,25 @@ def test_flush_report_says_what_was_kept_and_what_was_staged_again():
     assert "they stay in the database" in falkordb.describe()
     commit = FlushReport(applied=0, total=0, step="commit", pending=5, undoable=True, restaged={"new": 5, "changed": 0, "deleted": 0})
     assert commit.describe().startswith("COMMIT failed")
+
+
+class RsTagged(Node):
+    uid: str = Field(primary_key=True, generated=True)
+    name: str = Field(default=None)
+
+
+def test_a_lost_transaction_forgets_database_generated_keys_and_relation_writes():
+    core = make_core()
+    a, b = committed(core, CorePerson(name="A"), CorePerson(name="B"))
+    a.friends = [b]
+    tagged = RsTagged(name="t")
+    core.add(tagged)
+    run(core.plan_flush())
+    assert tagged.uid is not None and not core.has_changes()
+
+    counts = core.restage_uncommitted()
+
+    assert counts == {"new": 1, "changed": 1, "deleted": 0}
+    assert tagged.uid is None and tagged._runic_state.element_id is None
+    assert core.dirty() == [a]  # the relation edge is planned again
+    assert [s.step for s in core.plan_flush().statements] == ["node creates", "edge creates"]
