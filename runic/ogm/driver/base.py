@@ -193,7 +193,6 @@ class GraphDialect:
     def check_written_names(self, query: str, params: Any) -> None:
         """Refuse, before sending, a write that stores a property name this backend cannot
         give back (ArcadeDB: names starting with ``@``). Most backends take any name."""
-        return None
 
     def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
         """A Cypher expression: the exact distance between ``expr`` and ``vector_param``

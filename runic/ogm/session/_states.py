@@ -355,6 +355,7 @@ class EntityStates:
         if state.element_id is not None:
             self._node_by_eid.pop(state.element_id, None)
             state.element_id = None
+            self.mapper.set_database_key(entity, None)  # a generated key named the rolled-back node
         state.state = EntityState.PENDING
         state.committed = {}
         state.committed_relations = {}
