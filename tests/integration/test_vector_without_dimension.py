@@ -97,3 +97,17 @@ def test_exact_scan_applies_filters_before_taking_k(driver, backend):
     with Session(driver) as session, pytest.warns(UserWarning, match="exact scan"):
         hits = session.vector_search(VdDoc, vector=[1.0, 0.0, 0.0], k=2).where(VdDoc.tag == "y").all()
     assert [d.key for d in hits] == ["b", "c"]
+
+
+def test_schema_sync_creates_the_others_and_reports_the_waiting_vector_index_missing(driver, backend):
+    from runic.migrate.schema import SchemaManager
+
+    if backend not in VECTOR_BACKENDS:
+        return
+    manager = SchemaManager(driver, [VdDoc])
+    with pytest.warns(UserWarning, match="waits for its dimension"):
+        manager.sync()
+    result = manager.validate()
+    assert [(s.field, s.index_type) for s in result.missing] == [("embedding", "vector")]
+    store(driver)  # the first commit with vectors creates it
+    assert manager.validate().is_valid
