@@ -85,6 +85,19 @@ def test_raw_parameter_round_trips_as_the_table_says(driver, backend, case):
         assert driver.execute("MATCH (n:Fidelity) WHERE n.v = $v RETURN count(n) AS c", {"v": value}).value("c") == 1
 
 
+async def test_raw_parameter_round_trips_as_the_table_says_on_async_drivers(async_driver, backend, case):
+    outcome, value = case.raw[backend], case.make()
+    write = "CREATE (n:Fidelity {v: $v})"
+    if outcome.kind == "refused":
+        with pytest.raises(outcome.error) as info:
+            await async_driver.execute(write, {"v": value})
+        check_refusal(info, outcome, backend, value)
+        return
+    await async_driver.execute(write, {"v": value})
+    got = (await async_driver.execute("MATCH (n:Fidelity) RETURN n.v AS v")).value("v")
+    assert same(got, expected(outcome, value)), f"{backend} read back {got!r}"
+
+
 def test_model_field_round_trips_as_the_table_says(driver, backend, case):
     outcome, model = case.field[backend], MODELS[case.key]
     value = case.make()
