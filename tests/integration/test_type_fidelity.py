@@ -15,7 +15,7 @@ import pytest
 from type_fidelity_cases import BACKENDS, CASES, Case, Outcome, render_table
 
 from runic.ogm import Field, Node, Session
-from runic.ogm.exceptions import UnsupportedValueError
+from runic.ogm.exceptions import FieldValidationError, UnsupportedValueError
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "type-fidelity.md"
 START, END = "<!-- fidelity-table:start -->", "<!-- fidelity-table:end -->"
@@ -49,6 +49,8 @@ def check_refusal(info: pytest.ExceptionInfo, outcome: Outcome, backend: str, va
         assert err.backend == backend
         assert err.value_type == type(value).__name__
         assert " — " in str(err) and err.hint  # says what to do
+    if isinstance(err, FieldValidationError):
+        assert err.field == "v" and err.hint
 
 
 def _model(case: Case) -> type:
