@@ -184,6 +184,12 @@ CASES: list[Case] = [
         _all(conv("float", lambda v: v.item())), _all(conv("float (on assignment)", lambda v: v.item())), float,
     ),
     Case(
+        "np_datetime64", "numpy datetime64", lambda: np.datetime64("2024-01-02T03:04:05.123456"),
+        _all(conv("datetime", lambda v: v.item()), falkordb=refused("pass str(value) or a datetime"), age=refused("pass str(value) or a datetime")),
+        _all(refused("on assignment to a datetime field: pass value.item() or pandas.Timestamp(value)", FieldValidationError)),
+        dt.datetime,
+    ),
+    Case(
         "np_array", "numpy array", lambda: np.array([1.5, 2.5]),
         _all(conv("list", lambda v: v.tolist())), _all(stored("stored as a list")), np.ndarray,
     ),
