@@ -64,7 +64,7 @@ def retry_pending(driver: Any) -> list[tuple[str, str, int]]:
     for key, attempt in list(_of(_PENDING, driver).items()):
         try:
             dimension = attempt(driver)
-        except Exception as exc:  # the data is written; the index stays waiting
+        except Exception as exc:  # noqa: BLE001 - the data is written; the index stays waiting
             warnings.warn(
                 f"{key[0]}.{key[1]}: creating the waiting vector index failed ({type(exc).__name__}: {exc}) "
                 "— it stays waiting; apply the model's indexes again to retry",
