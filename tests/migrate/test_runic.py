@@ -4,8 +4,8 @@ that leaves the graph and its record as they were."""
 from __future__ import annotations
 
 import pytest
-
 from _revisions import write_revision
+
 from runic.migrate import (
     ChecksumMismatchError,
     IrreversibleMigrationError,
