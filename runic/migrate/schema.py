@@ -10,6 +10,7 @@ manager) removes live indexes no declared spec covers.
 
 from __future__ import annotations
 
+import functools
 import html
 import inspect
 import json
@@ -95,6 +96,11 @@ def _graph_name(driver: Any) -> str | None:
         if isinstance(value, str):
             return value
     return None
+
+
+def _create_when_known(spec: IndexSpec, driver: Any) -> int | None:
+    """Create a waiting vector index on ``driver`` if its dimension can be learned now."""
+    return IndexManager(driver)._create_when_known(spec)
 
 
 #: index operations above which ``progress=None`` shows a bar
@@ -198,7 +204,7 @@ class IndexManager:
         dimension = self.learn_dimension(spec)
         if dimension is not None:
             return self._with_dimension(spec, dimension)
-        vector_indexes.defer(self.driver, spec.label, spec.field, lambda: self._create_when_known(spec))
+        vector_indexes.defer(self.driver, spec.label, spec.field, functools.partial(_create_when_known, spec))
         warnings.warn(
             f"{spec.label}.{spec.field}: the vector index waits for its dimension (none declared, no vectors "
             "stored yet) — it is created after the first flush that stores one (sync Session) or by apply() "

@@ -21,3 +21,8 @@ class VdNote(Node):
 DOCS = {"d1": [1.0, 0.0, 0.0], "d2": [0.9, 0.1, 0.0], "d3": [0.0, 1.0, 0.0], "d4": [0.0, 0.0, 1.0]}
 #: backends that have vector indexes and an exact scan in Cypher
 VECTOR_BACKENDS = ("falkordb", "arcadedb", "neo4j", "memgraph")
+
+
+class VdSized(Node):
+    key: str = Field(primary_key=True)
+    embedding: Vector | None = Field(default=None, vector=True, dimension=3)

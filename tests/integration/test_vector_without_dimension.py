@@ -97,3 +97,28 @@ def test_exact_scan_applies_filters_before_taking_k(driver, backend):
     with Session(driver) as session, pytest.warns(UserWarning, match="exact scan"):
         hits = session.vector_search(VdDoc, vector=[1.0, 0.0, 0.0], k=2).where(VdDoc.tag == "y").all()
     assert [d.key for d in hits] == ["b", "c"]
+
+
+def test_schema_sync_creates_the_others_and_reports_the_waiting_vector_index_missing(driver, backend):
+    from runic.migrate.schema import SchemaManager
+
+    if backend not in VECTOR_BACKENDS:
+        return
+    manager = SchemaManager(driver, [VdDoc])
+    with pytest.warns(UserWarning, match="waits for its dimension"):
+        manager.sync()
+    result = manager.validate()
+    assert [(s.field, s.index_type) for s in result.missing] == [("embedding", "vector")]
+    store(driver)  # the first commit with vectors creates it
+    assert manager.validate().is_valid
+
+
+@pytest.mark.falkordb
+def test_search_on_a_declared_dimension_without_its_index_says_to_apply_the_indexes(falkordb_driver):
+    from _vector_models import VdSized
+
+    from runic.ogm.exceptions import QueryError
+
+    store(falkordb_driver, VdSized)
+    with Session(falkordb_driver) as session, pytest.raises(QueryError, match=r"apply the model's indexes"):
+        session.vector_search(VdSized, vector=[1.0, 0.0, 0.0], k=1).all()

@@ -261,7 +261,7 @@ def _relation_target_from_annotation(annotation: Any) -> tuple[Any, bool]:
             inner = inner[len("Optional[") : -1]
         return (inner.strip("'\"") or None), collection
     tp = unwrap_optional(annotation)
-    if tp in (list, set, tuple, frozenset, typing.List, typing.Set, typing.Tuple):
+    if tp in (list, set, tuple, frozenset, typing.List, typing.Set, typing.Tuple):  # noqa: UP006 - bare typing aliases too
         return None, True
     origin = typing.get_origin(tp)
     if origin in (list, set, tuple, frozenset):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
 from runic.ogm.core.metadata import fields_of, get_metadata
 from runic.ogm.core.models import is_edge_model, node_labels
@@ -30,7 +30,7 @@ class ElementKey(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, element_id: Any) -> ElementKey:
+    def __new__(cls, element_id: Any) -> Self:
         return super().__new__(cls, (element_id,))
 
     @property

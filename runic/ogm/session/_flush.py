@@ -436,8 +436,6 @@ class FlushPlanner:
         return out
 
     def _relation_statement(self, cypher: str, batch: list[_RelationChange], step: str, *, add: bool) -> Statement:
-        mapper = self.mapper
-
         def params() -> dict[str, Any]:
             rows = []
             for i, change in enumerate(batch):
