@@ -177,6 +177,12 @@ class BulkSave:
             return specs
         if self.key is None:
             return []
+        if self.model is not None:  # the model's own declaration of the key (a primary key is unique)
+            from runic.ogm.schema.index_manager import extract_declared_specs
+
+            for spec in extract_declared_specs(self.model):
+                if spec.field == self.key and spec.index_type == "exact" and spec.entity == "node":
+                    return [spec]
         return [IndexSpec(self.labels[0], self.key)]
 
     # -- rows -------------------------------------------------------------------------------------
@@ -351,8 +357,9 @@ class BulkSave:
                 yield Statement(cypher, {"rows": params}, None, step="bulk", rows=len(params), write=True)
             return
         # look the keys up through the index, then update the nodes found and create the rest
-        match = f"MATCH (n{labels}) WHERE {d.property_ref('n', key)} = {self._ref(key, 'k')}"
-        found = yield Statement(f"UNWIND $keys AS k {match} RETURN k", {"keys": [r[key] for r in keyed]}, _column, step="bulk lookup", rows=0, write=False)
+        match = f"MATCH (n{labels}) WHERE {d.property_ref('n', key)} = {self._ref(key, 'row.k')}"
+        keys = [{"k": r[key]} for r in keyed]  # maps, not scalars: PostgreSQL (AGE) joins those through the index
+        found = yield Statement(f"UNWIND $rows AS row {match} RETURN row.k", {"rows": keys}, _column, step="bulk lookup", rows=0, write=False)
         existing = {hashable_key(k) for k in found}
         old = [r for r in keyed if hashable_key(r[key]) in existing]
         new = [r for r in keyed if hashable_key(r[key]) not in existing]
@@ -471,6 +478,11 @@ def _dedupe(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
     return list(seen.values()) if len(seen) < len(rows) else rows
 
 
+def _covers(live: Any, spec: Any) -> bool:
+    """Does the live index ``live`` serve lookups that ``spec`` is wanted for?"""
+    return live.label == spec.label and live.field == spec.field and live.index_type == "exact" and live.entity == spec.entity
+
+
 def _endpoints(p: dict[str, Any], row: dict[str, Any]) -> None:
     p["s"] = row.get("source")
     p["t"] = row.get("target")
@@ -500,7 +512,7 @@ def bulk_save_flow(session: Any, job: BulkSave, *, progress: Callable[[int, int 
         schema = session.driver.schema
         present = yield Call("list_indexes", target=schema)
         for spec in specs:
-            if spec not in present:
+            if not any(_covers(p, spec) for p in present):
                 yield Call("create_index", (spec,), target=schema)
     transactional = session.transactional
     start = stop = 0
