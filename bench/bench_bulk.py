@@ -268,6 +268,7 @@ def writes(backend: Backend, n: int, raw_batch: int) -> dict[str, float]:
 
 def growth_table(backend: Backend, sizes: list[int], raw_batch: int) -> dict[int, dict[str, float]]:
     results: dict[int, dict[str, float]] = {}
+    writes(backend, 500, raw_batch)  # warm imports, caches and the server on both sides
     for n in sizes:
         results[n] = writes(backend, n, raw_batch)
         r = results[n]

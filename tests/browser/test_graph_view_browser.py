@@ -74,7 +74,12 @@ FAMILIES = (
 def browser_console(page):
     """Browser console errors, printed when a test fails (what the widget's JS complained of)."""
     lines: list[str] = []
-    page.on("console", lambda msg: lines.append(f"{msg.type}: {msg.text}") if msg.type in ("error", "warning") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            lines.append(f"{msg.type}: {msg.text}") if msg.type in ("error", "warning") else None
+        ),
+    )
     page.on("pageerror", lambda exc: lines.append(f"pageerror: {exc}"))
     yield lines
     try:
@@ -125,7 +130,9 @@ def python(page, index: int, expected: str, timeout: float = 20.0) -> str:
         page.wait_for_timeout(300)
 
 
-def test_ten_thousand_nodes_paint_within_three_seconds_and_stay_interactive(lab, page, shots, notebook_writer):
+def test_ten_thousand_nodes_paint_within_three_seconds_and_stay_interactive(
+    lab, page, shots, notebook_writer
+):
     notebook_writer(
         lab.root / "graph-10k.ipynb",
         [
@@ -144,8 +151,11 @@ def test_ten_thousand_nodes_paint_within_three_seconds_and_stay_interactive(lab,
     open_notebook(page, lab, "graph-10k.ipynb")
     run_cell(page, 0)
     started = time.perf_counter()
-    page.evaluate("(i) => { const p = window.jupyterapp.shell.currentWidget; p.content.activeCellIndex = i;"
-                  " window.jupyterapp.commands.execute('notebook:run-cell'); }", 1)
+    page.evaluate(
+        "(i) => { const p = window.jupyterapp.shell.currentWidget; p.content.activeCellIndex = i;"
+        " window.jupyterapp.commands.execute('notebook:run-cell'); }",
+        1,
+    )
     view = page.locator(".runic-graph-view[data-ready='1']")
     view.wait_for(timeout=60_000)
     elapsed = time.perf_counter() - started
@@ -171,7 +181,9 @@ def test_ten_thousand_nodes_paint_within_three_seconds_and_stay_interactive(lab,
     assert zoom_ms < 1000, f"a zoom click took {zoom_ms:.0f} ms to show"
 
 
-def test_view_zooms_pans_drags_selects_expands_and_toggles_physics(lab, page, shots, notebook_writer):
+def test_view_zooms_pans_drags_selects_expands_and_toggles_physics(
+    lab, page, shots, notebook_writer
+):
     notebook_writer(
         lab.root / "graph-interact.ipynb",
         [
@@ -193,15 +205,19 @@ def test_view_zooms_pans_drags_selects_expands_and_toggles_physics(lab, page, sh
 
     # zoom: the toolbar and the mouse wheel
     stage = view.locator(".runic-gv-stage")
-    ratio = lambda: float(view.get_attribute("data-camera-ratio") or 1)  # noqa: E731
+    ratio = lambda: float(view.get_attribute("data-camera-ratio") or 1)
     start = ratio()
     view.locator(".runic-gv-button", has_text="+").click()
-    page.wait_for_function(f"() => parseFloat(document.querySelector('{sel}').dataset.cameraRatio) < {start * 0.9}")
+    page.wait_for_function(
+        f"() => parseFloat(document.querySelector('{sel}').dataset.cameraRatio) < {start * 0.9}"
+    )
     box = stage.bounding_box()
     page.mouse.move(box["x"] + 10, box["y"] + 10)
     zoomed = ratio()
     page.mouse.wheel(0, 400)
-    page.wait_for_function(f"() => parseFloat(document.querySelector('{sel}').dataset.cameraRatio) > {zoomed * 1.05}")
+    page.wait_for_function(
+        f"() => parseFloat(document.querySelector('{sel}').dataset.cameraRatio) > {zoomed * 1.05}"
+    )
 
     # pan: drag the empty corner of the stage
     x0 = float(view.get_attribute("data-camera-x") or 0.5)
@@ -209,7 +225,9 @@ def test_view_zooms_pans_drags_selects_expands_and_toggles_physics(lab, page, sh
     page.mouse.down()
     page.mouse.move(box["x"] + 150, box["y"] + 80, steps=8)
     page.mouse.up()
-    page.wait_for_function(f"() => parseFloat(document.querySelector('{sel}').dataset.cameraX) !== {x0}")
+    page.wait_for_function(
+        f"() => parseFloat(document.querySelector('{sel}').dataset.cameraX) !== {x0}"
+    )
     view.locator(".runic-gv-button", has_text="fit").click()
     page.wait_for_timeout(500)
 

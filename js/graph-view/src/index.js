@@ -26,13 +26,20 @@ function typed(view, Type) {
   return new Type(buffer.slice(offset, offset + length));
 }
 
+// a text column: one buffer holding a JSON array of strings
+function texts(view) {
+  if (!view) return [];
+  if (Array.isArray(view)) return view;
+  return JSON.parse(new TextDecoder().decode(typed(view, Uint8Array)));
+}
+
 function decode(data) {
   const nodes = data.nodes || {};
   const edges = data.edges || {};
   return {
-    ids: nodes.id || [],
-    captions: nodes.caption || [],
-    tips: nodes.tip || [],
+    ids: texts(nodes.id),
+    captions: texts(nodes.caption),
+    tips: texts(nodes.tip),
     palette: nodes.palette || [],
     color: typed(nodes.color, Uint16Array),
     size: typed(nodes.size, Float32Array),

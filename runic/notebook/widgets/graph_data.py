@@ -30,8 +30,8 @@ __all__ = [
     "ViewNode",
     "collect_elements",
     "json_safe",
-    "safe_properties",
     "node_key",
+    "safe_properties",
 ]
 
 #: colours given to labels in first-seen order (readable on light and dark backgrounds)
@@ -148,7 +148,9 @@ def _entity_view(entity: Any) -> ViewNode | ViewEdge | None:
         return ViewEdge(node_key(db_id), db_id, edge_type, source.key, target.key, json_safe(props))
     labels = getattr(cls, "__labels__", None) or (getattr(cls, "__label__", None) or cls.__name__,)
     primary = getattr(cls, "__label__", None)
-    ordered = tuple([primary] + [lb for lb in labels if lb != primary]) if primary else tuple(labels)
+    ordered = (
+        tuple([primary] + [lb for lb in labels if lb != primary]) if primary else tuple(labels)
+    )
     return ViewNode(node_key(db_id), db_id, ordered, json_safe(props))
 
 
@@ -166,7 +168,9 @@ def _entity_properties(entity: Any) -> dict[str, Any]:
             for name, info in infos.items()
             if not getattr(info, "is_relation", False) and name in values
         }
-    return {k: v for k, v in values.items() if not k.startswith("_") and k not in ("source", "target")}
+    return {
+        k: v for k, v in values.items() if not k.startswith("_") and k not in ("source", "target")
+    }
 
 
 def _state_of(value: Any) -> Any:
@@ -196,7 +200,9 @@ def _walk(value: Any) -> Iterator[NodeRecord | EdgeRecord | ViewNode | ViewEdge]
         element = _entity_view(value)
         if element is not None:
             if isinstance(element, ViewEdge):
-                yield from (v for v in (_entity_view(value.source), _entity_view(value.target)) if v)
+                yield from (
+                    v for v in (_entity_view(value.source), _entity_view(value.target)) if v
+                )
             yield element
     elif hasattr(value, "rows") and hasattr(value, "columns"):
         # the notebook's result object and other GraphResult look-alikes
@@ -243,32 +249,67 @@ def collect_elements(data: Any) -> tuple[list[ViewNode], list[ViewEdge]]:
                 seen_nodes.add(raw)
                 key = node_key(raw)
                 if key not in nodes:
-                    nodes[key] = ViewNode(key, raw, tuple(item.labels), safe_properties(item.properties))
+                    nodes[key] = ViewNode(
+                        key, raw, tuple(item.labels), safe_properties(item.properties)
+                    )
         elif kind is EdgeRecord or isinstance(item, EdgeRecord):
             raw = item.id
             if raw not in seen_edges:
                 seen_edges.add(raw)
                 key = node_key(raw)
                 if key not in edges:
-                    edges[key] = ViewEdge(key, raw, item.type, node_key(item.start_id), node_key(item.end_id), item.properties)
+                    edges[key] = ViewEdge(
+                        key,
+                        raw,
+                        item.type,
+                        node_key(item.start_id),
+                        node_key(item.end_id),
+                        item.properties,
+                    )
         elif isinstance(item, ViewNode):
             nodes.setdefault(item.key, item)
         elif isinstance(item, ViewEdge):
             edges.setdefault(item.key, item)
 
-    rows = data.rows if isinstance(data, GraphResult) or (hasattr(data, "rows") and hasattr(data, "columns")) else None
+    rows = (
+        data.rows
+        if isinstance(data, GraphResult) or (hasattr(data, "rows") and hasattr(data, "columns"))
+        else None
+    )
     if rows is None:
         for item in _walk(data):
             take(item)
-    else:
-        for row in rows:
-            for value in row if isinstance(row, (list, tuple)) else (row,):
-                kind = type(value)
-                if kind is NodeRecord or kind is EdgeRecord:
-                    take(value)
-                elif kind not in _SCALARS:
-                    for item in _walk(value):
-                        take(item)
+        return list(nodes.values()), list(edges.values())
+    for row in rows:
+        for value in row if isinstance(row, (list, tuple)) else (row,):
+            kind = type(value)
+            # the common cells inline: this loop runs once per cell of a large result
+            if kind is NodeRecord:
+                raw = value.id
+                if raw not in seen_nodes:
+                    seen_nodes.add(raw)
+                    key = str(raw)
+                    if key not in nodes:
+                        nodes[key] = ViewNode(
+                            key, raw, tuple(value.labels), safe_properties(value.properties)
+                        )
+            elif kind is EdgeRecord:
+                raw = value.id
+                if raw not in seen_edges:
+                    seen_edges.add(raw)
+                    key = str(raw)
+                    if key not in edges:
+                        edges[key] = ViewEdge(
+                            key,
+                            raw,
+                            value.type,
+                            str(value.start_id),
+                            str(value.end_id),
+                            value.properties,
+                        )
+            elif kind not in _SCALARS:
+                for item in _walk(value):
+                    take(item)
     return list(nodes.values()), list(edges.values())
 
 
@@ -338,7 +379,11 @@ class GraphModel:
                 edges = [e for e in self.edges.values() if e.source in keep and e.target in keep]
             else:
                 nodes = list(self.nodes.values())
-                edges = [e for e in self.edges.values() if e.source in self.nodes and e.target in self.nodes]
+                edges = [
+                    e
+                    for e in self.edges.values()
+                    if e.source in self.nodes and e.target in self.nodes
+                ]
             self._shown = (nodes, edges)
         return self._shown
 
@@ -352,7 +397,9 @@ class GraphModel:
         by_label = ", ".join(f"{count:,} {label}" for label, count in left.most_common(3))
         if len(left) > 3:
             by_label += ", …"
-        hidden_edges = sum(1 for e in self.edges.values() if e.source in self.nodes and e.target in self.nodes) - len(edges)
+        hidden_edges = sum(
+            1 for e in self.edges.values() if e.source in self.nodes and e.target in self.nodes
+        ) - len(edges)
         return (
             f"showing a sample of {len(nodes):,} of {self.total_nodes:,} nodes (node cap {self.node_cap:,}; "
             f"best-connected first) — left out {self.total_nodes - len(nodes):,} nodes ({by_label}) and "

@@ -23,7 +23,7 @@ from typing import Any
 
 from .graph_data import PALETTE, ViewEdge, ViewNode
 
-__all__ = ["MISSING_COLOR", "Style", "Styler", "properties_text"]
+__all__ = ["MISSING_COLOR", "Style", "Styler", "properties_text", "text_column"]
 
 #: colour of nodes that lack the property they are coloured by
 MISSING_COLOR = "#bab0ac"
@@ -70,8 +70,12 @@ class Style:
         for name in ("color_by", "size_by", "caption_by"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, str) or not value):
-                raise ValueError(f"{name} must be a property name (a non-empty string), not {value!r}")
-        if self.tooltip_fields is not None and not all(isinstance(f, str) for f in self.tooltip_fields):
+                raise ValueError(
+                    f"{name} must be a property name (a non-empty string), not {value!r}"
+                )
+        if self.tooltip_fields is not None and not all(
+            isinstance(f, str) for f in self.tooltip_fields
+        ):
             raise ValueError(f"tooltip_fields must be property names, not {self.tooltip_fields!r}")
 
 
@@ -120,7 +124,11 @@ class Styler:
 
     def tooltip(self, node: ViewNode) -> str:
         fields = self.style.tooltip_fields
-        props = node.properties if fields is None else {f: node.properties[f] for f in fields if f in node.properties}
+        props = (
+            node.properties
+            if fields is None
+            else {f: node.properties[f] for f in fields if f in node.properties}
+        )
         return properties_text(node.labels, props)
 
     # -- whole columns ------------------------------------------------------------------
@@ -134,8 +142,12 @@ class Styler:
             values = [n.properties.get(by) for n in nodes]
         present = [v for v in values if v is not None]
         numbers = [_number(v) for v in values] if by != "label" else []
-        numeric = by != "label" and present and all(x is not None for x, v in zip(numbers, values) if v is not None)
-        if numeric and len(set(x for x in numbers if x is not None)) > len(PALETTE):
+        numeric = (
+            by != "label"
+            and present
+            and all(x is not None for x, v in zip(numbers, values) if v is not None)
+        )
+        if numeric and len({x for x in numbers if x is not None}) > len(PALETTE):
             lo = min(x for x in numbers if x is not None)
             hi = max(x for x in numbers if x is not None)
             span = (hi - lo) or 1.0
@@ -157,24 +169,39 @@ class Styler:
         counts = Counter(keys)
         prefix = "" if by == "label" else f"{by}: "
         shown = [key for key in cats if key in counts]
-        legend = [{"label": prefix + key, "color": cats[key], "count": counts[key]} for key in shown[:LEGEND_ITEMS]]
+        legend = [
+            {"label": prefix + key, "color": cats[key], "count": counts[key]}
+            for key in shown[:LEGEND_ITEMS]
+        ]
         if len(shown) > LEGEND_ITEMS:
             rest = sum(counts[key] for key in shown[LEGEND_ITEMS:])
-            legend.append({"label": f"… {len(shown) - LEGEND_ITEMS:,} more values", "color": MISSING_COLOR, "count": rest})
+            legend.append(
+                {
+                    "label": f"… {len(shown) - LEGEND_ITEMS:,} more values",
+                    "color": MISSING_COLOR,
+                    "count": rest,
+                }
+            )
         return [cats[k] for k in keys], legend
 
     def sizes(self, nodes: list[ViewNode], degree: Counter[str]) -> list[float]:
         by = self.style.size_by
         if by is None:
             return [DEFAULT_SIZE] * len(nodes)
-        values = [float(degree[n.key]) for n in nodes] if by == "degree" else [_number(n.properties.get(by)) for n in nodes]
+        values = (
+            [float(degree[n.key]) for n in nodes]
+            if by == "degree"
+            else [_number(n.properties.get(by)) for n in nodes]
+        )
         present = [v for v in values if v is not None]
         if not present:
             return [DEFAULT_SIZE] * len(nodes)
         lo, hi = min(present), max(present)
         span = (hi - lo) or 1.0
         return [
-            MIN_SIZE if v is None else round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt((v - lo) / span), 2)
+            MIN_SIZE
+            if v is None
+            else round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * math.sqrt((v - lo) / span), 2)
             for v in values
         ]
 
@@ -193,9 +220,10 @@ class Styler:
         type_index = array("H", (types.setdefault(e.type, len(types)) for e in edges))
         payload = {
             "nodes": {
-                "id": [n.key for n in nodes],
-                "caption": [self.caption(n) for n in nodes],
-                "tip": [self.tooltip(n) for n in nodes],
+                # text columns travel as one JSON buffer each: one binary frame, no per-item walk
+                "id": _json_buffer([n.key for n in nodes]),
+                "caption": _json_buffer([self.caption(n) for n in nodes]),
+                "tip": _json_buffer([self.tooltip(n) for n in nodes]),
                 "palette": list(palette),
                 "color": color_index.tobytes(),
                 "size": array("f", sizes).tobytes(),
@@ -210,5 +238,14 @@ class Styler:
         return payload, legend, colors, sizes
 
 
+def _json_buffer(texts: list[str]) -> bytes:
+    return json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def text_column(buffer: bytes) -> list[str]:
+    """A text column of the payload back as a list (what the browser decodes)."""
+    return json.loads(bytes(buffer).decode())
+
+
 def _fmt(x: float) -> str:
-    return f"{int(x):,}" if x.is_integer() else f"{x:,.3g}"
+    return f"{int(x)}" if x.is_integer() else f"{x:.3g}"

@@ -50,22 +50,33 @@ def layout_positions(
         graph.add_edges_from((a, b) for a, b in edges if a != b)
         n = len(keys)
         iterations = 50 if n <= 100 else max(15, 5000 // n)
-        unit = nx.spring_layout(graph, seed=seed, k=(1.5 / math.sqrt(n)) if n > 1 else None, iterations=iterations)
+        unit = nx.spring_layout(
+            graph, seed=seed, k=(1.5 / math.sqrt(n)) if n > 1 else None, iterations=iterations
+        )
         raw = {k: (float(unit[k][0]), float(unit[k][1])) for k in keys}
     return _fit(raw, width, height)
 
 
-def _fit(raw: Mapping[str, tuple[float, float]], width: int, height: int) -> dict[str, tuple[float, float]]:
+def _fit(
+    raw: Mapping[str, tuple[float, float]], width: int, height: int
+) -> dict[str, tuple[float, float]]:
     xs = [p[0] for p in raw.values()]
     ys = [p[1] for p in raw.values()]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    scale = min((width - 2 * MARGIN) / ((x1 - x0) or 1.0), (height - 2 * MARGIN) / ((y1 - y0) or 1.0))
+    scale = min(
+        (width - 2 * MARGIN) / ((x1 - x0) or 1.0), (height - 2 * MARGIN) / ((y1 - y0) or 1.0)
+    )
     dx = (width - (x1 - x0) * scale) / 2
     dy = (height - (y1 - y0) * scale) / 2
-    return {k: (round((x - x0) * scale + dx, 1), round((y - y0) * scale + dy, 1)) for k, (x, y) in raw.items()}
+    return {
+        k: (round((x - x0) * scale + dx, 1), round((y - y0) * scale + dy, 1))
+        for k, (x, y) in raw.items()
+    }
 
 
-def caption_boxes(nodes: Sequence[Mapping[str, Any]], width: int, height: int) -> dict[str, tuple[float, float, float, float]]:
+def caption_boxes(
+    nodes: Sequence[Mapping[str, Any]], width: int, height: int
+) -> dict[str, tuple[float, float, float, float]]:
     """Which captions to write, and where: boxes that never overlap each other.
 
     Bigger nodes are placed first; a caption that would touch one already placed, or leave
@@ -108,9 +119,11 @@ def render_svg(drawing: Mapping[str, Any]) -> str:
     pos = {n["id"]: (n["x"], n["y"]) for n in nodes}
     arrows = len(drawing["edges"]) <= 2000
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="runic-graph-svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(drawing.get("message", ""))}" '
-        f'font-family="sans-serif" font-size="{CAPTION_SIZE}">',
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="runic-graph-svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(drawing.get("message", ""))}" '
+            f'font-family="sans-serif" font-size="{CAPTION_SIZE}">'
+        ),
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     if arrows:
@@ -130,7 +143,9 @@ def render_svg(drawing: Mapping[str, Any]) -> str:
             length = math.hypot(dx, dy) or 1.0
             r = radius[edge["target"]] + 1
             bx, by = round(b[0] - dx / length * r, 1), round(b[1] - dy / length * r, 1)
-            parts.append(f'<line x1="{a[0]}" y1="{a[1]}" x2="{bx}" y2="{by}" marker-end="url(#runic-arrow)"/>')
+            parts.append(
+                f'<line x1="{a[0]}" y1="{a[1]}" x2="{bx}" y2="{by}" marker-end="url(#runic-arrow)"/>'
+            )
         else:
             parts.append(f'<line x1="{a[0]}" y1="{a[1]}" x2="{b[0]}" y2="{b[1]}"/>')
     parts.append('</g><g class="runic-gv-nodes" stroke="#ffffff" stroke-width="1">')
@@ -138,7 +153,9 @@ def render_svg(drawing: Mapping[str, Any]) -> str:
     for node in nodes:
         circle = f'cx="{node["x"]}" cy="{node["y"]}" r="{float(node.get("size", 5)):g}" fill="{escape(node["color"])}"'
         if titles:
-            parts.append(f'<circle class="runic-gv-node" {circle}><title>{escape(node.get("tip", ""))}</title></circle>')
+            parts.append(
+                f'<circle class="runic-gv-node" {circle}><title>{escape(node.get("tip", ""))}</title></circle>'
+            )
         else:
             parts.append(f"<circle {circle}/>")
     parts.append('</g><g class="runic-gv-captions" fill="#222222">')
@@ -157,7 +174,7 @@ def render_html(drawing: Mapping[str, Any], legend: Sequence[Mapping[str, Any]])
     items = "".join(
         f'<span style="margin-right:12px;white-space:nowrap"><span style="display:inline-block;width:10px;'
         f'height:10px;border-radius:50%;background:{escape(item["color"])};margin-right:4px"></span>'
-        f'{escape(str(item["label"]))} ({item["count"]:,})</span>'
+        f"{escape(str(item['label']))} ({item['count']:,})</span>"
         for item in legend
     )
     svg = render_svg(drawing)

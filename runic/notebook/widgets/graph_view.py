@@ -52,33 +52,54 @@ class GraphView(anywidget.AnyWidget):
     _css = _HERE / "graph_view.css"
 
     # -- what the browser draws (synced) ---------------------------------------------------
-    data = traitlets.Dict(help="The shown graph, column-wise: node ids, captions, tooltips, colours, sizes, edges.").tag(
+    data = traitlets.Dict(
+        help="The shown graph, column-wise: node ids, captions, tooltips, colours, sizes, edges."
+    ).tag(sync=True)
+    legend = traitlets.List(help="One dict per colour shown: label, color, count.").tag(sync=True)
+    message = traitlets.Unicode(
+        "", help="What the view shows, and what the node cap left out."
+    ).tag(sync=True)
+    status = traitlets.Unicode("", help="Outcome of the last expansion, or the error it met.").tag(
         sync=True
     )
-    legend = traitlets.List(help="One dict per colour shown: label, color, count.").tag(sync=True)
-    message = traitlets.Unicode("", help="What the view shows, and what the node cap left out.").tag(sync=True)
-    status = traitlets.Unicode("", help="Outcome of the last expansion, or the error it met.").tag(sync=True)
-    busy = traitlets.Bool(False, help="True while the kernel is fetching neighbours.").tag(sync=True)
-    can_expand = traitlets.Bool(False, help="Whether nodes can be expanded (a driver was given).").tag(sync=True)
+    busy = traitlets.Bool(False, help="True while the kernel is fetching neighbours.").tag(
+        sync=True
+    )
+    can_expand = traitlets.Bool(
+        False, help="Whether nodes can be expanded (a driver was given)."
+    ).tag(sync=True)
     width = traitlets.Int(800, help="Width of the drawing area in pixels.").tag(sync=True)
     height = traitlets.Int(500, help="Height of the drawing area in pixels.").tag(sync=True)
-    seed = traitlets.Int(7, help="Seed of the initial placement and of the static layout.").tag(sync=True)
-    physics = traitlets.Bool(True, help="Whether the force layout runs (in a web worker); it stops by itself once settled.").tag(
+    seed = traitlets.Int(7, help="Seed of the initial placement and of the static layout.").tag(
         sync=True
     )
-    layout_seconds = traitlets.Float(0.0, help="How long the layout runs before stopping (0 = by graph size).").tag(sync=True)
-    selected = traitlets.List(traitlets.Unicode(), help="Ids of the selected nodes (click, shift-click in the browser).").tag(
-        sync=True
-    )
+    physics = traitlets.Bool(
+        True,
+        help="Whether the force layout runs (in a web worker); it stops by itself once settled.",
+    ).tag(sync=True)
+    layout_seconds = traitlets.Float(
+        0.0, help="How long the layout runs before stopping (0 = by graph size)."
+    ).tag(sync=True)
+    selected = traitlets.List(
+        traitlets.Unicode(), help="Ids of the selected nodes (click, shift-click in the browser)."
+    ).tag(sync=True)
 
     # -- kernel-side settings -------------------------------------------------------------
-    node_cap = traitlets.Int(DEFAULT_NODE_CAP, help="Most nodes drawn; past it the view samples (0 = no cap).")
+    node_cap = traitlets.Int(
+        DEFAULT_NODE_CAP, help="Most nodes drawn; past it the view samples (0 = no cap)."
+    )
     expand_limit = traitlets.Int(50, help="Most neighbours one expansion adds.")
-    static_cap = traitlets.Int(STATIC_CAP, help="Most nodes in the static picture (the best-connected).")
+    static_cap = traitlets.Int(
+        STATIC_CAP, help="Most nodes in the static picture (the best-connected)."
+    )
     color_by = traitlets.Unicode("label", help='"label" or a property name.')
     size_by = traitlets.Unicode(None, allow_none=True, help='None, "degree" or a numeric property.')
-    caption_by = traitlets.Unicode(None, allow_none=True, help="None (a name-like property) or a property name.")
-    tooltip_fields = traitlets.List(traitlets.Unicode(), default_value=None, allow_none=True, help="None = every property.")
+    caption_by = traitlets.Unicode(
+        None, allow_none=True, help="None (a name-like property) or a property name."
+    )
+    tooltip_fields = traitlets.List(
+        traitlets.Unicode(), default_value=None, allow_none=True, help="None = every property."
+    )
 
     def __init__(self, data: Any = None, *, driver: Any = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -155,7 +176,14 @@ class GraphView(anywidget.AnyWidget):
     def edges(self) -> list[dict[str, Any]]:
         """The shown edges as dicts: id, db_id, type, source, target, properties."""
         return [
-            {"id": e.key, "db_id": e.db_id, "type": e.type, "source": e.source, "target": e.target, "properties": json_safe(dict(e.properties))}
+            {
+                "id": e.key,
+                "db_id": e.db_id,
+                "type": e.type,
+                "source": e.source,
+                "target": e.target,
+                "properties": json_safe(dict(e.properties)),
+            }
             for e in self._model.shown()[1]
         ]
 
@@ -169,7 +197,12 @@ class GraphView(anywidget.AnyWidget):
         """The selected nodes: id, db_id, labels and properties, in the order they were selected."""
         known = self._model.nodes
         return [
-            {"id": key, "db_id": known[key].db_id, "labels": list(known[key].labels), "properties": known[key].properties}
+            {
+                "id": key,
+                "db_id": known[key].db_id,
+                "labels": list(known[key].labels),
+                "properties": known[key].properties,
+            }
             for key in self.selected
             if key in known
         ]
@@ -193,7 +226,9 @@ class GraphView(anywidget.AnyWidget):
             self.status = f"node {key} is not in this view — expand a node that is shown"
             return (0, 0)
         if self._driver is None:
-            self.status = "expanding needs a connection — create the view with GraphView(data, driver=driver)"
+            self.status = (
+                "expanding needs a connection — create the view with GraphView(data, driver=driver)"
+            )
             return (0, 0)
         limit = max(int(self.expand_limit), 1)
         dialect = self._driver.dialect
@@ -260,7 +295,12 @@ class GraphView(anywidget.AnyWidget):
 
     def _style(self) -> Style:
         fields = tuple(self.tooltip_fields) if self.tooltip_fields is not None else None
-        return Style(color_by=self.color_by, size_by=self.size_by, caption_by=self.caption_by, tooltip_fields=fields)
+        return Style(
+            color_by=self.color_by,
+            size_by=self.size_by,
+            caption_by=self.caption_by,
+            tooltip_fields=fields,
+        )
 
     def _add_rows(self, rows: list[list[Any]]) -> tuple[int, int]:
         if len(rows) > PROGRESS_THRESHOLD:
@@ -295,7 +335,9 @@ class GraphView(anywidget.AnyWidget):
         xy.frombytes(bytes(buffer))
         if len(xy) != 2 * len(self._ids):
             return
-        self._known_positions.update((key, (xy[2 * i], xy[2 * i + 1])) for i, key in enumerate(self._ids))
+        self._known_positions.update(
+            (key, (xy[2 * i], xy[2 * i + 1])) for i, key in enumerate(self._ids)
+        )
         self._picture = None
 
     def _on_cap(self, change: dict[str, Any]) -> None:
@@ -316,7 +358,7 @@ class GraphView(anywidget.AnyWidget):
         payload, legend, _colors, _sizes = self._styler.columns(nodes, edges, self._model.degrees())
         self._revision += 1
         payload["revision"] = self._revision
-        self._ids = payload["nodes"]["id"]
+        self._ids = [n.key for n in nodes]
         self._picture = None
         with self.hold_sync():
             self.data = payload
@@ -343,7 +385,12 @@ class GraphView(anywidget.AnyWidget):
             edges = [e for e in edges if e.source in keep and e.target in keep]
         keys = [n.key for n in nodes]
         pos = layout_positions(
-            keys, [(e.source, e.target) for e in edges], self.width, self.height, seed=self.seed, known=self._known_positions
+            keys,
+            [(e.source, e.target) for e in edges],
+            self.width,
+            self.height,
+            seed=self.seed,
+            known=self._known_positions,
         )
         message = self.message
         if len(nodes) < len(self._ids):
@@ -358,7 +405,9 @@ class GraphView(anywidget.AnyWidget):
         self._picture = (key, drawing)
         return drawing
 
-    def _drawn_node(self, node: ViewNode, look: tuple[str, float], xy: tuple[float, float]) -> dict[str, Any]:
+    def _drawn_node(
+        self, node: ViewNode, look: tuple[str, float], xy: tuple[float, float]
+    ) -> dict[str, Any]:
         return {
             "id": node.key,
             "x": xy[0],

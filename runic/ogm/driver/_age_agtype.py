@@ -57,8 +57,60 @@ def encode_params(params: Mapping[str, Any] | None) -> str:
     for key, value in params.items():
         if not isinstance(key, str):
             raise TypeError(f"parameter names must be strings, got {type(key).__name__} — name it with a str")
-        parts.append(_string(key, key) + ": " + _encode(value, key))
+        try:
+            literal = _fast(value)
+            if "\\u0000" in literal:  # a NUL (or the text of one): the careful path decides
+                raise _Slow
+            literal.encode("utf-8")  # a lone surrogate fails here
+        except (_Slow, UnicodeEncodeError):
+            literal = _encode(value, key)
+        parts.append(_string(key, key) + ": " + literal)
     return "{" + ", ".join(parts) + "}"
+
+
+class _Slow(Exception):
+    """A value the fast encoder leaves to ``_encode`` (which checks it and names it)."""
+
+
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_isfinite = math.isfinite
+
+
+def _fast(value: Any) -> str:
+    """``_encode`` for the plain types bulk rows are made of, checked once afterwards."""
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is int:
+        if _INT64_MIN <= value <= _INT64_MAX:
+            return str(value)
+        raise _Slow
+    if kind is float:
+        if _isfinite(value):
+            return repr(value)
+        raise _Slow
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is dict:
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Slow
+            t = type(item)
+            if t is str:
+                parts.append(f"{_quote(key)}: {_quote(item)}")
+            elif t is int and _INT64_MIN <= item <= _INT64_MAX:
+                parts.append(f"{_quote(key)}: {item}")
+            elif t is float and _isfinite(item):
+                parts.append(f"{_quote(key)}: {item!r}")
+            else:
+                parts.append(f"{_quote(key)}: {_fast(item)}")
+        return "{" + ", ".join(parts) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ", ".join([_fast(item) for item in value]) + "]"
+    raise _Slow
 
 
 def _string(text: str, name: str) -> str:
