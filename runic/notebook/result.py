@@ -198,6 +198,26 @@ class QueryResult:
 
         return to_polars(self, expand=expand)
 
+    def plot(self, *args: Any, **kwargs: Any) -> Any:
+        """A quick chart of the rows held: ``to_dataframe().plot(...)`` (pandas + matplotlib,
+        ``pip install runic[plot]``). ``%runic plot`` counts in the database instead."""
+        from .plot import plot_result
+
+        return plot_result(self, *args, **kwargs)
+
+    def to_csv(self, path: Any = None, **kwargs: Any) -> Any:
+        """``to_dataframe().to_csv(path, index=False, ...)``; with no path, the CSV text."""
+        kwargs.setdefault("index", False)
+        return self.to_dataframe().to_csv(path, **kwargs)
+
+    def to_parquet(self, path: Any, **kwargs: Any) -> Any:
+        """``to_dataframe().to_parquet(path, index=False, ...)`` (needs pyarrow: ``pip install runic[parquet]``)."""
+        kwargs.setdefault("index", False)
+        try:
+            return self.to_dataframe().to_parquet(path, **kwargs)
+        except ImportError as exc:
+            raise ImportError(f"to_parquet needs pyarrow: pip install 'runic[parquet]' ({exc})") from exc
+
     @property
     def df(self) -> Any:
         """``to_dataframe()``, built once."""
