@@ -8,6 +8,7 @@ traceback for those); passwords never reach any output.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -232,8 +233,8 @@ class RunicMagic(Magics):
             raise UsageError("--limit and --no-limit exclude each other; pick one")
         if args.limit is not None and args.limit < 0:
             raise UsageError(f"--limit {args.limit} must be 0 or more")
-        if args.timeout is not None and not args.timeout > 0:
-            raise UsageError(f"--timeout {args.timeout:g} must be a positive number of seconds (e.g. --timeout 30)")
+        if args.timeout is not None and not (0 < args.timeout < math.inf):
+            raise UsageError(f"--timeout {args.timeout:g} must be a finite number of seconds greater than 0 (e.g. --timeout 30)")
         params = dict(parse_param(p) for p in args.param)
         query = query.rstrip()
         if not query.strip():
