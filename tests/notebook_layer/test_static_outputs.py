@@ -11,7 +11,7 @@ import pytest
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-OURS = ["01-quickstart.ipynb", "02-queries.ipynb", "03-exploring.ipynb", "04-backends.ipynb", "05-schema-drift.ipynb"]
+OURS = ["01-quickstart.ipynb", "02-queries.ipynb", "03-exploring.ipynb", "04-backends.ipynb", "05-schema-drift.ipynb", "07-migrations.ipynb"]
 
 
 @pytest.mark.unit
