@@ -15,6 +15,7 @@ from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, OrmError, SessionError
 from runic.ogm.mapper import Mapper
+from runic.ogm.query.specialised import FulltextQueryBuilder, VectorQueryBuilder
 
 from ._base import BaseSession
 from ._bulk import BulkSave
@@ -277,13 +278,9 @@ class Session(BaseSession):
         return result
 
     def fulltext_search(self, model: type[T], *, query: str, fields: Any = None) -> Any:
-        from runic.ogm.query.specialised import FulltextQueryBuilder
-
         return FulltextQueryBuilder(model, self, query=query, fields=fields)
 
     def vector_search(self, model: type[T], *, field: Any = None, vector: Any, k: int = 10) -> Any:
-        from runic.ogm.query.specialised import VectorQueryBuilder
-
         return VectorQueryBuilder(model, self, field=field, vector=vector, k=k)
 
     def scalars(self, stmt: Any) -> list[Any]:
