@@ -30,7 +30,7 @@ from .statement import MissingParameterError
 
 __all__ = ["RunicMagic", "load_ipython_extension", "parse_param", "unload_ipython_extension"]
 
-SUBCOMMANDS = ("connect", "connections", "use", "close", "schema", "help")
+SUBCOMMANDS = ("connect", "connections", "use", "close", "schema", "migrate", "help")
 STYLES = ("grid", "plain", "markdown")
 #: options of %%runic that take a value
 _VALUE_OPTIONS = {"-c", "--connection", "--limit", "--timeout", "--param"}
@@ -223,6 +223,10 @@ class RunicMagic(Magics):
             from .schema_view import live_schema
 
             return live_schema(_connections.registry.get(rest.split()[0] if rest else None))
+        if word == "migrate":
+            from .migrate_magic import migrate_command
+
+            return migrate_command(_split_options(rest))
         return self._help()
 
     def _connect(self, rest: str) -> None:
@@ -270,6 +274,7 @@ class RunicMagic(Magics):
         print(
             "%runic connect [URL] [--alias A] [--graph G] [--password-env VAR] [--readonly]\n"
             "%runic connections | use A | close [A] | schema\n"
+            "%runic migrate [status|history|upgrade [T]|downgrade [T]|widget] [--scripts DIR] [--yes] [--preview]\n"
             "%runic <one-line Cypher>\n"
             "%%runic [name <<] [-c A] [--limit N | --no-limit] [--readonly] [--explain | --profile] "
             "[--timeout S] [--param k=v]...\n"

@@ -186,6 +186,18 @@ class QueryResult:
         with gc_paused():
             return to_dataframe(self, expand=expand)
 
+    def to_arrow(self, *, expand: bool = False) -> Any:
+        """A ``pyarrow.Table``, column by column, dtypes as ``to_dataframe()`` (extra ``arrow``)."""
+        from .columnar import to_arrow
+
+        return to_arrow(self, expand=expand)
+
+    def to_polars(self, *, expand: bool = False) -> Any:
+        """A ``polars.DataFrame``, column by column, dtypes as ``to_dataframe()`` (extra ``polars``)."""
+        from .columnar import to_polars
+
+        return to_polars(self, expand=expand)
+
     @property
     def df(self) -> Any:
         """``to_dataframe()``, built once."""

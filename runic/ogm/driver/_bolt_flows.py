@@ -109,6 +109,7 @@ def execute_flow(
     core.check_query(query)
     core.refuse_loosening(readonly)
     dialect: GraphDialect = yield LearnDialect()
+    dialect.check_written_names(query, params)
     ro = core.effective_readonly(readonly) or (in_transaction and transaction_readonly)
     limit = core.effective_timeout(timeout)
     enforced = dialect.enforces_read_mode
@@ -167,7 +168,7 @@ def commit_flow(core: BoltCore, *, in_transaction: bool, transaction_readonly: b
     try:
         yield FinishTransaction(commit=keep)
     except Exception as exc:
-        raise core.query_error(exc, "COMMIT", None) from exc
+        raise core.commit_error(exc) from exc
 
 
 def plan_lines(plan: Any, rows: list[list[Any]]) -> list[str]:

@@ -28,6 +28,7 @@ from runic.ogm.exceptions import (
     ReadOnlyError,
 )
 
+from ._checks import check_params, check_query, check_timeout
 from ._falkordb_decode import (
     GraphNames,
     UnknownNameError,
@@ -164,19 +165,14 @@ class FalkorDBCore:
         return bool(readonly)
 
     def effective_timeout(self, timeout: float | None) -> float | None:
-        value = self.timeout if timeout is None else timeout
-        if value is not None and value <= 0:
-            raise ValueError(f"timeout={value!r} must be a positive number of seconds")
-        return value
+        return check_timeout(self.timeout if timeout is None else timeout)
 
     def query_command(
         self, query: str, params: Mapping[str, Any] | None, readonly: bool, timeout: float | None
     ) -> tuple[list[Any], str]:
         """``(command, header)`` for one statement."""
-        if not isinstance(query, str):
-            raise TypeError(f"query must be a str, got {type(query).__name__}")
-        if params is not None and not isinstance(params, Mapping):
-            raise TypeError(f"params must be a dict, got {type(params).__name__}")
+        check_query(query, "falkordb")
+        check_params(params)
         header, text = build_query(query, params)
         command: list[Any] = [
             "GRAPH.RO_QUERY" if readonly else "GRAPH.QUERY",
@@ -209,6 +205,8 @@ class FalkorDBCore:
     def plan_command(
         self, query: str, params: Mapping[str, Any] | None, profile: bool
     ) -> tuple[list[Any], str]:
+        check_query(query, "falkordb")
+        check_params(params)
         header, text = build_query(query, params)
         return ["GRAPH.PROFILE" if profile else "GRAPH.EXPLAIN", self.graph_name, text], header
 

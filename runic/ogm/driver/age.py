@@ -60,6 +60,9 @@ class AGEDialect(GraphDialect):
     #: AGE drops the properties of all but the first row a ``MERGE`` inside ``UNWIND``
     #: creates, so bulk writes send one row per statement
     batched_merge = False
+    #: ``id(n) = $x`` scans the label (no index on the id expression): bulk edges match
+    #: their endpoints by an indexed key instead
+    indexed_id_lookup = False
 
     def property_ref(self, var: str, prop: str) -> str:
         """``var.prop``; reserved words and names that need quoting are read by subscript
@@ -145,6 +148,13 @@ class AGEDialect(GraphDialect):
             hint="use pgvector on the label's table, or FalkorDB, Neo4j or Memgraph",
         )
 
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        raise UnsupportedFeatureError(
+            f"Apache AGE cannot compute vector distances in Cypher ({expr}): it has no reduce() or list comprehension",
+            backend="age", feature="vector search", alternative="pgvector",
+            hint="use pgvector on the label's table, or FalkorDB, ArcadeDB, Neo4j or Memgraph",
+        )
+
 
 _DIALECT = AGEDialect()
 
@@ -206,15 +216,31 @@ class _AGEDriverBase(GraphNamed):
 class AGEDriver(_AGEDriverBase):
     """A synchronous connection to one AGE graph (psycopg 3)."""
 
-    def __init__(self, conn: Any, graph_name: str, *, url: str | None = None, readonly: bool = False, timeout: float | None = None, create_graph: bool = True, password: str | None = None) -> None:
+    def __init__(self, conn: Any, graph_name: str, *, url: str | None = None, readonly: bool = False, timeout: float | None = None, create_graph: bool = True, password: str | None = None, connect: Any = None) -> None:
         super().__init__(conn, graph_name, url=url, readonly=readonly, timeout=timeout, password=password)
+        self._connect = connect
+        self._prepare(conn, create_graph)
+
+    def _prepare(self, conn: Any, create_graph: bool) -> None:
+        self._conn = conn
+        self._ready = False
         if not conn.autocommit:
             conn.autocommit = True
         oid = self._run(self._core.setup_steps(create_graph))
         _register_agtype(conn, oid)
         self._ready = True
 
+    def _reconnect_if_lost(self) -> None:
+        """A connection the server ended (outside a transaction) is replaced by a new one."""
+        if self._ready and self._connect is not None and self._conn.closed and not self._core.tx_open and not self._closed:
+            try:
+                conn = self._connect()
+            except Exception as exc:
+                raise self._core.connect_error(exc) from exc
+            self._prepare(conn, False)
+
     def _run(self, steps: Steps) -> Any:
+        self._reconnect_if_lost()
         try:
             return run_flow(steps, self._send)
         except BaseException as exc:
@@ -299,6 +325,8 @@ class AsyncAGEDriver(_AGEDriverBase):
 
     async def _ensure_ready(self) -> None:
         self._check_open()
+        if self._ready and self._conn.closed and self._connect is not None and not self._core.tx_open:
+            self._ready, self._conn = False, None  # the server ended it: connect again
         if self._ready:
             return
         if self._connect_lock is None:
@@ -489,12 +517,16 @@ def create_age_driver(
 
         return AsyncAGEDriver(None, graph, url=url, readonly=readonly, timeout=timeout, create_graph=create_graph, password=secret, connect=connect)
     core = AGECore(graph, url, password=secret)
+
+    def connect_sync() -> Any:
+        return psycopg.connect(**kwargs)
+
     try:
-        conn = psycopg.connect(**kwargs)
+        conn = connect_sync()
     except Exception as exc:
         raise core.connect_error(exc) from exc
     try:
-        return AGEDriver(conn, graph, url=url, readonly=readonly, timeout=timeout, create_graph=create_graph, password=secret)
+        return AGEDriver(conn, graph, url=url, readonly=readonly, timeout=timeout, create_graph=create_graph, password=secret, connect=connect_sync)
     except BaseException:
         conn.close()
         raise

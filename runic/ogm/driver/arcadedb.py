@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import re
 import urllib.error
 import urllib.request
 from typing import TYPE_CHECKING, Any
@@ -296,6 +297,31 @@ class ArcadeDBHttp:
             ) from None
 
 
+_WRITES = re.compile(r"\b(CREATE|MERGE|SET)\b", re.IGNORECASE)
+#: a backtick-quoted name starting with '@' used as a map key or as an assigned property
+_AT_NAME = re.compile(r"`(@(?:[^`]|``)*)`\s*:|\.\s*`(@(?:[^`]|``)*)`\s*=")
+
+
+def _at_key(value: Any) -> str | None:
+    """The first map key starting with '@' anywhere inside parameter ``value``."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if isinstance(key, str) and key.startswith("@"):
+                return key
+            if isinstance(item, Mapping | list | tuple):
+                found = _at_key(item)
+                if found is not None:
+                    return found
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if isinstance(item, Mapping | list | tuple):
+                found = _at_key(item)
+                if found is not None:
+                    return found
+    return None
+
+
+
 # -- the dialect ---------------------------------------------------------------------------------------
 class ArcadeDBDialect(Neo4jDialect):
     """How runic writes Cypher for ArcadeDB."""
@@ -318,6 +344,24 @@ class ArcadeDBDialect(Neo4jDialect):
     def render_index(self, label: str, field: str) -> str:
         """ArcadeDB SQL (run through ``driver.schema``, not Cypher): ``arcadedb_index_sql``."""
         return arcadedb_index_sql(label, field)
+
+    def check_written_names(self, query: str, params: Any) -> None:
+        """ArcadeDB keeps ``@`` names for record metadata (``@rid``, ``@type``): a property
+        written under such a name is stored but never comes back with its node (``RETURN n``,
+        reloads, ``to_networkx``), so a write naming one is refused before it is sent."""
+        if not _WRITES.search(query):
+            return
+        found = _AT_NAME.search(query)
+        name = (found.group(1) or found.group(2)).replace("``", "`") if found else _at_key(params)
+        if name is not None:
+            raise UnsupportedFeatureError(
+                f"ArcadeDB reserves property names that start with '@' for record metadata: a property "
+                f"{name!r} would be stored but never read back with its node, so the write was not sent",
+                backend="arcadedb",
+                feature="property names starting with '@'",
+                alternative=f"the name without '@' (e.g. 'at_{name[1:]}')",
+                hint=f"rename the property {name!r} (in the query or its parameters), e.g. to 'at_{name[1:]}'",
+            )
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str

@@ -62,6 +62,11 @@ class GraphDialect:
     supports_undirected_merge: bool = True
     #: does the backend have transactions that ``rollback()`` undoes
     transactional: bool = True
+    #: does ``MERGE (n:L {k: $v})`` find ``n`` through an index on ``L.k``? (else bulk
+    #: merges look keys up with an indexed ``MATCH`` and create the rest)
+    merge_uses_index: bool = False
+    #: is ``id(n) = $x`` an index lookup? (else bulk edges match endpoints by a key)
+    indexed_id_lookup: bool = True
 
     #: does the backend's regular-expression match search the string (rather than match
     #: all of it, as Cypher's ``=~`` does)? runic then anchors ``.matches()`` patterns
@@ -184,6 +189,26 @@ class GraphDialect:
             feature="vector",
             hint="use FalkorDB, Neo4j or Memgraph for vector search",
         )
+
+    def check_written_names(self, query: str, params: Any) -> None:
+        """Refuse, before sending, a write that stores a property name this backend cannot
+        give back (ArcadeDB: names starting with ``@``). Most backends take any name."""
+        return None
+
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        """A Cypher expression: the exact distance between ``expr`` and ``vector_param``
+        (``cosine``: 1 − cosine similarity, the default; ``euclidean``: L2), for vector
+        search without a usable index."""
+        v, a, b = "_vi", expr, vector_param
+
+        def total(term: str) -> str:
+            return f"reduce(_vs = 0.0, {v} IN range(0, size({b}) - 1) | _vs + {term})"
+
+        if similarity == "euclidean":
+            return f"sqrt({total(f'({a}[{v}] - {b}[{v}]) * ({a}[{v}] - {b}[{v}])')})"
+        dot = total(f"{a}[{v}] * {b}[{v}]")
+        norms = f"sqrt({total(f'{a}[{v}] * {a}[{v}]')}) * sqrt({total(f'{b}[{v}] * {b}[{v}]')})"
+        return f"1.0 - {dot} / ({norms})"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"

@@ -47,7 +47,7 @@ from ._bolt_flows import (
 )
 from .base import DriverState, GraphDialect
 from .result import GraphResult
-from .urls import Secret, redact_url
+from .urls import Secret, redact_url, split_userinfo
 
 T = TypeVar("T")
 
@@ -120,11 +120,14 @@ class _BoltBase(DriverState):
         username, password = _split_auth(auth)
         from urllib.parse import unquote, urlsplit
 
-        parts = urlsplit(uri)
-        if username is None and parts.username:
-            username = unquote(parts.username)
-        if not password and parts.password:
-            password = Secret(unquote(parts.password))
+        prefix, userinfo, rest = split_userinfo(uri)
+        parts = urlsplit(prefix + rest)
+        if userinfo is not None:
+            user, colon, secret = userinfo.partition(":")
+            if username is None and user:
+                username = unquote(user)
+            if not password and colon and secret:
+                password = Secret(unquote(secret))
         if isinstance(dialect, str):
             dialect = _dialect_named(dialect.lower())
         self._dialect: GraphDialect | None = dialect or _dialect_named(scheme_dialect)
@@ -134,9 +137,7 @@ class _BoltBase(DriverState):
             display_scheme = f"{scheme}+s"
         elif encrypted is False:
             display_scheme = scheme.split("+")[0]
-        url = _display_url(
-            f"{display_scheme}://{parts.netloc.rpartition('@')[2]}", username, password, database
-        )
+        url = _display_url(f"{display_scheme}://{parts.netloc}", username, password, database)
         self._core = BoltCore(
             client_uri=client_uri,
             url=url,

@@ -48,6 +48,10 @@ class FalkorDBDialect(GraphDialect):
     supports_undirected_merge = False
     transactional = False
     regex_searches = True
+    #: ``MERGE (n:L {k: $v})`` finds ``n`` through an index on ``L.k`` (bulk merges use it)
+    merge_uses_index = True
+    #: ``MATCH (a) WHERE id(a) = row.s`` under ``UNWIND`` scans every node (no id seek)
+    indexed_id_lookup = False
 
     def regex_match(self, lhs: str, ref: str) -> str:
         """FalkorDB has no ``=~``: ``string.matchRegEx`` lists the matches (none for null)."""
@@ -111,6 +115,12 @@ class FalkorDBDialect(GraphDialect):
             f"CALL db.idx.vector.queryNodes({escape_string(label)}, {escape_string(field)}, {k_param}, vecf32({vector_param})) "
             f"YIELD node AS {alias}, score AS {score}"
         )
+
+
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        """FalkorDB's own exact distances over ``vecf32`` values."""
+        fn = "vec.euclideanDistance" if similarity == "euclidean" else "vec.cosineDistance"
+        return f"{fn}({expr}, vecf32({vector_param}))"
 
 
 def _is_model_value(value: Any) -> bool:
@@ -420,6 +430,11 @@ def _async_pool(aredis: Any, kwargs: dict[str, Any]) -> Any:
         return aredis.ConnectionPool(
             connection_class=aredis.UnixDomainSocketConnection, path=path, **opts
         )
+    # without "maintenance notifications" (a Redis Enterprise feature FalkorDB does not
+    # send) the pool checks an idle connection before reuse and replaces one the server closed
+    from redis.maint_notifications import MaintNotificationsConfig
+
+    opts["maint_notifications_config"] = MaintNotificationsConfig(enabled=False)
     if opts.pop("ssl", False):
         return aredis.ConnectionPool(connection_class=aredis.SSLConnection, **opts)
     return aredis.ConnectionPool(**opts)

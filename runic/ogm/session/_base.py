@@ -1,7 +1,7 @@
 """What ``Session`` and ``AsyncSession`` share: construction, staging, views — no I/O.
 
-The twins add only the members that send statements (``flush``, ``get``, ``execute``,
-...), and those do nothing but send what ``SessionCore`` plans and hand answers back.
+The I/O members (``flush``, ``commit``, ``get``, ``execute``, ...) are flows
+(``_flows.SessionFlows``); the twins only run them, with plain calls or with ``await``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from runic.ogm.exceptions import (
     DriverError,
     LazyLoadError,
     MetadataError,
-    OrmError,
     ReadOnlyError,
     SessionError,
 )
@@ -31,6 +30,7 @@ from runic.ogm.query import select
 
 from ._core import SessionCore
 from ._entity import entity_repr, relation_name, state_of, unknown_relation
+from ._flows import SessionFlows
 from ._flush import FlushPlan
 from ._statement import Statement
 
@@ -43,7 +43,7 @@ _TX_HOLDERS: dict[int, weakref.ref[BaseSession]] = {}
 _TX_LOCK = threading.Lock()
 
 
-class BaseSession:
+class BaseSession(SessionFlows):
     """State and rules shared by the sync and async sessions (no I/O)."""
 
     _ambient: ContextVar[tuple[Any, ...]]
@@ -318,9 +318,6 @@ class BaseSession:
     def _after_error(self, exc: BaseException) -> None:
         if isinstance(exc, DriverError):
             self._broken = True
-
-    def _flush_failed(self, exc: OrmError, plan: FlushPlan, applied: int, step: str) -> OrmError:
-        return self._core.attach_report(exc, plan, applied, step)
 
     def _describe_staged(self) -> dict[str, int]:
         return {"new": len(self._core.new), "dirty": len(self._core.dirty()), "deleted": len(self._core.deleted)}

@@ -47,6 +47,9 @@ class SessionCore(EntityStates, Loading, Persistence, Reads):
         # since the last commit: deletes already sent, creates already sent
         self._deleted_flushed: dict[int, Any] = {}
         self._created_flushed: dict[int, Any] = {}
+        #: since the last commit: ``(entity, committed, committed_relations)`` as they were
+        #: before this transaction's first write changed them (transactional backends)
+        self._changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]] = {}
         #: node entities by database id, to give hydrated edges their endpoints
         self._node_by_eid = WeakIndex()
         #: ``(labels, model) → (class, identity root, class plan)`` for ``hydrate``'s node path

@@ -9,7 +9,7 @@ from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, FlushReport, OrmError
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import is_edge_model, snapshot
+from runic.ogm.mapper.mapper import ElementKey, is_edge_model, snapshot
 
 from ._assign import set_assignments
 from ._entity import entity_repr, state_of, unknown_relation
@@ -31,6 +31,7 @@ class Persistence:
     _deleted: dict[int, Any]
     _deleted_flushed: dict[int, Any]
     _created_flushed: dict[int, Any]
+    _changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]]
     _node_by_eid: WeakIndex
 
     # -- flush ----------------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ class Persistence:
         planner = FlushPlanner(self)
         return planner.plan()
 
-    def flush_report(self, plan: FlushPlan, applied: int, step: str) -> FlushReport:
+    def flush_report(self, plan: FlushPlan, applied: int, step: str, restaged: dict[str, int] | None = None) -> FlushReport:
         pending = len(self._pending) + len(self._deleted) + len(self.dirty())
         return FlushReport(
             applied=applied,
@@ -47,15 +48,16 @@ class Persistence:
             step=step,
             pending=pending,
             undoable=bool(getattr(self.dialect, "transactional", True)),
+            restaged=restaged,
         )
 
-    def attach_report(self, error: OrmError, plan: FlushPlan, applied: int, step: str) -> OrmError:
+    def attach_report(self, error: OrmError, plan: FlushPlan, applied: int, step: str, restaged: dict[str, int] | None = None) -> OrmError:
         """Give ``error`` the flush report (and say it in its message)."""
-        report = self.flush_report(plan, applied, step)
-        error.flush_report = report
-        if error.args:
-            error.args = (f"{error.args[0]} ({report.describe()})",) + tuple(error.args[1:])
-        return error
+        return _attach(error, self.flush_report(plan, applied, step, restaged))
+
+    def attach_commit_report(self, error: OrmError, restaged: dict[str, int]) -> OrmError:
+        """Give a failed COMMIT's ``error`` the report of what was staged again."""
+        return _attach(error, self.flush_report(FlushPlan(), 0, "commit", restaged))
 
     # -- internals used by the planner ------------------------------------------------------------------
     def pending_entities(self) -> list[Any]:
@@ -67,6 +69,7 @@ class Persistence:
     def mark_created(self, entity: Any, element_id: Any, committed: dict[str, Any]) -> None:
         state = state_of(entity)
         state.element_id = element_id
+        self.mapper.set_database_key(entity, element_id)
         state.state = EntityState.PERSISTENT
         state.committed = snapshot(committed)
         state.expired = False
@@ -78,7 +81,15 @@ class Persistence:
         self._register(entity)
         self.identity.unpin(entity)
 
+    def remember_committed(self, entity: Any) -> None:
+        """Keep ``entity``'s stored snapshot as it was before this transaction's first
+        write changed it (transactional backends; restored when the transaction is lost)."""
+        if getattr(self.dialect, "transactional", True) and id(entity) not in self._changed_flushed:
+            state = state_of(entity)
+            self._changed_flushed[id(entity)] = (entity, dict(state.committed), dict(state.committed_relations))
+
     def mark_updated(self, entity: Any, changes: dict[str, Any]) -> None:
+        self.remember_committed(entity)
         state = state_of(entity)
         old_ikey = self.identity_key_of_committed(entity)
         state.committed.update(snapshot(changes))
@@ -93,9 +104,10 @@ class Persistence:
         mapper = self.mapper
         if mapper.has_database_key(cls):
             return self.identity_key_of(entity)
-        stored = state_of(entity).committed.get(mapper.pk_name(cls))
-        if stored is None:
-            return None
+        state = state_of(entity)
+        stored = state.committed.get(mapper.pk_name(cls))
+        if stored is None:  # stored without its key: known by its element id
+            return None if state.element_id is None else mapper.identity_key(cls, ElementKey(state.element_id))
         info = mapper.pk_info(cls)
         return mapper.identity_key(cls, mapper.decode(cls, info.name if hasattr(info, "name") else mapper.pk_name(cls), info, stored))
 
@@ -107,6 +119,7 @@ class Persistence:
 
     def mark_node_deleted(self, entity: Any) -> None:
         """A deleted node's DETACH DELETE ran: it stays 'deleted' until commit."""
+        self.remember_committed(entity)
         state = state_of(entity)
         state.committed_relations = {}
         if self._deleted.pop(id(entity), None) is not None:
@@ -123,8 +136,8 @@ class Persistence:
         if name not in rels:
             raise TypeError(unknown_relation(type(source), name, rels))
         info = rels[name]
-        a_pattern, a_cond = self.match_node("a", type(source), "$a", anchor_only=True)
-        b_pattern, b_cond = self.match_node("b", type(target), "$b", anchor_only=True)
+        a_pattern, a_cond = self.match_node("a", type(source), "$a", anchor_only=True, by_id=self.by_element_id(source))
+        b_pattern, b_cond = self.match_node("b", type(target), "$b", anchor_only=True, by_id=self.by_element_id(target))
         params: dict[str, Any] = {"a": self._match_key(source), "b": self._match_key(target)}
         if remove:
             rel = self.relation_pattern(info, "a", "b", "r")
@@ -159,6 +172,13 @@ class Persistence:
 
         return Statement(cypher, params, on_result, step="relate", write=True)
 
+
+
+def _attach(error: OrmError, report: FlushReport) -> OrmError:
+    error.flush_report = report
+    if error.args:
+        error.args = (f"{error.args[0]} ({report.describe()})",) + tuple(error.args[1:])
+    return error
 
 
 class _Merge:

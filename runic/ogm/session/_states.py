@@ -8,7 +8,7 @@ from typing import Any
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.exceptions import DetachedEntityError, SessionError
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import as_list, is_edge_model
+from runic.ogm.mapper.mapper import ElementKey, as_list, is_edge_model
 
 from ._entity import entity_repr, state_of
 from ._identity import IdentityMap, WeakIndex
@@ -27,6 +27,7 @@ class EntityStates:
     _deleted: dict[int, Any]
     _deleted_flushed: dict[int, Any]
     _created_flushed: dict[int, Any]
+    _changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]]
     _node_by_eid: WeakIndex
 
     # -- views ------------------------------------------------------------------------------
@@ -73,7 +74,7 @@ class EntityStates:
     def _register(self, entity: Any) -> None:
         ikey = self.identity_key_of(entity)
         if ikey is not None:
-            state_of(entity).key = ikey[1]
+            state_of(entity).key = None if isinstance(ikey[1], ElementKey) else ikey[1]
             self.identity.add(ikey, entity)
 
     def lookup(self, model: type, key: Any) -> Any:
@@ -208,6 +209,7 @@ class EntityStates:
         self._deleted.pop(id(entity), None)
         self._deleted_flushed.pop(id(entity), None)
         self._created_flushed.pop(id(entity), None)
+        self._changed_flushed.pop(id(entity), None)
         self.identity.unpin(entity)
         ikey = self.identity_key_of(entity)
         if ikey is not None:
@@ -241,6 +243,7 @@ class EntityStates:
         self._deleted.clear()
         self._deleted_flushed.clear()
         self._created_flushed.clear()
+        self._changed_flushed.clear()
         self._node_by_eid.clear()
         self.identity.clear()
 
@@ -261,6 +264,7 @@ class EntityStates:
         self._deleted.clear()
         self._deleted_flushed.clear()
         self._created_flushed.clear()
+        self._changed_flushed.clear()
         if expire:
             self.expire_all()
 
@@ -278,6 +282,7 @@ class EntityStates:
             state_of(entity).state = EntityState.PERSISTENT
         self._deleted.clear()
         if undone:
+            self._restore_pre_transaction()
             for entity in list(self._created_flushed.values()):
                 if state_of(entity).session is self.owner:
                     self._make_transient(entity)
@@ -288,6 +293,7 @@ class EntityStates:
                 self._detach(entity)
         self._deleted_flushed.clear()
         self._created_flushed.clear()
+        self._changed_flushed.clear()
         for entity in self.identity.entities():
             state = state_of(entity)
             if state.state is not EntityState.PERSISTENT:
@@ -298,6 +304,67 @@ class EntityStates:
             state.expired = True
             self.identity.unpin(entity)
         return counts
+
+    def restage_uncommitted(self) -> dict[str, int]:
+        """The backend transaction is gone: stage again everything it wrote.
+
+        Entities created since the last commit become pending again, changed ones dirty
+        again (their stored snapshot is the one from before the transaction), flushed
+        deletes are staged deletes again — so the next flush writes them all. Returns the
+        counts ``{"new": …, "changed": …, "deleted": …}``.
+        """
+        created = [e for e in self._created_flushed.values() if state_of(e).session is self.owner]
+        created_ids = {id(e) for e in created}
+        changed = 0
+        for key, (entity, _committed, _relations) in list(self._changed_flushed.items()):
+            if key in created_ids or state_of(entity).session is not self.owner:
+                continue
+            self._restore_pre_transaction_of(key)
+            if state_of(entity).state is EntityState.PERSISTENT:
+                self.identity.pin(entity)
+                changed += 1
+        for entity in created:
+            self._unflush_created(entity)
+        deleted = list(self._deleted_flushed.values())
+        for entity in deleted:
+            self._restore_pre_transaction_of(id(entity))
+            self._deleted[id(entity)] = entity
+        self._deleted_flushed.clear()
+        self._created_flushed.clear()
+        self._changed_flushed.clear()
+        return {"new": len(created), "changed": changed, "deleted": len(deleted)}
+
+    def _restore_pre_transaction(self) -> None:
+        for key in list(self._changed_flushed):
+            self._restore_pre_transaction_of(key)
+
+    def _restore_pre_transaction_of(self, key: int) -> None:
+        saved = self._changed_flushed.pop(key, None)
+        if saved is not None:
+            entity, committed, relations = saved
+            state = state_of(entity)
+            state.committed = committed
+            state.committed_relations = relations
+
+    def _unflush_created(self, entity: Any) -> None:
+        """A created entity whose CREATE was rolled back: pending again, as if just added."""
+        state = state_of(entity)
+        ikey = self.identity_key_of(entity)
+        if ikey is not None:
+            self.identity.remove(ikey, entity)
+        if state.element_id is not None:
+            self._node_by_eid.pop(state.element_id, None)
+            state.element_id = None
+        state.state = EntityState.PENDING
+        state.committed = {}
+        state.committed_relations = {}
+        state.expired = False
+        self._pending[id(entity)] = entity
+        self.identity.pin(entity)
+        ikey = self.identity_key_of(entity)
+        if ikey is not None:
+            self.identity.add(ikey, entity)
+            state.key = ikey[1]
 
     def _restore_committed(self, entity: Any) -> None:
         state = state_of(entity)
