@@ -14,6 +14,7 @@ from runic.ogm.core.ambient import SYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, SessionError
 from runic.ogm.mapper import Mapper
+from runic.ogm.query.specialised import FulltextQueryBuilder, VectorQueryBuilder
 
 from ._base import BaseSession
 from ._bulk import BulkSave, bulk_save_flow, deferred_interrupts
@@ -190,13 +191,9 @@ class Session(BaseSession):
         return self._run(self._execute_flow(cypher_or_stmt, params, write, readonly, timeout))
 
     def fulltext_search(self, model: type[T], *, query: str, fields: Any = None) -> Any:
-        from runic.ogm.query.specialised import FulltextQueryBuilder
-
         return FulltextQueryBuilder(model, self, query=query, fields=fields)
 
     def vector_search(self, model: type[T], *, field: Any = None, vector: Any, k: int = 10) -> Any:
-        from runic.ogm.query.specialised import VectorQueryBuilder
-
         return VectorQueryBuilder(model, self, field=field, vector=vector, k=k)
 
     def scalars(self, stmt: Any) -> list[Any]:
