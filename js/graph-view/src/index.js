@@ -314,6 +314,8 @@ function render({ model, el }) {
     if (el.dataset.ready || !stage.offsetWidth) return;
     el.dataset.firstPaintMs = (performance.now() - started).toFixed(1);
     el.dataset.ready = "1";
+    // the layout starts once the first picture is on screen, so it does not delay it
+    setTimeout(syncPhysics, 0);
   };
   renderer.on("afterRender", painted);
   // the stage gets its size once the output is attached: redraw at the real size then
@@ -534,7 +536,7 @@ function render({ model, el }) {
   el.dataset.edgeCount = String(graph.size);
   drawLegend();
   retext();
-  syncPhysics();
+  physicsInput.checked = model.get("physics");
   model.on("change:data", reload);
   model.on("change:selected", reselect);
   model.on("change:physics", syncPhysics);

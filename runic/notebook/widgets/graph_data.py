@@ -16,6 +16,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from runic.ogm import inspect
@@ -86,7 +87,7 @@ def json_safe(value: Any, depth: int = 0) -> Any:
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
 
 
-@dataclass
+@dataclass(slots=True)
 class ViewNode:
     """One node as the view shows it."""
 
@@ -110,7 +111,7 @@ class ViewNode:
         return f"{self.label} {self.key}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ViewEdge:
     """One relationship as the view shows it."""
 
@@ -227,6 +228,8 @@ def safe_properties(properties: Any) -> dict[str, Any]:
 
 
 _SCALARS = (int, float, str, bool, type(None))
+_SOURCE = attrgetter("source")
+_TARGET = attrgetter("target")
 
 
 def collect_elements(data: Any) -> tuple[list[ViewNode], list[ViewEdge]]:
@@ -361,10 +364,9 @@ class GraphModel:
 
     def degrees(self) -> Counter[str]:
         """Edges at each known node (both directions), over every known edge."""
-        counts: Counter[str] = Counter()
-        for edge in self.edges.values():
-            counts[edge.source] += 1
-            counts[edge.target] += 1
+        edges = self.edges.values()
+        counts: Counter[str] = Counter(map(_SOURCE, edges))
+        counts.update(map(_TARGET, edges))
         return counts
 
     def shown(self) -> tuple[list[ViewNode], list[ViewEdge]]:

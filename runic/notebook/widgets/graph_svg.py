@@ -50,9 +50,12 @@ def layout_positions(
         graph.add_edges_from((a, b) for a, b in edges if a != b)
         n = len(keys)
         iterations = 50 if n <= 100 else max(15, 5000 // n)
-        unit = nx.spring_layout(
-            graph, seed=seed, k=(1.5 / math.sqrt(n)) if n > 1 else None, iterations=iterations
-        )
+        try:
+            unit = nx.spring_layout(
+                graph, seed=seed, k=(1.5 / math.sqrt(n)) if n > 1 else None, iterations=iterations
+            )
+        except ImportError:  # 500 nodes and more need scipy, which is optional
+            unit = nx.circular_layout(graph)
         raw = {k: (float(unit[k][0]), float(unit[k][1])) for k in keys}
     return _fit(raw, width, height)
 
