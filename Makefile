@@ -37,7 +37,9 @@ setup: venv servers browser extension
 lab:
 	@PYTHON=$(PYTHON) VENV=$(VENV) LAB_ARGS="$(LAB_ARGS)" MAKE="$(MAKE)" bash .ci/lab.sh
 
+## lint-imports checks the layers stated in pyproject.toml before any test runs.
 test: setup
+	$(BIN)/lint-imports
 	$(PYTEST) tests notebooks $(NBVAL) $(PYTEST_ARGS)
 
 test-unit: venv

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CYPHER_KEYWORDS", "IDENTIFIER", "escape_identifier", "escape_string", "is_plain_identifier", "validate_identifier"]
+__all__ = [
+    "CYPHER_KEYWORDS",
+    "IDENTIFIER",
+    "escape_identifier",
+    "escape_string",
+    "is_plain_identifier",
+    "quote_identifier",
+    "validate_identifier",
+]
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+#: characters no identifier may hold: C0/C1 control characters, DEL, lone surrogates
+_UNSAFE_IN_IDENTIFIER = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 #: Cypher's reserved words: they cannot name a query variable, and some parsers refuse
@@ -38,13 +48,25 @@ def escape_identifier(name: str) -> str:
     """Backtick-quote ``name`` for use as a label, type, property or alias.
 
     Embedded backticks are doubled, so any string becomes one identifier token.
-    NUL characters are refused: no backend stores them in identifiers.
+    Control characters (NUL, newline, tab, DEL, ...) and lone surrogates are refused:
+    backends store them wrongly or not at all, and they cannot be sent as UTF-8.
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"identifier {name!r} must be a non-empty string")
-    if "\x00" in name:
-        raise ValueError(f"identifier {name!r} contains a NUL character — remove it")
+    bad = _UNSAFE_IN_IDENTIFIER.search(name)
+    if bad is not None:
+        char = bad.group()
+        what = "a lone surrogate" if "\ud800" <= char <= "\udfff" else "a control character"
+        raise ValueError(
+            f"identifier {name!r} contains {what} ({char!r} at position {bad.start()}) — "
+            "remove it; names are printable text"
+        )
     return "`" + name.replace("`", "``") + "`"
+
+
+def quote_identifier(name: str) -> str:
+    """``name`` as it goes into query or DDL text: bare when plain, backtick-quoted otherwise."""
+    return name if is_plain_identifier(name) else escape_identifier(name)
 
 
 def escape_string(value: str) -> str:

@@ -518,6 +518,12 @@ def _sub_plot(magic: RunicMagic, rest: str, namespace: dict[str, Any]) -> Any:
     return plot.histogram(args.column, bins=args.bins, **common)
 
 
+def _sub_migrate(magic: RunicMagic, rest: str, namespace: dict[str, Any]) -> Any:
+    from .migrate_magic import migrate_command
+
+    return migrate_command(_split_options(rest))
+
+
 for _name, _handler, _usage in [
     ("connect", _sub_connect, "%runic connect [URL] [--alias A] [--graph G] [--password-env VAR] [--readonly]"),
     ("connections", _sub_connections, "%runic connections                — the open connections"),
@@ -528,6 +534,7 @@ for _name, _handler, _usage in [
     ("saved", _sub_saved, "%runic saved [--remove NAME]       — queries kept with %%runic --save NAME"),
     ("run", _sub_run, "%runic run NAME [name <<] [--param k=v] [--limit N | --no-limit] — run a saved query"),
     ("plot", _sub_plot, "%runic plot histogram|bar COLUMN (--label L | --type T | --query NAME) [--bins N] [--top N]"),
+    ("migrate", _sub_migrate, "%runic migrate [status|history|upgrade [T]|downgrade [T]|widget] [--scripts DIR] [--yes] [--preview]"),
     ("help", _sub_help, "%runic help                        — this list"),
 ]:
     register_subcommand(_name, _handler, _usage)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from runic.ogm import gc_paused
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
 from runic.progress import progress_bar
 
@@ -123,7 +124,7 @@ class QueryResult:
         return self.raw.value(col, default)
 
     def values(self, col: int | str = 0) -> list[Any]:
-        i = col if isinstance(col, int) else self.raw._column_index(col)
+        i = col if isinstance(col, int) else self.raw.column_index(col)
         return [row[i] for row in self.rows]
 
     def nodes(self) -> list[NodeRecord]:
@@ -144,8 +145,6 @@ class QueryResult:
     def _rerun(self, query: str, what: str) -> GraphResult:
         if self.driver is None or self.query is None:
             raise RuntimeError("this result does not know its connection — run the query again with --no-limit")
-        from runic.ogm._gc import gc_paused
-
         def call() -> GraphResult:
             with gc_paused():
                 return self.driver.execute(query, self.params or None, readonly=self.readonly or None, timeout=self.timeout)
@@ -195,7 +194,6 @@ class QueryResult:
         columns these are prefixed by the result column (``p.label``, ``p.name``).
         ``expand=False`` keeps the records themselves in one column each (the raw form).
         """
-        from runic.ogm._gc import gc_paused
 
         from .convert import to_dataframe
 
@@ -236,6 +234,18 @@ class QueryResult:
                 parts.append(pd.DataFrame({kind: pd.array(kinds, dtype=pd.StringDtype())}))
             parts.append(one)
         return pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
+
+    def to_arrow(self, *, expand: bool = False) -> Any:
+        """A ``pyarrow.Table``, column by column, dtypes as ``to_dataframe()`` (extra ``arrow``)."""
+        from .columnar import to_arrow
+
+        return to_arrow(self, expand=expand)
+
+    def to_polars(self, *, expand: bool = False) -> Any:
+        """A ``polars.DataFrame``, column by column, dtypes as ``to_dataframe()`` (extra ``polars``)."""
+        from .columnar import to_polars
+
+        return to_polars(self, expand=expand)
 
     def plot(self, *args: Any, **kwargs: Any) -> Any:
         """A quick chart of the rows held: ``to_dataframe().plot(...)`` (pandas + matplotlib,

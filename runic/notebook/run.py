@@ -8,13 +8,14 @@ the answer in a ``QueryResult``.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runic.ogm._gc import gc_paused
+from runic.ogm import gc_paused
 from runic.ogm.exceptions import QueryError, QueryTimeoutError, ReadOnlyError
 
 from .connections import Connection, registry
@@ -87,6 +88,7 @@ def run(
     fetches everything. Writes are never rewritten. ``readonly`` uses the database's
     read-only path, so a write is refused by the server.
     """
+    _check_timeout(timeout)
     conn = _connection(connection)
     prepared = prepare(query, namespace, params, limit=limit)
     ro = bool(readonly or conn.readonly)
@@ -124,6 +126,14 @@ def run(
         feedback=feedback,
         column_data=column_data,
     )
+
+
+def _check_timeout(timeout: Any) -> None:
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int | float) or not math.isfinite(timeout) or timeout <= 0):
+        raise ValueError(
+            f"--timeout {timeout!r} is not a usable limit: give a finite number of seconds greater than 0 "
+            "(e.g. --timeout 30, or timeout=30), or leave it out for no limit"
+        )
 
 
 def _execute(driver: Any, query: str, params: dict[str, Any] | None, readonly: bool, timeout: float | None) -> tuple[Any, list[list[Any]] | None]:

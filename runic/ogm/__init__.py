@@ -37,6 +37,7 @@ from .exceptions import __all__ as _exception_names
 _LAZY = {
     "Session": "runic.ogm.session.session",
     "AsyncSession": "runic.ogm.session.async_session",
+    "EdgeRows": "runic.ogm.session._bulk",
     "ConnectionManager": "runic.ogm.session.connection_pool",
     "AsyncConnectionManager": "runic.ogm.session.connection_pool",
     "Repository": "runic.ogm.repository.repository",
@@ -90,6 +91,7 @@ _LAZY = {
     "create_age_driver": "runic.ogm.driver.age",
     "IndexSpec": "runic.ogm.schema.index_manager",
     "extract_declared_specs": "runic.ogm.schema.index_manager",
+    "gc_paused": "runic.ogm.core.collector",
 }
 
 

@@ -12,12 +12,14 @@
     │   ├── UnboundQueryError
     │   └── PoolTimeoutError  (+TimeoutError)
     ├── BulkWriteError
+    │   └── BulkWriteInterrupted (+KeyboardInterrupt)
     ├── DriverError
     │   └── ConnectionFailedError (+ConnectionError)
     ├── QueryError
     │   ├── ReadOnlyError
     │   ├── ConstraintViolationError
-    │   └── QueryTimeoutError (+TimeoutError)
+    │   ├── QueryTimeoutError (+TimeoutError)
+    │   └── UnsupportedValueError (+TypeError, +ValueError)
     ├── UnsupportedFeatureError (+NotImplementedError)
     └── SchemaError
         ├── ConstraintFailedError
@@ -46,12 +48,14 @@ __all__ = [
     "UnboundQueryError",
     "PoolTimeoutError",
     "BulkWriteError",
+    "BulkWriteInterrupted",
     "DriverError",
     "ConnectionFailedError",
     "QueryError",
     "ReadOnlyError",
     "ConstraintViolationError",
     "QueryTimeoutError",
+    "UnsupportedValueError",
     "UnsupportedFeatureError",
     "SchemaError",
     "ConstraintFailedError",
@@ -69,11 +73,17 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class FlushReport:
-    """How far a failed flush got.
+    """How far a failed flush (or commit) got, and what the session kept.
 
-    ``applied`` statements of ``total`` were sent successfully before ``step`` failed;
-    ``pending`` entities are still staged; ``undoable`` tells whether ``rollback()`` undoes
-    the applied statements (transactional backends) or not (FalkorDB).
+    ``applied`` statements of ``total`` were sent successfully before ``step`` failed
+    (``step`` is ``"commit"`` when COMMIT itself failed); ``pending`` changes are still
+    staged. ``undoable`` tells whether the backend has transactions (``rollback()`` undoes
+    what was sent) or not (FalkorDB: what was applied stays).
+
+    On a transactional backend a failure ends the transaction: nothing since the last
+    commit was kept, and the session staged it all again — ``restaged`` counts the
+    ``{"new": …, "changed": …, "deleted": …}`` entities, so ``commit()`` writes them once
+    the database answers again (``None`` when nothing was rolled back).
     """
 
     applied: int
@@ -81,8 +91,21 @@ class FlushReport:
     step: str
     pending: int
     undoable: bool
+    restaged: dict[str, int] | None = None
 
     def describe(self) -> str:
+        if self.restaged is not None:
+            counts = ", ".join(f"{n} {what}" for what, n in self.restaged.items())
+            sent = (
+                "COMMIT failed"
+                if self.step == "commit"
+                else f"{self.applied} of {self.total} flush statements were sent before step '{self.step}' failed"
+            )
+            return (
+                f"{sent}; the transaction was rolled back, so nothing since the last commit was kept; "
+                f"staged again: {counts} ({self.pending} changes in all) — commit() again once the "
+                "database answers, or rollback() to drop them"
+            )
         undo = (
             "rollback() undoes them"
             if self.undoable
@@ -188,6 +211,13 @@ class BulkWriteError(OrmError):
     _attrs = ("row_range", "committed_rows", "batches_committed")
 
 
+class BulkWriteInterrupted(BulkWriteError, KeyboardInterrupt):
+    """Ctrl-C / a kernel interrupt stopped a bulk write between batches.
+
+    Still a ``KeyboardInterrupt`` (scripts stop as before); ``committed_rows`` says what the
+    database holds."""
+
+
 class DriverError(OrmError):
     """Connection or protocol failure, or an embedded server that would not start."""
 
@@ -220,6 +250,16 @@ class QueryTimeoutError(QueryError, TimeoutError):
     """The statement ran past its timeout and was cancelled."""
 
     _attrs = ("timeout_s",)
+
+
+class UnsupportedValueError(QueryError, TypeError, ValueError):
+    """A value the backend cannot store or return unchanged, refused before it is sent.
+
+    Names the parameter (``param_name``), the value's type (``value_type``) and the backend;
+    never the value. docs/type-fidelity.md lists what each backend takes.
+    """
+
+    _attrs = ("param_name", "value_type")
 
 
 class UnsupportedFeatureError(OrmError, NotImplementedError):

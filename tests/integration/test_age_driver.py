@@ -76,12 +76,12 @@ def test_values_round_trip_through_parameters(age_driver, value):
 def test_special_numbers_round_trip_through_parameters(age_driver):
     row = age_driver.execute(
         "RETURN $nan AS nan, $inf AS inf, $ninf AS ninf, $dec AS dec, $big AS big",
-        {"nan": math.nan, "inf": math.inf, "ninf": -math.inf, "dec": Decimal("12.340"), "big": 2**70},
+        {"nan": math.nan, "inf": math.inf, "ninf": -math.inf, "dec": Decimal("12.340"), "big": Decimal(2**70)},
     )[0]
     assert math.isnan(row["nan"])
     assert row["inf"] == math.inf and row["ninf"] == -math.inf
     assert row["dec"] == Decimal("12.340") and isinstance(row["dec"], Decimal)
-    assert row["big"] == 2**70
+    assert row["big"] == 2**70 and isinstance(row["big"], Decimal)
 
 
 def test_parameter_values_agtype_cannot_hold_are_refused_by_name(age_driver):

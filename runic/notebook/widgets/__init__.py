@@ -1,13 +1,13 @@
-"""Notebook widgets: ``GraphView`` (anywidget) and ``SchemaDriftWidget`` (ipywidgets).
+"""Notebook widgets: ``GraphView`` (anywidget), ``SchemaDriftWidget`` and ``MigrationStatusWidget`` (ipywidgets).
 
-Both render a static HTML/SVG fallback where no widget front-end is connected.
+Each renders a static HTML/SVG fallback where no widget front-end is connected.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["GraphView", "SchemaDriftWidget"]
+__all__ = ["GraphView", "MigrationStatusWidget", "SchemaDriftWidget"]
 
 
 def __getattr__(name: str) -> Any:
@@ -19,4 +19,8 @@ def __getattr__(name: str) -> Any:
         from .schema_drift import SchemaDriftWidget
 
         return SchemaDriftWidget
+    if name == "MigrationStatusWidget":
+        from .migration_status import MigrationStatusWidget
+
+        return MigrationStatusWidget
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,23 +1,35 @@
 """Type converters: how a field's Python value is stored in the graph and read back.
 
 Converters are never given ``None`` (``None`` means the property is absent).
-Automatic converters exist for ``datetime``, ``Enum``, ``Vector`` and ``GeoLocation``
-(``X | None`` is unwrapped); other values pass through unchanged.
+Automatic converters exist for ``datetime`` (and ``pandas.Timestamp``), ``date``, ``time``,
+``timedelta``, ``Decimal``, ``bytes``, ``dict``, ``numpy.ndarray``, ``Enum``, ``Vector`` and
+``GeoLocation`` (``X | None`` is unwrapped): each stores a form every backend keeps exactly
+(docs/type-fidelity.md); other values pass through unchanged.
 """
 
 from __future__ import annotations
 
+import base64
 import enum
+import json
 import math
 import types as _pytypes
 import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 __all__ = [
+    "ArrayConverter",
+    "BytesConverter",
+    "DateConverter",
     "DatetimeConverter",
+    "DecimalConverter",
+    "JsonConverter",
+    "TimeConverter",
+    "TimedeltaConverter",
     "EnumConverter",
     "GeoLocation",
     "GeoLocationConverter",
@@ -25,6 +37,7 @@ __all__ = [
     "Vector",
     "VectorConverter",
     "converter_for",
+    "is_missing",
     "unwrap_optional",
 ]
 
@@ -39,6 +52,13 @@ class TypeConverter:
 
     cypher_fn: str | None = None
     db_type: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # ``to_db(None)`` is ``None`` for every converter: an absent value stays absent
+        super().__init_subclass__(**kwargs)
+        to_db = cls.__dict__.get("to_db")
+        if to_db is not None and not getattr(to_db, "_passes_none", False):
+            cls.to_db = _passing_none(to_db)
 
     def to_db(self, value: Any) -> Any:
         if type(self).to_graph is not TypeConverter.to_graph:
@@ -60,8 +80,24 @@ class TypeConverter:
         return f"{type(self).__name__}()"
 
 
+def _passing_none(to_db: Any) -> Any:
+    def passing_none(self: TypeConverter, value: Any, *args: Any, **kwargs: Any) -> Any:
+        return None if value is None else to_db(self, value, *args, **kwargs)
+
+    passing_none.__name__ = passing_none.__qualname__ = "to_db"
+    passing_none.__doc__ = to_db.__doc__
+    passing_none._passes_none = True  # type: ignore[attr-defined]
+    return passing_none
+
+
 class DatetimeConverter(TypeConverter):
-    """``datetime`` ↔ ISO-8601 text (the offset is kept; prefer UTC)."""
+    """``datetime`` ↔ ISO-8601 text (the offset is kept; prefer UTC).
+
+    ``DatetimeConverter(pandas.Timestamp)`` reads values back as that class (nanoseconds kept).
+    """
+
+    def __init__(self, cls: type | None = None) -> None:
+        self.cls = cls if cls is not None and cls is not datetime else None
 
     def to_db(self, value: Any) -> str:
         if isinstance(value, str):
@@ -71,6 +107,8 @@ class DatetimeConverter(TypeConverter):
         return value.isoformat()
 
     def from_db(self, value: Any) -> datetime:
+        if self.cls is not None:
+            return self.cls(value.isoformat() if isinstance(value, datetime) else value)
         if isinstance(value, datetime):
             return value
         if hasattr(value, "to_native"):  # driver temporal types
@@ -78,6 +116,103 @@ class DatetimeConverter(TypeConverter):
         if isinstance(value, (int, float)):
             return datetime.fromtimestamp(value, tz=UTC)
         return datetime.fromisoformat(str(value))
+
+
+class DateConverter(TypeConverter):
+    """``date`` ↔ ISO-8601 text (``2024-01-02``)."""
+
+    def to_db(self, value: Any) -> str:
+        if isinstance(value, datetime):
+            value = value.date()
+        return value.isoformat() if isinstance(value, date) else date.fromisoformat(str(value)).isoformat()
+
+    def from_db(self, value: Any) -> date:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if hasattr(value, "to_native"):
+            return value.to_native()
+        return date.fromisoformat(str(value))
+
+
+class TimeConverter(TypeConverter):
+    """``time`` ↔ ISO-8601 text (``03:04:05.000001``, the offset kept when there is one)."""
+
+    def to_db(self, value: Any) -> str:
+        return value.isoformat() if isinstance(value, time) else time.fromisoformat(str(value)).isoformat()
+
+    def from_db(self, value: Any) -> time:
+        if isinstance(value, time):
+            return value
+        if hasattr(value, "to_native"):
+            return value.to_native()
+        return time.fromisoformat(str(value))
+
+
+class TimedeltaConverter(TypeConverter):
+    """``timedelta`` ↔ whole microseconds (an int, exact, sortable in Cypher)."""
+
+    def to_db(self, value: Any) -> int:
+        return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+
+    def from_db(self, value: Any) -> timedelta:
+        if isinstance(value, timedelta):
+            return value
+        return timedelta(microseconds=int(value))
+
+
+class DecimalConverter(TypeConverter):
+    """``Decimal`` ↔ its text (every digit kept; no backend keeps a decimal number exactly)."""
+
+    def to_db(self, value: Any) -> str:
+        return str(value if isinstance(value, Decimal) else Decimal(value))
+
+    def from_db(self, value: Any) -> Decimal:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+class BytesConverter(TypeConverter):
+    """``bytes`` ↔ base64 text (FalkorDB and Apache AGE keep no bytes)."""
+
+    def to_db(self, value: Any) -> str:
+        return base64.b64encode(bytes(value)).decode("ascii")
+
+    def from_db(self, value: Any) -> bytes:
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value)
+        return base64.b64decode(value)
+
+
+class JsonConverter(TypeConverter):
+    """``dict`` ↔ JSON text (FalkorDB, ArcadeDB and Neo4j keep no maps as property values).
+
+    Keys must be strings and values JSON-able (tuples come back as lists).
+    """
+
+    def to_db(self, value: Any) -> str:
+        try:
+            return json.dumps(value, ensure_ascii=False, sort_keys=False)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"a dict field holds a value JSON cannot carry ({exc}) — keep str keys and "
+                "str/int/float/bool/None/list/dict values, or declare the field with its own converter"
+            ) from None
+
+    def from_db(self, value: Any) -> Any:
+        return json.loads(value) if isinstance(value, str) else value
+
+
+class ArrayConverter(TypeConverter):
+    """``numpy.ndarray`` ↔ list (nested for more dimensions); read back with ``numpy.asarray``."""
+
+    def to_db(self, value: Any) -> list[Any]:
+        return value.tolist() if hasattr(value, "tolist") else list(value)
+
+    def from_db(self, value: Any) -> Any:
+        import numpy
+
+        return numpy.asarray(value)
 
 
 class EnumConverter(TypeConverter):
@@ -188,6 +323,12 @@ class GeoLocationConverter(TypeConverter):
         return GeoLocation.coerce(value)
 
 
+def is_missing(value: Any) -> bool:
+    """``pandas.NA`` / ``pandas.NaT``: markers of a missing value, stored as ``None``."""
+    kind = type(value)
+    return kind.__name__ in ("NAType", "NaTType") and kind.__module__.startswith("pandas")
+
+
 def unwrap_optional(annotation: Any) -> Any:
     """``X | None`` / ``Optional[X]`` → ``X``; anything else unchanged."""
     origin = typing.get_origin(annotation)
@@ -209,5 +350,21 @@ def converter_for(annotation: Any) -> TypeConverter | None:
         if issubclass(tp, enum.Enum):
             return EnumConverter(tp)
         if issubclass(tp, datetime):
-            return DatetimeConverter()
+            return DatetimeConverter(tp)
+        if issubclass(tp, date):
+            return DateConverter()
+        if issubclass(tp, time):
+            return TimeConverter()
+        if issubclass(tp, timedelta):
+            return TimedeltaConverter()
+        if issubclass(tp, Decimal):
+            return DecimalConverter()
+        if issubclass(tp, (bytes, bytearray)):
+            return BytesConverter()
+        if tp is dict:
+            return JsonConverter()
+        if tp.__name__ == "ndarray" and tp.__module__ == "numpy":
+            return ArrayConverter()
+    elif typing.get_origin(tp) is dict:
+        return JsonConverter()
     return None

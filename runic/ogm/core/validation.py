@@ -1,7 +1,8 @@
 """Field value checks: type coercion and declared constraints.
 
 ``check_value(info, value)`` returns the value to store (coerced where the annotation
-allows: int → float, tuple/dict → GeoLocation, sequence → Vector, value → Enum member)
+allows: int → float, tuple/dict → GeoLocation, sequence → Vector, value → Enum member,
+a numpy scalar → the int/float/bool it holds; ``pandas.NA``/``NaT`` → ``None``)
 or raises ``FieldValidationError`` naming the model, field, value and rule.
 """
 
@@ -10,12 +11,12 @@ from __future__ import annotations
 import enum
 import re
 import typing
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.exceptions import FieldValidationError
 
-from .types import GeoLocation, Vector, unwrap_optional
+from .types import GeoLocation, Vector, is_missing, unwrap_optional
 
 if TYPE_CHECKING:  # pragma: no cover
     from .descriptors import FieldInfo
@@ -80,6 +81,8 @@ def _coerce_type(info: FieldInfo, tp: Any, value: Any) -> Any:
         raise _fail(info, value, "type", f"expected {_type_name(tp)}", "pass a value of one of the listed types")
     if not isinstance(tp, type):
         return value
+    if tp in (bool, int, float) and type(value).__module__ == "numpy" and hasattr(value, "item"):
+        value = value.item()  # numpy scalars: the Python value they hold
     if tp is bool:
         if not isinstance(value, bool):
             raise _fail(info, value, "type", "expected bool", "pass True or False")
@@ -119,6 +122,8 @@ def _coerce_type(info: FieldInfo, tp: Any, value: Any) -> Any:
         if not isinstance(value, datetime):
             raise _fail(info, value, "type", "expected datetime", "pass a datetime (prefer timezone-aware UTC)")
         return value
+    if tp is date and isinstance(value, datetime):
+        raise _fail(info, value, "type", "expected date, got a datetime", "pass value.date(), or annotate the field with datetime")
     if not isinstance(value, tp):
         raise _fail(info, value, "type", f"expected {tp.__name__}", f"pass a {tp.__name__} or change the annotation")
     return value
@@ -151,7 +156,7 @@ def _check_constraints(info: FieldInfo, value: Any) -> Any:
 
 def check_value(info: FieldInfo, value: Any) -> Any:
     """Coerce and validate ``value`` for ``info``; ``None`` always passes (``required`` is checked at flush)."""
-    if value is None:
+    if value is None or is_missing(value):
         return None
     tp = info.python_type
     is_vector = info.index_type == "vector" or getattr(info.converter, "db_type", None) == "vector"

@@ -19,6 +19,9 @@ from decimal import Decimal
 from json.decoder import scanstring
 from typing import Any
 
+from runic.ogm.core.types import is_missing
+from runic.ogm.exceptions import UnsupportedValueError
+
 from .result import EdgeRecord, NodeRecord, PathRecord
 
 __all__ = ["LABELS_PROPERTY", "AgtypeParameterError", "decode_agtype", "encode_params", "node_labels_of"]
@@ -33,12 +36,14 @@ _ANNOTATION = re.compile(r"::([a-z_]+)")
 _WS = " \t\n\r"
 
 
-class AgtypeParameterError(ValueError):
+class AgtypeParameterError(UnsupportedValueError):
     """A parameter value that agtype cannot carry. Names the parameter, never the value."""
 
-    def __init__(self, name: str, what: str, fix: str) -> None:
-        self.param_name = name
-        super().__init__(f"parameter {name!r} {what} — {fix}")
+    def __init__(self, name: str, what: str = "", fix: str = "", *, value_type: str | None = None, **attrs: Any) -> None:
+        if attrs:  # rebuilt from a pickle: the message is already whole
+            super().__init__(name, **attrs)
+            return
+        super().__init__(f"parameter {name!r} {what}", hint=fix, param_name=name, value_type=value_type, backend="age")
 
 
 # -- parameters -----------------------------------------------------------------------------
@@ -52,17 +57,69 @@ def encode_params(params: Mapping[str, Any] | None) -> str:
     for key, value in params.items():
         if not isinstance(key, str):
             raise TypeError(f"parameter names must be strings, got {type(key).__name__} — name it with a str")
-        parts.append(_string(key, key) + ": " + _encode(value, key))
+        try:
+            literal = _fast(value)
+            if "\\u0000" in literal:  # a NUL (or the text of one): the careful path decides
+                raise _Slow
+            literal.encode("utf-8")  # a lone surrogate fails here
+        except (_Slow, UnicodeEncodeError):
+            literal = _encode(value, key)
+        parts.append(_string(key, key) + ": " + literal)
     return "{" + ", ".join(parts) + "}"
+
+
+class _Slow(Exception):
+    """A value the fast encoder leaves to ``_encode`` (which checks it and names it)."""
+
+
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_isfinite = math.isfinite
+
+
+def _fast(value: Any) -> str:
+    """``_encode`` for the plain types bulk rows are made of, checked once afterwards."""
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is int:
+        if _INT64_MIN <= value <= _INT64_MAX:
+            return str(value)
+        raise _Slow
+    if kind is float:
+        if _isfinite(value):
+            return repr(value)
+        raise _Slow
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is dict:
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Slow
+            t = type(item)
+            if t is str:
+                parts.append(f"{_quote(key)}: {_quote(item)}")
+            elif t is int and _INT64_MIN <= item <= _INT64_MAX:
+                parts.append(f"{_quote(key)}: {item}")
+            elif t is float and _isfinite(item):
+                parts.append(f"{_quote(key)}: {item!r}")
+            else:
+                parts.append(f"{_quote(key)}: {_fast(item)}")
+        return "{" + ", ".join(parts) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ", ".join([_fast(item) for item in value]) + "]"
+    raise _Slow
 
 
 def _string(text: str, name: str) -> str:
     if "\x00" in text:
-        raise AgtypeParameterError(name, "holds a NUL character, which PostgreSQL cannot store", "remove it")
+        raise AgtypeParameterError(name, "holds a str with a NUL character, which PostgreSQL (Apache AGE) cannot store", "remove it", value_type="str")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise AgtypeParameterError(name, "holds a lone surrogate, which is not valid UTF-8", "encode the text properly") from None
+        raise AgtypeParameterError(name, "holds a str with a lone surrogate, which is not valid UTF-8 and Apache AGE cannot store", "encode the text properly", value_type="str") from None
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -76,9 +133,14 @@ def _encode(value: Any, name: str) -> str:
     if isinstance(value, enum.Enum):
         return _encode(value.value, name)
     if isinstance(value, int):
-        text = str(int(value))
-        return text if _INT64_MIN <= value <= _INT64_MAX else text + "::numeric"
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise AgtypeParameterError(
+                name, "holds an int outside the 64-bit range, which Apache AGE would return as a Decimal",
+                "pass Decimal(value) to store it as a numeric, or str(value)", value_type=type(value).__name__,
+            )
+        return str(int(value))
     if isinstance(value, float):
+        value = float(value)  # numpy.float64 is a float whose repr is not agtype
         if math.isnan(value):
             return "NaN"
         if math.isinf(value):
@@ -90,6 +152,8 @@ def _encode(value: Any, name: str) -> str:
         return str(value) + "::numeric"
     if isinstance(value, str):
         return _string(value, name)
+    if is_missing(value):  # before dates: pandas.NaT is a datetime
+        return "null"
     if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
         return _string(value.isoformat(), name)
     if isinstance(value, Mapping):
@@ -101,10 +165,13 @@ def _encode(value: Any, name: str) -> str:
         seq = sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value
         return "[" + ", ".join(_encode(item, name) for item in seq) + "]"
     if isinstance(value, (NodeRecord, EdgeRecord, PathRecord)):
-        raise AgtypeParameterError(name, f"is a {type(value).__name__}", "pass its id or its properties instead")
+        raise AgtypeParameterError(name, f"is a {type(value).__name__}", "pass its id or its properties instead", value_type=type(value).__name__)
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):  # numpy scalars and arrays
+        return _encode(value.tolist(), name)
     raise AgtypeParameterError(
-        name, f"has type {type(value).__name__}, which agtype cannot carry",
+        name, f"has type {type(value).__name__}, which Apache AGE (agtype) cannot carry",
         "pass None, bool, int, float, Decimal, str, a date/time, or lists and maps of those",
+        value_type=type(value).__name__,
     )
 
 

@@ -36,6 +36,7 @@ from ._age_cypher import (
     validate_graph_name,
     wrap_cypher,
 )
+from ._checks import check_params, check_query, check_timeout
 from .result import Counters, GraphResult, ResultSummary
 
 __all__ = ["AGECore", "AgtypeText", "SqlStep", "Steps"]
@@ -81,11 +82,7 @@ class AGECore:
         self.tx_readonly = False
 
     # -- defaults ------------------------------------------------------------------------
-    @staticmethod
-    def _check_timeout(value: float | None) -> float | None:
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0):
-            raise ValueError(f"timeout={value!r} must be a positive number of seconds")
-        return value
+    _check_timeout = staticmethod(check_timeout)
 
     def effective_readonly(self, readonly: bool | None) -> bool:
         if readonly is None:
@@ -132,6 +129,8 @@ class AGECore:
 
     # -- statements ------------------------------------------------------------------------
     def wrap(self, query: str, params: Mapping[str, Any] | None, columns: Sequence[str] | None = None) -> tuple[str, tuple[Any, ...], list[str]]:
+        check_query(query, BACKEND)
+        check_params(params)
         too_long = long_identifier(query)
         if too_long is not None:
             raise QueryError(
@@ -276,13 +275,36 @@ class AGECore:
         try:
             yield SqlStep("ROLLBACK" if ro else "COMMIT")
         except Exception as exc:
+            if connection_lost(exc):
+                import psycopg.errors as pe
+
+                if isinstance(exc, pe.AdminShutdown | pe.CrashShutdown | pe.CannotConnectNow):
+                    outcome = "the server ended the connection before COMMIT, so the transaction was not committed"
+                    hint = "run the transaction again once the server answers (the driver reconnects on its next call)"
+                else:
+                    outcome = (
+                        "the connection broke while COMMIT was on its way: PostgreSQL rolls the transaction back "
+                        "unless COMMIT had reached it, so whether it was committed is unknown"
+                    )
+                    hint = "check what the graph holds before running the transaction again"
+                raise DriverError(
+                    f"COMMIT on graph '{self.graph_name}' at {self.url} failed: {outcome} ({_first_line(exc, self._password)})",
+                    backend=BACKEND, url=self.url, hint=hint,
+                ) from exc
             raise self.error(exc, "COMMIT", None, readonly=ro, timeout=None, offset=0) from exc
 
     def rollback_steps(self) -> Steps:
+        """ROLLBACK; after a lost connection there is nothing to undo (the server ended the
+        transaction with the connection), so that is not an error."""
         if not self.tx_open:
             return
         self.tx_open = self.tx_readonly = False
-        yield SqlStep("ROLLBACK")
+        try:
+            yield SqlStep("ROLLBACK")
+        except Exception as exc:
+            if connection_lost(exc):
+                return
+            raise self.error(exc, "ROLLBACK", None, readonly=False, timeout=None, offset=0) from exc
 
     # -- errors ----------------------------------------------------------------------------
     def readonly_error(self, query: str, params: Mapping[str, Any] | None, *, transaction: bool = False) -> ReadOnlyError:
@@ -294,6 +316,9 @@ class AGECore:
         )
 
     def connect_error(self, exc: BaseException) -> Exception:
+        """runic's error for a failed connect (raise it ``from exc``); ``exc`` and its chain
+        lose the connection options psycopg keeps on them (the password among them)."""
+        _forget_connection_info(exc)
         text = _first_line(exc, self._password)
         low = text.lower()
         if "password" in low or "authentication" in low or "role" in low and "does not exist" in low:
@@ -323,10 +348,12 @@ class AGECore:
         import psycopg.errors as pe
 
         names = _names(params)
-        if isinstance(exc, psycopg.OperationalError) and not isinstance(exc, pe.QueryCanceled) and getattr(exc, "sqlstate", None) is None:
+        if connection_lost(exc):
+            lost = " with the open transaction (nothing of it was kept)" if self.tx_open else ""
             return DriverError(
-                f"the connection to PostgreSQL at {self.url} failed: {_first_line(exc, self._password)}",
-                backend=BACKEND, url=self.url, hint="create a new driver; check that the server still runs",
+                f"the connection to PostgreSQL at {self.url} was lost{lost}: {_first_line(exc, self._password)}",
+                backend=BACKEND, url=self.url,
+                hint="check that the server runs; the driver reconnects on its next call once it answers",
             )
         if not isinstance(exc, psycopg.Error):
             return DriverError(
@@ -380,6 +407,29 @@ class AGECore:
                 src = lines[line - 1] if line <= len(lines) else ""
                 detail += f" (line {line}, column {column})\n  {src}\n  {' ' * (column - 1)}^"
         return QueryError(detail, line=line, column=column, position=position, hint=_hint_for(message), **common)
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """True for psycopg's errors that mean the connection itself is gone."""
+    import psycopg
+    import psycopg.errors as pe
+
+    if isinstance(exc, pe.AdminShutdown | pe.CrashShutdown):  # pg_terminate_backend, server stop
+        return True
+    return (
+        isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+        and not isinstance(exc, pe.QueryCanceled)
+        and getattr(exc, "sqlstate", None) is None
+    )
+
+
+def _forget_connection_info(exc: BaseException | None) -> None:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if getattr(exc, "_pgconn", None) is not None:
+            exc._pgconn = None  # type: ignore[attr-defined]  # psycopg: the failed connection, with its conninfo
+        exc = exc.__cause__ or exc.__context__
 
 
 def _is_readonly_refusal(exc: BaseException) -> bool:

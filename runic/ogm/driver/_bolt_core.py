@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from runic.ogm.exceptions import (
@@ -21,10 +22,12 @@ from runic.ogm.exceptions import (
     QueryError,
     QueryTimeoutError,
     ReadOnlyError,
+    UnsupportedValueError,
 )
 
+from ._checks import check_params, check_query, check_timeout
 from .result import Counters, EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
-from .urls import Secret, redact_url
+from .urls import Secret, redact_url, split_userinfo
 
 __all__ = [
     "BoltCore",
@@ -89,7 +92,8 @@ def client_uri_for(uri: str, encrypted: bool | None) -> tuple[str, str | None]:
         raise ValueError(
             f"{redact_url(uri)!r} is not a Bolt URI — write bolt://host:7687 or neo4j+s://host"
         )
-    parts = urlsplit(uri)
+    prefix, _userinfo, rest = split_userinfo(uri)
+    parts = urlsplit(prefix + rest)
     scheme = parts.scheme.lower()
     if scheme not in _CLIENT_SCHEMES:
         raise ValueError(
@@ -105,7 +109,10 @@ def client_uri_for(uri: str, encrypted: bool | None) -> tuple[str, str | None]:
     host = parts.hostname or "localhost"
     if ":" in host:
         host = f"[{host}]"
-    port = parts.port or 7687
+    try:
+        port = parts.port or 7687
+    except ValueError:
+        raise ValueError(f"the port in {redact_url(uri)} is not a number between 0 and 65535") from None
     return f"{client}://{host}:{port}", _SCHEME_DIALECT.get(scheme)
 
 
@@ -177,8 +184,7 @@ def convert_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     copied, anything with a ``to_db``-free form (dates, numbers, strings) passes through."""
     if params is None:
         return {}
-    if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a dict, got {type(params).__name__}")
+    check_params(params)
     return {str(k): _param(v) for k, v in params.items()}
 
 
@@ -190,6 +196,54 @@ def _param(value: Any) -> Any:
     if isinstance(value, NodeRecord):
         return value.id
     return value
+
+
+_SENDABLE = (type(None), bool, int, float, str, bytes, bytearray, _dt.date, _dt.time, _dt.timedelta)
+
+
+def unsendable_param(params: Mapping[str, Any] | None, backend: str) -> UnsupportedValueError | None:
+    """The error for the first parameter the Bolt client refused to pack, or ``None``.
+
+    Runs only after the client failed, so sending stays free of an extra walk.
+    """
+    for name, value in (params or {}).items():
+        found = _unsendable(value)
+        if found is not None:
+            kind, what, fix = found
+            return UnsupportedValueError(
+                f"parameter ${name} holds {what}, which {backend} cannot receive over Bolt",
+                hint=fix, param_name=str(name), value_type=kind, backend=backend,
+            )
+    return None
+
+
+def _unsendable(value: Any) -> tuple[str, str, str] | None:
+    kind = type(value).__name__
+    if isinstance(value, Mapping):
+        for item in value.values():
+            found = _unsendable(item)
+            if found:
+                return found
+        return None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            found = _unsendable(item)
+            if found:
+                return found
+        return None
+    if isinstance(value, Decimal):
+        return kind, "a Decimal", "pass str(value) to keep every digit, or float(value)"
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        return kind, "an int outside the 64-bit range", "pass str(value), or Decimal(value) on Apache AGE"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return kind, "a str with a lone surrogate (not valid UTF-8)", "encode the text properly"
+        return None
+    if isinstance(value, _SENDABLE) or type(value).__module__.split(".")[0] in ("neo4j", "numpy", "pandas"):
+        return None
+    return kind, f"a {kind}", "convert it to str, int, float, bool, None, bytes, a date/time, or lists and maps of those"
 
 
 # -- summaries --------------------------------------------------------------------------------
@@ -257,20 +311,13 @@ class BoltCore:
                 "create a driver without readonly=True to write"
             )
 
-    @staticmethod
-    def check_timeout(timeout: float | None) -> float | None:
-        if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
-            raise ValueError(f"timeout={timeout!r} must be a positive number of seconds")
-        return timeout
+    check_timeout = staticmethod(check_timeout)
 
     def effective_timeout(self, timeout: float | None) -> float | None:
-        return self.check_timeout(self.timeout if timeout is None else timeout)
+        return check_timeout(self.timeout if timeout is None else timeout)
 
-    @staticmethod
-    def check_query(query: Any) -> str:
-        if not isinstance(query, str):
-            raise TypeError(f"query must be a str, got {type(query).__name__}")
-        return query
+    def check_query(self, query: Any) -> str:
+        return check_query(query, self.backend)
 
     # -- results ----------------------------------------------------------------------------
     def build_result(
@@ -299,6 +346,29 @@ class BoltCore:
         if secret and secret in text:
             text = text.replace(secret, "***")
         return text
+
+    def commit_error(self, exc: BaseException) -> Exception:
+        """The runic error for a failed COMMIT, saying whether the transaction was committed:
+        a connection that broke before COMMIT was written means it was not; one that broke
+        while waiting for the answer leaves it unknown."""
+        from neo4j import exceptions as ne
+
+        if not isinstance(exc, ne.ServiceUnavailable | ne.SessionExpired | OSError) or isinstance(exc, ne.Neo4jError):
+            return self.query_error(exc, "COMMIT", None)
+        text = self.scrub(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+        if "failed to write" in text.lower():
+            outcome = "the connection broke before COMMIT was sent, so the transaction was not committed"
+            hint = "run the transaction again once the server answers (the driver reconnects)"
+        else:
+            outcome = (
+                "the connection broke while COMMIT was on its way: the server rolls the transaction back "
+                "unless COMMIT had reached it, so whether it was committed is unknown"
+            )
+            hint = "check what the database holds before running the transaction again"
+        return DriverError(
+            f"COMMIT on {self.backend} at {self.url} failed: {outcome} ({text})",
+            backend=self.backend, url=self.url, hint=hint,
+        )
 
     def connection_error(self, exc: BaseException) -> ConnectionFailedError | DriverError:
         """A connection-level failure (refused, TLS, login) as runic's error."""
@@ -358,6 +428,10 @@ class BoltCore:
         from neo4j import exceptions as ne
 
         names = sorted(params) if params else []
+        if isinstance(exc, (TypeError, ValueError, OverflowError)) and not isinstance(exc, ne.Neo4jError):
+            refused = unsendable_param(params, self.backend)
+            if refused is not None:
+                return refused
         if timed_out:
             return QueryTimeoutError(
                 f"the query ran past its timeout of {timeout:g} s on {self.backend} and was cancelled",

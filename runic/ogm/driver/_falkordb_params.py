@@ -9,6 +9,9 @@ those literals so every value comes back exactly as it was sent:
   (the server reads C strings) → ``ValueError``;
 * integers within 64 bits, floats with ``repr`` precision, ``inf``/``-inf`` as an
   overflowing literal; booleans, ``None``; lists/tuples, maps with backtick-quoted keys;
+* ``pandas.NA`` / ``NaT`` as ``null``; numpy scalars and arrays as the Python values
+  ``tolist()`` gives; ``Decimal``, bytes, dates and times and anything else are refused
+  (``Decimal`` would come back as a 15-digit float): docs/type-fidelity.md;
 * NaN has no literal in the header: a parameter holding one is written into the query
   instead, as an expression (``0.0/0.0``) built from the same safe literals, at the
   places where the query refers to it (found by a scanner that skips strings, comments
@@ -22,7 +25,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
+
+from runic.ogm.core.types import is_missing
+from runic.ogm.exceptions import UnsupportedValueError
 
 __all__ = ["ParameterError", "build_query", "encode_value"]
 
@@ -35,8 +42,14 @@ _NEG_INF = "-1e999"
 _NAN_EXPR = "(0.0/0.0)"
 
 
-class ParameterError(ValueError, TypeError):
+class ParameterError(UnsupportedValueError):
     """A parameter value FalkorDB cannot receive; the message names the parameter only."""
+
+    def __init__(self, message: str = "", **attrs: Any) -> None:
+        attrs.setdefault("backend", "falkordb")
+        if attrs.get("hint") is None and " — " in message:
+            message, attrs["hint"] = message.rsplit(" — ", 1)
+        super().__init__(message, **attrs)
 
 
 class _NaNFound(Exception):
@@ -53,22 +66,26 @@ def _encode(value: Any, name: str, nan: str | None) -> str:
     if isinstance(value, str):
         if "\x00" in value:
             raise ParameterError(
-                f"parameter ${name} holds a string with a NUL character, which FalkorDB cannot store — remove it"
+                f"parameter ${name} holds a string with a NUL character, which FalkorDB cannot store — remove it",
+                param_name=name, value_type="str",
             )
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise ParameterError(
-                f"parameter ${name} holds a string that is not valid unicode (lone surrogate) — fix its encoding"
+                f"parameter ${name} holds a string that is not valid unicode (lone surrogate), which FalkorDB cannot store — fix its encoding",
+                param_name=name, value_type="str",
             ) from None
         return "'" + value.translate(_STR_ESCAPES) + "'"
     if isinstance(value, int):
         if not _INT_MIN <= value <= _INT_MAX:
             raise ParameterError(
-                f"parameter ${name} holds an integer outside the 64-bit range — store it as a string or float"
+                f"parameter ${name} holds an int outside the 64-bit range, which FalkorDB cannot store — pass str(value) or float(value)",
+                param_name=name, value_type=type(value).__name__,
             )
         return str(int(value))
     if isinstance(value, float):
+        value = float(value)  # numpy.float64 is a float whose repr is not a literal
         if math.isnan(value):
             if nan is None:
                 raise _NaNFound
@@ -91,16 +108,24 @@ def _encode(value: Any, name: str, nan: str | None) -> str:
         return "[" + ",".join(_encode(item, name, nan) for item in value) + "]"
     if isinstance(value, (bytes, bytearray)):
         raise ParameterError(
-            f"parameter ${name} holds bytes — decode them to str or store a list of ints"
+            f"parameter ${name} holds bytes, which FalkorDB cannot store — decode them to str or store a list of ints",
+            param_name=name, value_type=type(value).__name__,
         )
+    if isinstance(value, Decimal):
+        raise ParameterError(
+            f"parameter ${name} holds a Decimal, which FalkorDB would return as a float rounded to 15 digits"
+            " — pass str(value) to keep every digit, or float(value) to accept the rounding",
+            param_name=name, value_type="Decimal",
+        )
+    if is_missing(value):
+        return "null"
     as_list = getattr(value, "tolist", None)  # numpy arrays and scalars
     if callable(as_list):
         return _encode(as_list(), name, nan)
-    if hasattr(value, "__float__") and not isinstance(value, complex):
-        return _encode(float(value), name, nan)
     raise ParameterError(
         f"parameter ${name} holds a {type(value).__name__}, which FalkorDB cannot receive — "
-        "convert it to str, int, float, bool, None, list or dict"
+        "convert it to str, int, float, bool, None, list or dict",
+        param_name=name, value_type=type(value).__name__,
     )
 
 
@@ -112,6 +137,65 @@ def _map_key(key: str, name: str) -> str:
             f"parameter ${name} holds a map key FalkorDB cannot name (empty, or containing a backtick or NUL) — rename the key"
         )
     return f"`{key}`"
+
+
+class _Slow(Exception):
+    """A value the fast encoder leaves to ``_encode`` (which checks it and names it)."""
+
+
+_KEYS: dict[str, str] = {}
+_isfinite = math.isfinite
+_NEEDS_ESCAPE = re.compile(r"[\\'\n\r\t]")
+
+
+def _fast(value: Any) -> str:
+    """``_encode`` for the plain types bulk rows are made of, without per-value checks.
+
+    NUL characters and lone surrogates are checked once on the whole text afterwards
+    (``build_query``); anything unusual raises ``_Slow`` and goes the careful way."""
+    kind = type(value)
+    if kind is str:
+        if _NEEDS_ESCAPE.search(value) is not None:
+            value = value.translate(_STR_ESCAPES)
+        return f"'{value}'"
+    if kind is int:
+        if _INT_MIN <= value <= _INT_MAX:
+            return str(value)
+        raise _Slow
+    if kind is float:
+        if math.isnan(value) or math.isinf(value):
+            raise _Slow
+        return repr(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is dict:
+        keys = _KEYS
+        parts = []
+        for key, item in value.items():
+            literal = keys.get(key)
+            if literal is None:
+                if type(key) is not str or not _NAME_OK.match(key):
+                    raise _Slow
+                literal = keys[key] = key + ":"
+                if len(keys) > 10_000:
+                    keys.clear()
+            kind = type(item)  # the common scalars inline: bulk rows are maps of them
+            if kind is str:
+                if _NEEDS_ESCAPE.search(item) is not None:
+                    item = item.translate(_STR_ESCAPES)
+                parts.append(f"{literal}'{item}'")
+            elif kind is int and _INT_MIN <= item <= _INT_MAX:
+                parts.append(f"{literal}{item}")
+            elif kind is float and _isfinite(item):
+                parts.append(f"{literal}{item!r}")
+            else:
+                parts.append(literal + _fast(item))
+        return "{" + ",".join(parts) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ",".join([_fast(item) for item in value]) + "]"
+    raise _Slow
 
 
 def encode_value(value: Any, name: str = "value") -> str:
@@ -140,7 +224,13 @@ def build_query(query: str, params: Mapping[str, Any] | None) -> tuple[str, str]
     for name, value in params.items():
         key = _param_name(name)
         try:
-            literal = _encode(value, name, None)
+            try:
+                literal = _fast(value)
+                if "\x00" in literal:
+                    raise _Slow
+                literal.encode("utf-8")
+            except (_Slow, UnicodeEncodeError):
+                literal = _encode(value, name, None)
         except _NaNFound:
             inline[name] = _encode(value, name, _NAN_EXPR)
             continue

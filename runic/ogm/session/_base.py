@@ -1,7 +1,7 @@
 """What ``Session`` and ``AsyncSession`` share: construction, staging, views — no I/O.
 
-The twins add only the members that send statements (``flush``, ``get``, ``execute``,
-...), and those do nothing but send what ``SessionCore`` plans and hand answers back.
+The I/O members (``flush``, ``commit``, ``get``, ``execute``, ...) are flows
+(``_flows.SessionFlows``); the twins only run them, with plain calls or with ``await``.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from contextvars import ContextVar
 from typing import Any
 
 from runic.ogm.core.state import EntityState
-from runic.ogm.exceptions import LazyLoadError, MetadataError, OrmError, ReadOnlyError, SessionError
+from runic.ogm.exceptions import LazyLoadError, MetadataError, ReadOnlyError, SessionError
 from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import is_edge_model
 
-from ._core import SessionCore, entity_repr, state_of
+from ._core import SessionCore
+from ._entity import entity_repr, relation_name, state_of, unknown_relation
+from ._flows import SessionFlows
 from ._flush import FlushPlan
 from ._statement import Statement
 
@@ -32,7 +34,7 @@ _TX_HOLDERS: dict[int, weakref.ref[BaseSession]] = {}
 _TX_LOCK = threading.Lock()
 
 
-class BaseSession:
+class BaseSession(SessionFlows):
     """State and rules shared by the sync and async sessions (no I/O)."""
 
     _ambient: ContextVar[tuple[Any, ...]]
@@ -316,19 +318,14 @@ class BaseSession:
         if isinstance(exc, DriverError):
             self._broken = True
 
-    def _flush_failed(self, exc: OrmError, plan: FlushPlan, applied: int, step: str) -> OrmError:
-        return self._core.attach_report(exc, plan, applied, step)
-
     def _describe_staged(self) -> dict[str, int]:
         return {"new": len(self._core.new), "dirty": len(self._core.dirty()), "deleted": len(self._core.deleted)}
 
     def _relation_info(self, entity: Any, relation: Any) -> tuple[str, Any]:
-        from ._core import _relation_name, _unknown_relation
-
-        name = _relation_name(relation)
+        name = relation_name(relation)
         rels = self._core.mapper.relation_fields(type(entity))
         if name not in rels:
-            raise TypeError(_unknown_relation(type(entity), name, rels))
+            raise TypeError(unknown_relation(type(entity), name, rels))
         return name, rels[name]
 
     def _builder_kwargs(self) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """``AsyncSession``: the asyncio twin of ``Session`` over an ``AsyncGraphDriver``.
 
-The same ``SessionCore`` plans every statement; this shell only ``await``s them. Members
+Every I/O member runs the same flow as ``Session`` (``_flows.SessionFlows``), awaiting
+each call it yields. Members
 that do no I/O (``add``, ``delete``, ``expunge*``, ``expire*``, builders, ``hydrate``,
 ``preview_flush``) are plain methods; ``add``/``add_all``/``delete`` act at once and return
 an awaitable no-op, so ``await session.add(x)`` works too. Nothing loads implicitly: an
@@ -10,17 +11,17 @@ unloaded relation raises LazyLoadError naming ``await session.load_relationship(
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from runic.ogm.core.state import EntityState
+from runic.ogm.core.ambient import ASYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
-from runic.ogm.exceptions import LazyLoadError, OrmError, SessionError
+from runic.ogm.exceptions import LazyLoadError, SessionError
 from runic.ogm.mapper import Mapper
 
 from ._base import BaseSession
-from ._bulk import BulkSave
-from ._core import entity_repr, state_of
+from ._bulk import BulkSave, bulk_save_flow
+from ._entity import entity_repr
+from ._flows import Flow
 from ._statement import Statement
 from .session import _not_found
 
@@ -28,7 +29,7 @@ __all__ = ["AsyncSession"]
 
 T = TypeVar("T")
 
-_AMBIENT: ContextVar[tuple[Any, ...]] = ContextVar("runic_async_session", default=())
+_AMBIENT = ASYNC_SESSIONS  # the registry in core that entities and builders read
 
 
 class _Done:
@@ -73,20 +74,24 @@ class AsyncSession(BaseSession):
             batch_size=batch_size,
         )
 
+    # -- the runner -----------------------------------------------------------------------------
+    async def _run(self, flow: Flow) -> Any:
+        """Run a flow: await each call it yields and hand back the answer (or the error)."""
+        reply: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                call = flow.throw(error) if error is not None else flow.send(reply)
+            except StopIteration as stop:
+                return stop.value
+            reply = error = None
+            try:
+                reply = await getattr(self._driver if call.target is None else call.target, call.method)(*call.args, **call.kwargs)
+            except BaseException as exc:  # noqa: BLE001 - handed to the flow, which maps or re-raises it
+                error = exc
+
     async def _send(self, statement: Statement, *, readonly: bool | None = None, timeout: float | None = None) -> Any:
-        self._check_open()
-        if self.transactional and not self._tx_open:
-            self._claim_transaction()
-            await self._driver.begin(readonly=self.readonly)
-            self._tx_open = True
-        self._log(statement)
-        ro = self.readonly if readonly is None else readonly
-        try:
-            result = await self._driver.execute(statement.cypher, statement.params, readonly=ro, timeout=timeout)
-        except BaseException as exc:
-            self._after_error(exc)
-            raise
-        return statement.finish(result)
+        return await self._run(self._send_flow(statement, readonly=readonly, timeout=timeout))
 
     # -- staging (no I/O) --------------------------------------------------------------------
     def add(self, entity: Any) -> _Done:
@@ -103,58 +108,16 @@ class AsyncSession(BaseSession):
 
     # -- unit of work ---------------------------------------------------------------------------
     async def flush(self) -> None:
-        self._check_open()
-        plan = self._core.plan_flush()
-        if not plan:
-            return
-        self._check_writable(plan)
-        applied = 0
-        for statement in plan.statements:
-            try:
-                await self._send(statement, readonly=False)
-            except OrmError as exc:
-                raise self._flush_failed(exc, plan, applied, statement.step) from exc.__cause__
-            applied += 1
+        await self._run(self._flush_flow())
 
     async def commit(self) -> None:
-        self._check_open()
-        await self.flush()
-        if self._tx_open:
-            try:
-                await self._driver.commit()
-            finally:
-                self._release_transaction()
-        self._core.after_commit(expire=self.expire_on_commit)
+        await self._run(self._commit_flow())
 
     async def rollback(self) -> None:
-        if self._closed:
-            return
-        undone = False
-        if self._tx_open:
-            try:
-                await self._driver.rollback()
-                undone = True
-            finally:
-                self._release_transaction()
-        self._core.after_rollback(undone=undone)
+        await self._run(self._rollback_flow())
 
     async def close(self) -> None:
-        if self._closed:
-            return
-        try:
-            if self._tx_open:
-                try:
-                    await self._driver.rollback()
-                finally:
-                    self._release_transaction()
-            self._core.expunge_all()
-        finally:
-            self._closed = True
-            if self._pool is not None:
-                pool, self._pool = self._pool, None
-                await pool._returned_by_close(self)
-            if self._owns_driver:
-                await self._driver.close()
+        await self._run(self._close_flow())
 
     async def __aenter__(self) -> AsyncSession:
         self._check_open()
@@ -174,26 +137,8 @@ class AsyncSession(BaseSession):
             await self.close()
 
     # -- reads ---------------------------------------------------------------------------------
-    async def _autoflush(self) -> None:
-        if self.autoflush and not self.readonly and self._core.has_changes():
-            await self.flush()
-
     async def get(self, model: type[T], id: Any, *, fetch: Iterable[Any] | None = None) -> T | None:
-        self._check_open()
-        self._check_model(model)
-        entity = self._core.lookup(model, id)
-        if entity is not None:
-            state = state_of(entity)
-            if state.state is EntityState.DELETED:
-                return None
-            if state.expired:
-                await self.refresh(entity)
-        else:
-            await self._autoflush()
-            entity = await self._send(self._core.get_statement(model, id))
-        if entity is not None and fetch:
-            await self.load_relations([entity], list(fetch))
-        return entity
+        return await self._run(self._get_flow(model, id, fetch))
 
     async def get_one(self, model: type[T], id: Any, *, fetch: Iterable[Any] | None = None) -> T:
         entity = await self.get(model, id, fetch=fetch)
@@ -202,29 +147,10 @@ class AsyncSession(BaseSession):
         return entity
 
     async def refresh(self, entity: Any, *, fetch: Iterable[Any] | None = None) -> Any:
-        self._check_open()
-        self._core.drop_relation_cache(entity)
-        await self._send(self._core.refresh_statement(entity))
-        if fetch:
-            await self.load_relations([entity], list(fetch))
-        return entity
+        return await self._run(self._refresh_flow(entity, fetch))
 
     async def merge(self, entity: T) -> T:
-        self._check_open()
-        cls = type(entity)
-        key = self._core.mapper.key_of(entity)
-        if key is None:
-            self.add(entity)
-            return entity
-        target = self._core.lookup(cls, key)
-        if target is None:
-            target = await self.get(cls, key)
-        if target is None:
-            if state_of(entity).state is EntityState.DETACHED:
-                state_of(entity).state = EntityState.TRANSIENT
-            self.add(entity)
-            return entity
-        return self._core.merge_into(target, entity)
+        return await self._run(self._merge_flow(entity))
 
     def _lazy_error(self, entity: Any, name: str, reason: str) -> LazyLoadError:
         if reason == "async":
@@ -238,31 +164,16 @@ class AsyncSession(BaseSession):
         return super()._lazy_error(entity, name, reason)
 
     async def load_relationship(self, entity: Any, name: Any) -> Any:
-        rel_name, _ = self._relation_info(entity, name)
-        if self._closed:
-            raise self._lazy_error(entity, rel_name, "closed")
-        state = state_of(entity)
-        if state.session is not self:
-            raise self._lazy_error(entity, rel_name, "detached")
-        if state.state is EntityState.PENDING:
-            return self._core.set_relation(entity, rel_name, [])
-        await self.load_relations([entity], [rel_name])
-        return entity.__dict__.get(rel_name)
+        return await self._run(self._load_relationship_flow(entity, name))
 
     async def load_relations(self, entities: Iterable[Any], names: Iterable[Any]) -> None:
-        self._check_open()
-        for statement in self._core.load_relations_statements(list(entities), list(names)):
-            await self._send(statement)
+        await self._run(self._load_relations_flow(entities, names))
 
     async def relate(self, source: Any, relation: Any, target: Any, edge: Any = None) -> None:
-        name, _ = self._relation_info(source, relation)
-        await self.flush()
-        await self._send(self._core.relate_statement(source, name, target, edge), readonly=False)
+        await self._run(self._relate_flow(source, relation, target, edge))
 
     async def unrelate(self, source: Any, relation: Any, target: Any) -> None:
-        name, _ = self._relation_info(source, relation)
-        await self.flush()
-        await self._send(self._core.relate_statement(source, name, target, remove=True), readonly=False)
+        await self._run(self._relate_flow(source, relation, target, remove=True))
 
     # -- queries ---------------------------------------------------------------------------------
     async def execute(
@@ -277,12 +188,7 @@ class AsyncSession(BaseSession):
         self._check_open()
         if not isinstance(cypher_or_stmt, str):
             return await self._bound(cypher_or_stmt).execute()
-        ro = self._execute_args(readonly, write)
-        await self._autoflush()
-        result = await self._send(Statement(cypher_or_stmt, dict(params or {}), step="execute", write=write), readonly=ro, timeout=timeout)
-        if write:
-            self._core.expire_all()
-        return result
+        return await self._run(self._execute_flow(cypher_or_stmt, params, write, readonly, timeout))
 
     def fulltext_search(self, model: type[T], *, query: str, fields: Any = None) -> Any:
         from runic.ogm.query.specialised import AsyncFulltextQueryBuilder
@@ -311,13 +217,22 @@ class AsyncSession(BaseSession):
 
     async def bulk_save(
         self,
-        model: type,
-        rows: Iterable[dict[str, Any]],
+        model: Any,
+        rows: Iterable[Any],
         *,
         key: str | None = None,
         batch_size: int | None = None,
-        progress: Callable[[int, int], Any] | None = None,
+        progress: Callable[[int, int | None], Any] | None = None,
+        on_ids: Callable[[list[tuple[int, Any]]], Any] | None = None,
     ) -> int:
+        """Write ``rows`` outside the unit of work, each batch committed alone.
+
+        ``model``: a model class, a label or tuple of labels, or ``EdgeRows(...)``. Rows are
+        merged on ``key`` (default: the primary key; an index backs it) and created where
+        there is no key. ``progress(done, total)`` runs after each batch; ``on_ids(pairs)``
+        receives ``(row index, element id)`` of created nodes. Returns the rows written; a
+        failing batch raises BulkWriteError, an interrupt BulkWriteInterrupted, both
+        counting the rows the database holds."""
         self._check_open()
         if self._tx_open:
             raise SessionError(
@@ -325,32 +240,7 @@ class AsyncSession(BaseSession):
                 session=self,
                 hint="await session.commit() or await session.rollback() first",
             )
-        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size)
-        for batch in job.batches():
-            try:
-                await self._send_autocommit(batch)
-            except OrmError as exc:
-                raise job.failed(exc) from exc
-            job.done(batch)
-            if progress is not None:
-                progress(job.committed_rows, job.total_rows)
-        return job.committed_rows
-
-    async def _send_autocommit(self, batch: list[Statement]) -> None:
-        """Send one bulk batch; on a transactional backend its statements commit together."""
-        if not self.transactional:
-            for statement in batch:
-                await self._send(statement, readonly=False)
-            return
-        self._claim_transaction()
-        await self._driver.begin(readonly=False)
-        self._tx_open = True
-        try:
-            for statement in batch:
-                await self._send(statement, readonly=False)
-            await self._driver.commit()
-        except BaseException:
-            await self._driver.rollback()
-            raise
-        finally:
-            self._release_transaction()
+        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size, on_ids=on_ids)
+        written = await self._run(bulk_save_flow(self, job, progress=progress))
+        self._core.expire_all()
+        return written

@@ -1,31 +1,30 @@
 """``Session``: the synchronous unit of work over a ``GraphDriver``.
 
-A thin shell: ``SessionCore`` decides what to send (``Statement`` objects); this class
-sends them with ``driver.execute`` and hands each answer back. ``AsyncSession`` is the same
-shell with ``await``.
+A thin runner: every I/O member runs a flow of ``_flows.SessionFlows`` (which yields the
+driver calls to make) with plain calls. ``AsyncSession`` is the same runner with ``await``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from runic.ogm.core.state import EntityState
+from runic.ogm.core import vector_indexes
+from runic.ogm.core.ambient import SYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
-from runic.ogm.exceptions import EntityNotFoundError, OrmError, SessionError
+from runic.ogm.exceptions import EntityNotFoundError, SessionError
 from runic.ogm.mapper import Mapper
 
 from ._base import BaseSession
-from ._bulk import BulkSave
-from ._core import state_of
+from ._bulk import BulkSave, bulk_save_flow, deferred_interrupts
+from ._flows import Flow
 from ._statement import Statement
 
 __all__ = ["Session"]
 
 T = TypeVar("T")
 
-_AMBIENT: ContextVar[tuple[Any, ...]] = ContextVar("runic_session", default=())
+_AMBIENT = SYNC_SESSIONS  # the registry in core that entities and builders read
 
 
 class Session(BaseSession):
@@ -60,21 +59,24 @@ class Session(BaseSession):
             batch_size=batch_size,
         )
 
-    # -- sending ------------------------------------------------------------------------------
+    # -- the runner -----------------------------------------------------------------------------
+    def _run(self, flow: Flow) -> Any:
+        """Run a flow: make each call it yields and hand back the answer (or the error)."""
+        reply: Any = None
+        error: BaseException | None = None
+        while True:
+            try:
+                call = flow.throw(error) if error is not None else flow.send(reply)
+            except StopIteration as stop:
+                return stop.value
+            reply = error = None
+            try:
+                reply = getattr(self._driver if call.target is None else call.target, call.method)(*call.args, **call.kwargs)
+            except BaseException as exc:  # noqa: BLE001 - handed to the flow, which maps or re-raises it
+                error = exc
+
     def _send(self, statement: Statement, *, readonly: bool | None = None, timeout: float | None = None) -> Any:
-        self._check_open()
-        if self.transactional and not self._tx_open:
-            self._claim_transaction()
-            self._driver.begin(readonly=self.readonly)
-            self._tx_open = True
-        self._log(statement)
-        ro = self.readonly if readonly is None else readonly
-        try:
-            result = self._driver.execute(statement.cypher, statement.params, readonly=ro, timeout=timeout)
-        except BaseException as exc:
-            self._after_error(exc)
-            raise
-        return statement.finish(result)
+        return self._run(self._send_flow(statement, readonly=readonly, timeout=timeout))
 
     # -- staging ---------------------------------------------------------------------------------
     def add(self, entity: Any) -> None:
@@ -90,62 +92,30 @@ class Session(BaseSession):
 
     # -- unit of work --------------------------------------------------------------------------------
     def flush(self) -> None:
-        """Send every staged change, in order: node creates … node deletes."""
-        self._check_open()
-        plan = self._core.plan_flush()
-        if not plan:
-            return
-        self._check_writable(plan)
-        applied = 0
-        for statement in plan.statements:
-            try:
-                self._send(statement, readonly=False)
-            except OrmError as exc:
-                raise self._flush_failed(exc, plan, applied, statement.step) from exc.__cause__
-            applied += 1
+        """Send every staged change, in order: node creates … node deletes.
+
+        On a transactional backend a failure rolls the transaction back and stages again
+        everything written since the last commit (the error's ``flush_report`` counts it)."""
+        self._run(self._flush_flow())
 
     def commit(self) -> None:
-        """Flush, then commit the backend transaction (FalkorDB: nothing more to do)."""
-        self._check_open()
-        self.flush()
-        if self._tx_open:
-            try:
-                self._driver.commit()
-            finally:
-                self._release_transaction()
-        self._core.after_commit(expire=self.expire_on_commit)
+        """Flush, then commit the backend transaction (FalkorDB: nothing more to do).
+
+        A failed COMMIT stages again everything since the last commit: commit() again once
+        the database answers, or rollback() to drop it."""
+        self._run(self._commit_flow())
+        if vector_indexes.has_pending(self._driver):  # vector indexes waiting for their dimension
+            vector_indexes.retry_pending(self._driver)
 
     def rollback(self) -> None:
-        """Drop staged changes; undo the open transaction where there is one; expire entities."""
-        if self._closed:
-            return
-        undone = False
-        if self._tx_open:
-            try:
-                self._driver.rollback()
-                undone = True
-            finally:
-                self._release_transaction()
-        self._core.after_rollback(undone=undone)
+        """Drop staged changes; undo the open transaction where there is one; expire entities.
+
+        After a lost connection this does not raise: the transaction ended with it."""
+        self._run(self._rollback_flow())
 
     def close(self) -> None:
         """Roll back an open transaction, expunge everything, close an owned driver. Idempotent."""
-        if self._closed:
-            return
-        try:
-            if self._tx_open:
-                try:
-                    self._driver.rollback()
-                finally:
-                    self._release_transaction()
-            self._core.expunge_all()
-        finally:
-            self._closed = True
-            if self._pool is not None:
-                pool, self._pool = self._pool, None
-                pool._returned_by_close(self)
-            if self._owns_driver:
-                self._driver.close()
+        self._run(self._close_flow())
 
     def __enter__(self) -> Session:
         self._check_open()
@@ -165,27 +135,9 @@ class Session(BaseSession):
             self.close()
 
     # -- reads ---------------------------------------------------------------------------------------
-    def _autoflush(self) -> None:
-        if self.autoflush and not self.readonly and self._core.has_changes():
-            self.flush()
-
     def get(self, model: type[T], id: Any, *, fetch: Iterable[Any] | None = None) -> T | None:
         """The entity of ``model`` with key ``id``, or ``None``. Identity map first."""
-        self._check_open()
-        self._check_model(model)
-        entity = self._core.lookup(model, id)
-        if entity is not None:
-            state = state_of(entity)
-            if state.state is EntityState.DELETED:
-                return None
-            if state.expired:
-                self.refresh(entity)
-        else:
-            self._autoflush()
-            entity = self._send(self._core.get_statement(model, id))
-        if entity is not None and fetch:
-            self.load_relations([entity], list(fetch))
-        return entity
+        return self._run(self._get_flow(model, id, fetch))
 
     def get_one(self, model: type[T], id: Any, *, fetch: Iterable[Any] | None = None) -> T:
         """Like ``get`` but a missing entity raises EntityNotFoundError."""
@@ -196,61 +148,27 @@ class Session(BaseSession):
 
     def refresh(self, entity: Any, *, fetch: Iterable[Any] | None = None) -> Any:
         """Re-read ``entity`` now, dropping its unflushed edits (gone → EntityNotFoundError)."""
-        self._check_open()
-        self._core.drop_relation_cache(entity)
-        self._send(self._core.refresh_statement(entity))
-        if fetch:
-            self.load_relations([entity], list(fetch))
-        return entity
+        return self._run(self._refresh_flow(entity, fetch))
 
     def merge(self, entity: T) -> T:
         """This session's instance of ``entity``'s key, with ``entity``'s values copied onto it."""
-        self._check_open()
-        cls = type(entity)
-        key = self._core.mapper.key_of(entity)
-        if key is None:
-            self.add(entity)
-            return entity
-        target = self._core.lookup(cls, key)
-        if target is None:
-            target = self.get(cls, key)
-        if target is None:
-            if state_of(entity).state is EntityState.DETACHED:
-                state_of(entity).state = EntityState.TRANSIENT
-            self.add(entity)
-            return entity
-        return self._core.merge_into(target, entity)
+        return self._run(self._merge_flow(entity))
 
     def load_relationship(self, entity: Any, name: Any) -> Any:
         """Load one relation of ``entity`` now and return its value."""
-        rel_name, _ = self._relation_info(entity, name)
-        if self._closed:
-            raise self._lazy_error(entity, rel_name, "closed")
-        state = state_of(entity)
-        if state.session is not self:
-            raise self._lazy_error(entity, rel_name, "detached")
-        if state.state is EntityState.PENDING:
-            return self._core.set_relation(entity, rel_name, [])
-        self.load_relations([entity], [rel_name])
-        return entity.__dict__.get(rel_name)
+        return self._run(self._load_relationship_flow(entity, name))
 
     def load_relations(self, entities: Iterable[Any], names: Iterable[Any]) -> None:
         """Load relations ``names`` of all ``entities``: one query per relation per set."""
-        self._check_open()
-        for statement in self._core.load_relations_statements(list(entities), list(names)):
-            self._send(statement)
+        self._run(self._load_relations_flow(entities, names))
 
     def relate(self, source: Any, relation: Any, target: Any, edge: Any = None) -> None:
         """Flush, then ``MERGE`` one edge (idempotent; ``edge``'s properties are set)."""
-        name, _ = self._relation_info(source, relation)
-        self.flush()
-        self._send(self._core.relate_statement(source, name, target, edge), readonly=False)
+        self._run(self._relate_flow(source, relation, target, edge))
 
     def unrelate(self, source: Any, relation: Any, target: Any) -> None:
         """Flush, then delete the edge(s) of ``relation`` between ``source`` and ``target``."""
-        name, _ = self._relation_info(source, relation)
-        self.flush()
-        self._send(self._core.relate_statement(source, name, target, remove=True), readonly=False)
+        self._run(self._relate_flow(source, relation, target, remove=True))
 
     # -- queries --------------------------------------------------------------------------------------
     def execute(
@@ -269,12 +187,7 @@ class Session(BaseSession):
         self._check_open()
         if not isinstance(cypher_or_stmt, str):
             return self._bound(cypher_or_stmt).execute()
-        ro = self._execute_args(readonly, write)
-        self._autoflush()
-        result = self._send(Statement(cypher_or_stmt, dict(params or {}), step="execute", write=write), readonly=ro, timeout=timeout)
-        if write:
-            self._core.expire_all()
-        return result
+        return self._run(self._execute_flow(cypher_or_stmt, params, write, readonly, timeout))
 
     def fulltext_search(self, model: type[T], *, query: str, fields: Any = None) -> Any:
         from runic.ogm.query.specialised import FulltextQueryBuilder
@@ -304,16 +217,22 @@ class Session(BaseSession):
     # -- bulk ------------------------------------------------------------------------------------------
     def bulk_save(
         self,
-        model: type,
-        rows: Iterable[dict[str, Any]],
+        model: Any,
+        rows: Iterable[Any],
         *,
         key: str | None = None,
         batch_size: int | None = None,
-        progress: Callable[[int, int], Any] | None = None,
+        progress: Callable[[int, int | None], Any] | None = None,
+        on_ids: Callable[[list[tuple[int, Any]]], Any] | None = None,
     ) -> int:
-        """``MERGE`` rows on ``key`` outside the unit of work; each batch committed alone.
+        """Write ``rows`` outside the unit of work, each batch committed alone.
 
-        Returns the number of rows written; a failing batch raises BulkWriteError."""
+        ``model``: a model class, a label or tuple of labels, or ``EdgeRows(...)``. Rows are
+        merged on ``key`` (default: the primary key; an index backs it) and created where
+        there is no key. ``progress(done, total)`` runs after each batch; ``on_ids(pairs)``
+        receives ``(row index, element id)`` of created nodes. Returns the rows written; a
+        failing batch raises BulkWriteError, an interrupt BulkWriteInterrupted, both
+        counting the rows the database holds."""
         self._check_open()
         if self._tx_open:
             raise SessionError(
@@ -321,35 +240,11 @@ class Session(BaseSession):
                 session=self,
                 hint="call session.commit() or session.rollback() first",
             )
-        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size)
-        for batch in job.batches():
-            try:
-                self._send_autocommit(batch)
-            except OrmError as exc:
-                raise job.failed(exc) from exc
-            job.done(batch)
-            if progress is not None:
-                progress(job.committed_rows, job.total_rows)
-        return job.committed_rows
-
-    def _send_autocommit(self, batch: list[Statement]) -> None:
-        """Send one bulk batch; on a transactional backend its statements commit together."""
-        if not self.transactional:
-            for statement in batch:
-                self._send(statement, readonly=False)
-            return
-        self._claim_transaction()
-        self._driver.begin(readonly=False)
-        self._tx_open = True
-        try:
-            for statement in batch:
-                self._send(statement, readonly=False)
-            self._driver.commit()
-        except BaseException:
-            self._driver.rollback()
-            raise
-        finally:
-            self._release_transaction()
+        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size, on_ids=on_ids)
+        with deferred_interrupts() as interrupted:
+            written = self._run(bulk_save_flow(self, job, progress=progress, interrupted=interrupted))
+        self._core.expire_all()
+        return written
 
 
 def _not_found(model: type, key: Any, session: BaseSession) -> EntityNotFoundError:

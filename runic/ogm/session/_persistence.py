@@ -1,0 +1,196 @@
+"""Persistence: flush planning, what each sent write does to its entity, the flush report,
+and relate / unrelate statements (no I/O)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from runic.ogm.core.state import EntityState
+from runic.ogm.driver.result import GraphResult
+from runic.ogm.exceptions import EntityNotFoundError, FlushReport, OrmError
+from runic.ogm.mapper import Mapper
+from runic.ogm.mapper.mapper import ElementKey, is_edge_model, snapshot
+
+from ._assign import set_assignments
+from ._entity import entity_repr, state_of, unknown_relation
+from ._flush import FlushPlan, FlushPlanner
+from ._identity import IdentityMap, WeakIndex
+from ._statement import Statement
+
+__all__ = ["Persistence"]
+
+
+class Persistence:
+    """Turns staged changes into writes and records what each write did."""
+
+    owner: Any
+    dialect: Any
+    mapper: Mapper
+    identity: IdentityMap
+    _pending: dict[int, Any]
+    _deleted: dict[int, Any]
+    _deleted_flushed: dict[int, Any]
+    _created_flushed: dict[int, Any]
+    _changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]]
+    _node_by_eid: WeakIndex
+
+    # -- flush ----------------------------------------------------------------------------------------
+    def plan_flush(self) -> FlushPlan:
+        """Check everything staged, then plan the flush's statements (nothing is sent)."""
+        planner = FlushPlanner(self)
+        return planner.plan()
+
+    def flush_report(self, plan: FlushPlan, applied: int, step: str, restaged: dict[str, int] | None = None) -> FlushReport:
+        pending = len(self._pending) + len(self._deleted) + len(self.dirty())
+        return FlushReport(
+            applied=applied,
+            total=len(plan.statements),
+            step=step,
+            pending=pending,
+            undoable=bool(getattr(self.dialect, "transactional", True)),
+            restaged=restaged,
+        )
+
+    def attach_report(self, error: OrmError, plan: FlushPlan, applied: int, step: str, restaged: dict[str, int] | None = None) -> OrmError:
+        """Give ``error`` the flush report (and say it in its message)."""
+        return _attach(error, self.flush_report(plan, applied, step, restaged))
+
+    def attach_commit_report(self, error: OrmError, restaged: dict[str, int]) -> OrmError:
+        """Give a failed COMMIT's ``error`` the report of what was staged again."""
+        return _attach(error, self.flush_report(FlushPlan(), 0, "commit", restaged))
+
+    # -- internals used by the planner ------------------------------------------------------------------
+    def pending_entities(self) -> list[Any]:
+        return list(self._pending.values())
+
+    def deleted_entities(self) -> list[Any]:
+        return list(self._deleted.values())
+
+    def mark_created(self, entity: Any, element_id: Any, committed: dict[str, Any]) -> None:
+        state = state_of(entity)
+        state.element_id = element_id
+        self.mapper.set_database_key(entity, element_id)
+        state.state = EntityState.PERSISTENT
+        state.committed = snapshot(committed)
+        state.expired = False
+        self._pending.pop(id(entity), None)
+        if getattr(self.dialect, "transactional", True):
+            self._created_flushed[id(entity)] = entity
+        if not is_edge_model(type(entity)):
+            self._node_by_eid[element_id] = entity
+        self._register(entity)
+        self.identity.unpin(entity)
+
+    def remember_committed(self, entity: Any) -> None:
+        """Keep ``entity``'s stored snapshot as it was before this transaction's first
+        write changed it (transactional backends; restored when the transaction is lost)."""
+        if getattr(self.dialect, "transactional", True) and id(entity) not in self._changed_flushed:
+            state = state_of(entity)
+            self._changed_flushed[id(entity)] = (entity, dict(state.committed), dict(state.committed_relations))
+
+    def mark_updated(self, entity: Any, changes: dict[str, Any]) -> None:
+        self.remember_committed(entity)
+        state = state_of(entity)
+        old_ikey = self.identity_key_of_committed(entity)
+        state.committed.update(snapshot(changes))
+        new_ikey = self.identity_key_of(entity)
+        if old_ikey is not None and new_ikey is not None and old_ikey != new_ikey:
+            self.identity.remove(old_ikey, entity)
+            self.identity.add(new_ikey, entity)
+            state.key = new_ikey[1]
+
+    def identity_key_of_committed(self, entity: Any) -> Any:
+        cls = type(entity)
+        mapper = self.mapper
+        if mapper.has_database_key(cls):
+            return self.identity_key_of(entity)
+        state = state_of(entity)
+        stored = state.committed.get(mapper.pk_name(cls))
+        if stored is None:  # stored without its key: known by its element id
+            return None if state.element_id is None else mapper.identity_key(cls, ElementKey(state.element_id))
+        info = mapper.pk_info(cls)
+        return mapper.identity_key(cls, mapper.decode(cls, info.name if hasattr(info, "name") else mapper.pk_name(cls), info, stored))
+
+    def settle(self, entity: Any) -> None:
+        """Unpin an entity whose changes are all written."""
+        state = state_of(entity)
+        if state.state is EntityState.PERSISTENT and not self.is_modified(entity):
+            self.identity.unpin(entity)
+
+    def mark_node_deleted(self, entity: Any) -> None:
+        """A deleted node's DETACH DELETE ran: it stays 'deleted' until commit."""
+        self.remember_committed(entity)
+        state = state_of(entity)
+        state.committed_relations = {}
+        if self._deleted.pop(id(entity), None) is not None:
+            self._deleted_flushed[id(entity)] = entity
+
+    def forget_deleted(self, entity: Any) -> None:
+        self._deleted.pop(id(entity), None)
+
+
+    def relate_statement(self, source: Any, name: str, target: Any, edge: Any = None, *, remove: bool = False) -> Statement:
+        """One ``MERGE`` (with ``edge``'s properties ``SET``) or one edge delete."""
+        mapper = self.mapper
+        rels = mapper.relation_fields(type(source))
+        if name not in rels:
+            raise TypeError(unknown_relation(type(source), name, rels))
+        info = rels[name]
+        a_pattern, a_cond = self.match_node("a", type(source), "$a", anchor_only=True, by_id=self.by_element_id(source))
+        b_pattern, b_cond = self.match_node("b", type(target), "$b", anchor_only=True, by_id=self.by_element_id(target))
+        params: dict[str, Any] = {"a": self._match_key(source), "b": self._match_key(target)}
+        if remove:
+            rel = self.relation_pattern(info, "a", "b", "r")
+            cypher = f"MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} MATCH {rel} DELETE r RETURN count(*)"
+        else:
+            rel = self.relation_pattern(_merge_direction(info, self.dialect), "a", "b", "r")
+            sets = ""
+            if edge is not None:
+                props = {k: v for k, v in mapper.properties(edge).items() if v is not None}
+                parts = []
+                for i, (k, v) in enumerate(props.items()):
+                    params[f"e{i}"] = v
+                    parts.append((k, self.dialect.param_ref("$e" + str(i), mapper.fields(type(edge)).get(k))))
+                if parts:
+                    sets = " SET " + set_assignments(self.dialect, "r", parts)
+            cypher = f"MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} MERGE {rel}{sets} RETURN count(r)"
+
+        def on_result(result: GraphResult) -> Any:
+            matched = result.value(0, 0) or 0
+            if not remove and matched < 1:
+                raise EntityNotFoundError(
+                    f"relate(): {entity_repr(source)} or {entity_repr(target)} is not in the graph",
+                    model=type(source),
+                    key=[params["a"], params["b"]],
+                    hint="flush or save both entities first; get() returns None for missing ones",
+                )
+            self.drop_relation_cache(source, name)
+            for other_name, other_info in mapper.relation_fields(type(target)).items():
+                if other_info.relation_type == info.relation_type:
+                    self.drop_relation_cache(target, other_name)
+            return None
+
+        return Statement(cypher, params, on_result, step="relate", write=True)
+
+
+
+def _attach(error: OrmError, report: FlushReport) -> OrmError:
+    error.flush_report = report
+    if error.args:
+        error.args = (f"{error.args[0]} ({report.describe()})",) + tuple(error.args[1:])
+    return error
+
+
+class _Merge:
+    """A relation seen with the direction a MERGE can write."""
+
+    def __init__(self, info: Any, direction: str) -> None:
+        self.relation_type = info.relation_type
+        self.direction = direction
+
+
+def _merge_direction(info: Any, dialect: Any) -> Any:
+    if getattr(info, "direction", "outgoing") == "both" and not getattr(dialect, "supports_undirected_merge", True):
+        return _Merge(info, "outgoing")
+    return info
+
