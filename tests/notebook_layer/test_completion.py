@@ -94,7 +94,7 @@ def test_completion_of_words_and_owned_keys():
     by_owner = lambda kind, name: keys[(kind, name)]  # noqa: E731
     assert complete_cypher("MATCH (a:Person)-[r:KNOWS]->() RETURN r.", schema, by_owner) == ("", [("since", "property of :KNOWS")])
     assert complete_cypher("RETURN a.", schema, by_owner, after=" FROM (a:Person)") == ("", [("name", "property of :Person")])
-    assert complete_cypher("MATCH (n) WHE", schema)[1] == [("WHEN", "keyword"), ("WHERE", "keyword")]
+    assert complete_cypher("MATCH (n) WHE", schema)[1] == [("WHERE", "keyword"), ("WHEN", "keyword")]
     assert ("collect", "function") in complete_cypher("RETURN co", schema)[1]
     assert complete_cypher("RETURN $mi", schema) is None  # a parameter, not a keyword
     assert complete_cypher("RETURN {na", schema) is None
