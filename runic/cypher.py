@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CYPHER_KEYWORDS", "IDENTIFIER", "escape_identifier", "escape_string", "is_plain_identifier", "validate_identifier"]
+__all__ = [
+    "CYPHER_KEYWORDS",
+    "IDENTIFIER",
+    "escape_identifier",
+    "escape_string",
+    "is_plain_identifier",
+    "quote_identifier",
+    "validate_identifier",
+]
 
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 #: characters no identifier may hold: C0/C1 control characters, DEL, lone surrogates
@@ -54,6 +62,11 @@ def escape_identifier(name: str) -> str:
             "remove it; names are printable text"
         )
     return "`" + name.replace("`", "``") + "`"
+
+
+def quote_identifier(name: str) -> str:
+    """``name`` as it goes into query or DDL text: bare when plain, backtick-quoted otherwise."""
+    return name if is_plain_identifier(name) else escape_identifier(name)
 
 
 def escape_string(value: str) -> str:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from runic.ogm import Edge, Node, inspect
 from runic.ogm.driver.result import ColumnRows, EdgeRecord, GraphResult, NodeRecord, PathRecord
 from runic.ogm.exceptions import BulkWriteError
 from runic.progress import progress_bar
@@ -40,7 +41,7 @@ def _is_builder(x: Any) -> bool:
 
 
 def _is_entity(x: Any) -> bool:
-    return hasattr(x, "_runic_state") and hasattr(type(x), "__mro__") and not isinstance(x, type)
+    return isinstance(x, (Node, Edge))
 
 
 def table_of(x: Any) -> tuple[list[str], list[list[Any]]]:
@@ -57,16 +58,17 @@ def table_of(x: Any) -> tuple[list[str], list[list[Any]]]:
 
 def is_edge_class(cls: type) -> bool:
     """Is ``cls`` an Edge model (by class, or by shape when the models package is absent)?"""
-    try:
-        from runic.ogm.core.models import Edge
-    except ImportError:
-        return hasattr(cls, "__type__") and not hasattr(cls, "__label__")
     return isinstance(cls, type) and issubclass(cls, Edge)
+
+
+def _element_id(entity: Any) -> Any:
+    """The database id of an entity (None for anything else, or before it is stored)."""
+    return inspect(entity).element_id if isinstance(entity, (Node, Edge)) else None
 
 
 def _entity_parts(entity: Any) -> tuple[str, Any, tuple[str, ...], dict[str, Any]]:
     """``(kind, id, labels-or-type, properties)`` of a model entity."""
-    state = entity._runic_state
+    state = inspect(entity)
     props = entity.to_dict() if hasattr(entity, "to_dict") else dict(vars(entity))
     props = {k: v for k, v in props.items() if not k.startswith("_")}
     cls = type(entity)
@@ -280,8 +282,8 @@ def to_networkx(
         if kind == "node":
             add_node(db_id, names, props)
             return
-        start = getattr(getattr(getattr(item, "source", None), "_runic_state", None), "element_id", None)
-        end = getattr(getattr(getattr(item, "target", None), "_runic_state", None), "element_id", None)
+        start = _element_id(getattr(item, "source", None))
+        end = _element_id(getattr(item, "target", None))
         if (db_id, "entity") not in seen_edges:
             seen_edges.add((db_id, "entity"))
             add_edge(db_id, names[0], start, end, props)
@@ -390,8 +392,6 @@ def _type_of(model: Any, default: str) -> str:
 
 
 def _is_model(cls: Any) -> bool:
-    from runic.ogm import Edge, Node
-
     return isinstance(cls, type) and issubclass(cls, (Node, Edge))
 
 

@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from runic.ogm import Edge, Node, inspect
+from runic.ogm.core.metadata import fields_of
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
 
 from . import render
@@ -77,20 +79,13 @@ def _safe(fn: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
 # -- entities ---------------------------------------------------------------------------
 def _entity_view(entity: Any) -> tuple[str, list[str], dict[str, Any], str, Any, Any]:
     """``(kind, names, properties, state, element_id, endpoints)`` of a model entity."""
-    from runic.ogm.core.state import inspect
-
     state = inspect(entity)
     cls = type(entity)
     props: dict[str, Any] = {}
-    try:
-        from runic.ogm.core.metadata import fields_of
-
-        for name, info in fields_of(cls).items():
-            if getattr(info, "is_relation", False):
-                continue
-            props[name] = entity.__dict__.get(name)
-    except ImportError:
-        props = {k: v for k, v in vars(entity).items() if not k.startswith("_")}
+    for name, info in fields_of(cls).items():
+        if getattr(info, "is_relation", False):
+            continue
+        props[name] = entity.__dict__.get(name)
     is_edge = is_edge_class(cls)
     if is_edge:
         src = entity.__dict__.get("source")
@@ -140,7 +135,7 @@ def entity_text(entity: Any, p: Any = None, cycle: bool = False) -> str:
 
 
 def _is_entity(obj: Any) -> bool:
-    return hasattr(obj, "_runic_state") and not isinstance(obj, type)
+    return isinstance(obj, (Node, Edge))
 
 
 def entity_list_html(items: Any) -> str | None:

@@ -91,6 +91,7 @@ _LAZY = {
     "create_age_driver": "runic.ogm.driver.age",
     "IndexSpec": "runic.ogm.schema.index_manager",
     "extract_declared_specs": "runic.ogm.schema.index_manager",
+    "gc_paused": "runic.ogm.core.collector",
 }
 
 

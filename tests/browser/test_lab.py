@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
-from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -142,60 +140,7 @@ def test_exploring_notebook_runs_and_shows_results(lab, page, shots):
     shots(page, "04-exploring")
 
 
-def test_graph_view_renders_nodes_and_a_click_adds_neighbours(lab, page, shots):
-    open_notebook(page, lab, "notebooks/06-graph-view.ipynb")
-    run_all(page)
-    view = page.locator(".runic-graph-view").first
-    # the notebook expanded the Strozzi already: Medici and two marriages away, plus theirs
-    expect(view).to_have_attribute("data-node-count", "14")
-    assert view.locator("g.runic-gv-node circle").count() == 14
-    assert view.locator("g.runic-gv-edge line").count() == 16
-    assert view.locator(".runic-gv-legend-item").first.inner_text().startswith("Family")
-    assert "14 nodes" in view.locator(".runic-gv-message").inner_text()
-    view.scroll_into_view_if_needed()
-    shots(page, "05-graph-view")
-
-    guadagni = view.locator("g.runic-gv-node", has_text="Guadagni").locator("circle")
-    guadagni.hover()
-    tooltip = view.locator(".runic-gv-tooltip")
-    tooltip.wait_for(state="visible")
-    assert "name: Guadagni" in tooltip.inner_text()
-    guadagni.click()
-    expect(view).to_have_attribute("data-node-count", "15")
-    assert view.locator("g.runic-gv-node", has_text="Lamberteschi").count() == 1
-    assert "Guadagni: added 1 neighbour" in view.locator(".runic-gv-status").inner_text()
-    shots(page, "06-graph-view-expanded")
-
-    capped = page.locator(".runic-graph-view").nth(1)
-    assert "15 nodes" in capped.locator(".runic-gv-message").inner_text()
-
-
-def test_time_to_first_paint_of_a_thousand_node_graph_view(lab, page, shots, notebook_writer):
-    notebook_writer(
-        lab.root / "graph-perf.ipynb",
-        [
-            (
-                "from runic.notebook.widgets import GraphView\n"
-                "from runic.ogm.driver.result import EdgeRecord, NodeRecord\n"
-                "nodes = [NodeRecord(i, (f'L{i % 5}',), {'name': f'n{i}'}) for i in range(1000)]\n"
-                "edges = [EdgeRecord(10_000 + i, 'LINK', i, (i * 7 + 1) % 1000, {}) for i in range(1000)]"
-            ),
-            "GraphView(nodes + edges, node_cap=1000)",
-        ],
-    )
-    open_notebook(page, lab, "graph-perf.ipynb")
-    cell(page, 0).click()
-    page.evaluate("async () => await window.jupyterapp.commands.execute('notebook:run-cell-and-select-next')")
-    page.wait_for_function(KERNEL_IDLE)
-    started = time.perf_counter()
-    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-cell'); }")
-    page.wait_for_selector(".runic-graph-view[data-node-count='1000']")
-    elapsed = time.perf_counter() - started
-    draw_ms = float(page.locator(".runic-graph-view").first.get_attribute("data-first-paint-ms"))
-    assert page.locator(".runic-graph-view g.runic-gv-node").count() == 1000
-    shots(page, "07-graph-view-1000-nodes")
-    print(f"\ngraph view, 1,000 nodes: first paint {elapsed:.2f}s after the cell ran (browser draw {draw_ms:.0f} ms)")
-    assert elapsed < 60
+# the graph view's browser tests live in test_graph_view_browser.py
 
 
 # -- schema drift ------------------------------------------------------------------------------

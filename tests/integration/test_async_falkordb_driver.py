@@ -411,3 +411,43 @@ async def test_cancelled_query_leaves_the_driver_usable(async_falkordb_driver):
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(async_falkordb_driver.execute(SLOW_READ, timeout=2), 0.1)
     assert (await async_falkordb_driver.execute("RETURN 'still here'")).value() == "still here"
+
+
+async def test_execute_columns_returns_each_column_in_one_list(async_falkordb_driver):
+    await async_falkordb_driver.execute(
+        "UNWIND range(1, 1500) AS i CREATE (:C {i: i, s: toString(i), f: i * 0.5, maybe: CASE WHEN i % 2 = 0 THEN i END})"
+    )
+    columns, data, summary = await async_falkordb_driver.execute_columns(
+        "MATCH (c:C) RETURN c.i AS i, c.s AS s, c.f AS f, c.maybe AS maybe, c AS node ORDER BY c.i"
+    )
+    assert columns == ["i", "s", "f", "maybe", "node"]
+    assert data[0] == list(range(1, 1501)) and data[1][:2] == ["1", "2"]
+    assert data[2][:2] == [0.5, 1.0] and isinstance(data[2][0], float)
+    assert data[3][:4] == [None, 2, None, 4]
+    assert data[4][0].properties["i"] == 1 and data[4][0].labels == ("C",)
+    result = await async_falkordb_driver.execute("MATCH (c:C) RETURN c.i AS i, c.s AS s, c.f AS f, c.maybe AS maybe, c AS node ORDER BY c.i")
+    assert [list(r) for r in zip(*data)] == result.rows
+    assert summary.server_time_ms is not None
+
+
+async def test_the_collector_is_paused_while_a_reply_is_read_and_on_again_after(async_falkordb_driver, monkeypatch):
+    import gc
+
+    seen = []
+    graph = async_falkordb_driver.graph
+    send = graph.execute_command
+
+    async def watching(*args):
+        seen.append(gc.isenabled())
+        return await send(*args)
+
+    monkeypatch.setattr(graph, "execute_command", watching)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        await async_falkordb_driver.execute("RETURN 1 AS one")
+        assert seen and seen[0] is False
+        assert gc.isenabled()
+    finally:
+        if not was:
+            gc.disable()

@@ -400,3 +400,26 @@ def test_execute_columns_decodes_boolean_columns_with_and_without_nulls(falkordb
     assert data[0] == [False, True, False, True, False, True]
     assert all(type(v) is bool for v in data[0])
     assert data[1] == [None, None, None, False, True, False]
+
+
+def test_the_collector_is_paused_while_a_reply_is_read_and_on_again_after(falkordb_driver, monkeypatch):
+    import gc
+
+    seen = []
+    graph = falkordb_driver.graph
+    send = graph.execute_command
+
+    def watching(*args):
+        seen.append(gc.isenabled())
+        return send(*args)
+
+    monkeypatch.setattr(graph, "execute_command", watching)
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        falkordb_driver.execute("RETURN 1 AS one")
+        assert seen and seen[0] is False
+        assert gc.isenabled()
+    finally:
+        if not was:
+            gc.disable()

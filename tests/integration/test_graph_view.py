@@ -1,87 +1,118 @@
-"""GraphView against a live embedded FalkorDB: data in, traits out, clicks expand."""
+"""GraphView against live databases (FalkorDB, ArcadeDB, AGE): query results in, the
+browser's columns out, expansion through the kernel, selection, styling, static picture."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from array import array
 
 import pytest
 
+from runic.notebook.widgets.graph_style import text_column
 from runic.notebook.widgets.graph_view import GraphView
-from runic.ogm.driver.result import EdgeRecord, NodeRecord, PathRecord
+from runic.ogm.driver.result import PathRecord
 
-pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
+pytestmark = [pytest.mark.integration]
+
+SVG = {"s": "http://www.w3.org/2000/svg"}
 
 
 @pytest.fixture
-def star(falkordb_driver):
+def star(driver):
     """A hub with five friends, one of whom lives in a city."""
-    falkordb_driver.execute(
-        "CREATE (h:Person {name: 'Hub', age: 40}) "
-        "WITH h UNWIND range(1, 5) AS i "
-        "CREATE (h)-[:KNOWS {since: 2000 + i}]->(:Person {name: 'Friend ' + toString(i), age: 20 + i})"
-    )
-    falkordb_driver.execute(
+    driver.execute("CREATE (:Person {name: 'Hub', age: 40})")
+    for i in range(1, 6):
+        driver.execute(
+            "MATCH (h:Person {name: 'Hub'}) CREATE (h)-[:KNOWS {since: $since}]->(:Person {name: $name, age: $age})",
+            {"since": 2000 + i, "name": f"Friend {i}", "age": 20 + i},
+        )
+    driver.execute(
         "MATCH (p:Person {name: 'Friend 1'}) CREATE (p)-[:LIVES_IN]->(:City {name: 'Lyon'})"
     )
-    return falkordb_driver
+    return driver
 
 
-def hub_result(driver):
+def hub(driver):
     return driver.execute("MATCH (h:Person {name: 'Hub'}) RETURN h")
 
 
-def test_view_of_a_result_shows_its_nodes_edges_and_legend(star):
-    result = star.execute("MATCH (a:Person)-[r:KNOWS]->(b:Person) RETURN a, r, b")
-    view = GraphView(result)
-    assert len(view.nodes) == 6
-    assert {e["type"] for e in view.edges} == {"KNOWS"}
-    assert len(view.edges) == 5
+def everything(driver):
+    return driver.execute("MATCH (a)-[r]->(b) RETURN a, r, b")
+
+
+def click(view, message, buffers=()):
+    """A message from the browser, through ipywidgets' own dispatch."""
+    view._handle_msg(
+        {"content": {"data": {"method": "custom", "content": message}}, "buffers": list(buffers)}
+    )
+
+
+def test_view_of_a_query_result_sends_nodes_and_edges_column_wise(star):
+    view = GraphView(star.execute("MATCH (a:Person)-[r:KNOWS]->(b:Person) RETURN a, r, b"))
+    nodes = {k: text_column(view.data["nodes"][k]) for k in ("id", "caption", "tip")}
+    edges = view.data["edges"]
+    assert len(nodes["id"]) == 6 and sorted(nodes["caption"]) == [
+        "Friend 1",
+        "Friend 2",
+        "Friend 3",
+        "Friend 4",
+        "Friend 5",
+        "Hub",
+    ]
+    source, target = array("i"), array("i")
+    source.frombytes(edges["source"])
+    target.frombytes(edges["target"])
+    hub_index = nodes["caption"].index("Hub")
+    assert list(source) == [hub_index] * 5 and sorted(target) == sorted(set(range(6)) - {hub_index})
+    assert edges["types"] == ["KNOWS"]
     assert view.legend == [{"label": "Person", "color": view.nodes[0]["color"], "count": 6}]
     assert view.message == "6 nodes, 5 edges"
-    hub = next(n for n in view.nodes if n["caption"] == "Hub")
-    assert hub["properties"] == {"name": "Hub", "age": 40}
+    hub_tip = nodes["tip"][hub_index]
+    assert hub_tip.splitlines()[0] == "Person" and "name: Hub" in hub_tip and "age: 40" in hub_tip
 
 
-def test_nodes_are_coloured_by_label(star):
-    result = star.execute("MATCH (a)-[r]->(b) RETURN a, r, b")
-    view = GraphView(result)
+def test_nodes_are_coloured_by_label_and_restyled_by_property(star):
+    view = GraphView(everything(star))
     colours = {n["label"]: n["color"] for n in view.nodes}
-    assert set(colours) == {"Person", "City"}
-    assert colours["Person"] != colours["City"]
-    assert [item["label"] for item in view.legend] == ["Person", "City"]
+    assert set(colours) == {"Person", "City"} and colours["Person"] != colours["City"]
+    view.style(color_by="age", size_by="degree", caption_by="age", tooltip_fields=["name"])
+    by_name = {n["properties"]["name"]: n for n in view.nodes}
+    assert by_name["Lyon"]["caption"] == "" and by_name["Hub"]["caption"] == "40"
+    assert by_name["Hub"]["size"] > by_name["Friend 2"]["size"]  # five edges against one
+    assert by_name["Lyon"]["color"] == "#bab0ac"  # no age
+    assert [item["label"] for item in view.legend][-1] == "age: (none)"
+    tips = dict(
+        zip(text_column(view.data["nodes"]["caption"]), text_column(view.data["nodes"]["tip"]))
+    )
+    assert tips["40"] == "Person\nname: Hub"
 
 
-def test_clicking_a_node_adds_its_neighbours_through_the_kernel(star):
-    view = GraphView(hub_result(star), driver=star)
+def test_a_click_in_the_browser_is_readable_as_the_selection(star):
+    view = GraphView(everything(star))
+    lyon = next(n for n in view.nodes if n["caption"] == "Lyon")
+    view.set_state({"selected": [lyon["id"]]})  # what the front end syncs on a click
+    assert view.selected == [lyon["id"]]
+    assert view.selected_nodes == [
+        {
+            "id": lyon["id"],
+            "db_id": lyon["db_id"],
+            "labels": ["City"],
+            "properties": {"name": "Lyon"},
+        }
+    ]
+
+
+def test_expanding_a_node_adds_its_neighbours_through_the_kernel(star):
+    view = GraphView(hub(star), driver=star)
     assert len(view.nodes) == 1 and view.can_expand
-    hub_id = view.nodes[0]["id"]
-    # the message the browser sends on a click, through ipywidgets' own dispatch
-    view._handle_msg({"content": {"data": {"method": "custom", "content": {"type": "expand", "id": hub_id}}}, "buffers": []})
-    assert len(view.nodes) == 6
-    assert len(view.edges) == 5
+    click(view, {"type": "expand", "ids": [view.nodes[0]["id"]]})
+    assert len(view.nodes) == 6 and len(view.edges) == 5
     assert view.status == "Hub: added 5 neighbours, 5 edges"
-    assert view.total_nodes == 6
+    assert len(text_column(view.data["nodes"]["id"])) == 6
 
 
-def test_expansion_keeps_placed_nodes_where_they_were(star):
-    view = GraphView(star.execute("MATCH (a:Person)-[r:KNOWS]->(b) RETURN a, r, b"), driver=star)
-    before = {n["id"]: (n["x"], n["y"]) for n in view.nodes}
-    friend = next(n for n in view.nodes if n["caption"] == "Friend 1")
-    assert view.expand(friend["id"]) == (1, 1)
-    after = {n["id"]: (n["x"], n["y"]) for n in view.nodes}
-    assert {k: after[k] for k in before} == before
-    assert "Lyon" in {n["caption"] for n in view.nodes}
-
-
-def test_expansion_is_bounded_and_says_when_more_exist(star):
-    view = GraphView(hub_result(star), driver=star, expand_limit=2)
-    assert view.expand(view.nodes[0]["id"]) == (2, 2)
-    assert "first 2; more exist" in view.status
-    assert len(view.nodes) == 3
-
-
-def test_expansion_runs_read_only(star, monkeypatch):
+def test_expansion_is_bounded_read_only_and_says_when_more_exist(star, monkeypatch):
     seen = []
     real = star.execute
 
@@ -89,104 +120,93 @@ def test_expansion_runs_read_only(star, monkeypatch):
         seen.append((query, params, kwargs))
         return real(query, params, **kwargs)
 
+    view = GraphView(hub(star), driver=star, expand_limit=2)
     monkeypatch.setattr(star, "execute", spy)
-    view = GraphView(hub_result(star), driver=star)
-    view.expand(view.nodes[0]["id"])
+    assert view.expand(view.nodes[0]["id"]) == (2, 2)
+    assert "first 2; more exist" in view.status
     query, params, kwargs = seen[-1]
-    assert kwargs.get("readonly") is True
-    assert re.search(r"LIMIT \d+$", query)
-    assert list(params) == ["id"]
+    assert (
+        kwargs.get("readonly") is True and re.search(r"LIMIT 3$", query) and list(params) == ["id"]
+    )
 
 
-def test_node_cap_limits_what_is_drawn_and_says_so(star):
-    result = star.execute("MATCH (a)-[r]->(b) RETURN a, r, b")
-    view = GraphView(result, node_cap=3)
-    assert len(view.nodes) == 3
+def test_node_cap_samples_the_best_connected_and_names_what_it_left_out(star):
+    view = GraphView(everything(star), node_cap=3)
+    shown = {n["properties"]["name"] for n in view.nodes}
+    assert (
+        "Hub" in shown and len(shown) == 3 and "Friend 1" in shown
+    )  # the two best-connected first
     assert view.total_nodes == 7
-    assert view.message == "showing 3 of 7 nodes (node cap 3)"
-    shown = {n["id"] for n in view.nodes}
-    assert all(e["source"] in shown and e["target"] in shown for e in view.edges)
+    assert view.message.startswith(
+        "showing a sample of 3 of 7 nodes (node cap 3; best-connected first)"
+    )
+    assert "left out 4 nodes (" in view.message and "raise node_cap" in view.message
+    ids = {n["id"] for n in view.nodes}
+    assert all(e["source"] in ids and e["target"] in ids for e in view.edges)
     view.node_cap = 0
-    assert len(view.nodes) == 7
-    assert view.message.startswith("7 nodes")
+    assert len(view.nodes) == 7 and view.message == "7 nodes, 6 edges"
 
 
-def test_expanding_without_a_driver_explains_what_to_do(star):
-    view = GraphView(hub_result(star))
-    assert view.expand(view.nodes[0]["id"]) == (0, 0)
-    assert "driver=driver" in view.status
-    assert view.expand("no-such-node") == (0, 0)
-    assert "not in this view" in view.status
-
-
-def test_layout_is_seeded_so_a_view_looks_the_same_each_time(star):
-    result = star.execute("MATCH (a)-[r]->(b) RETURN a, r, b")
-    first = GraphView(result).nodes
-    second = GraphView(result).nodes
-    assert [(n["x"], n["y"]) for n in first] == [(n["x"], n["y"]) for n in second]
-    assert all(0 <= n["x"] <= 800 and 0 <= n["y"] <= 500 for n in first)
-    assert len({(n["x"], n["y"]) for n in first}) == len(first)
-
-
-def test_paths_and_record_lists_are_accepted(star):
-    result = star.execute("MATCH p = (:Person {name: 'Hub'})-[:KNOWS]->(:Person)-[:LIVES_IN]->(:City) RETURN p")
-    path = result.value()
+def test_paths_are_accepted(star):
+    result = star.execute(
+        "MATCH p = (:Person {name: 'Hub'})-[:KNOWS]->(:Person)-[:LIVES_IN]->(:City) RETURN p"
+    )
+    path = result.rows[0][0]
     assert isinstance(path, PathRecord)
-    view = GraphView([path])
+    view = GraphView(result)
     assert [n["label"] for n in view.nodes] == ["Person", "Person", "City"]
     assert [e["type"] for e in view.edges] == ["KNOWS", "LIVES_IN"]
-    records = [NodeRecord(1, ("A",), {}), NodeRecord(2, ("B",), {}), EdgeRecord(9, "T", 1, 2, {})]
-    assert GraphView(records).message == "2 nodes, 1 edge"
 
 
-def test_static_fallback_draws_the_same_layout_as_svg(star):
-    result = star.execute("MATCH (a)-[r]->(b) RETURN a, r, b")
-    view = GraphView(result)
-    svg = view.to_svg()
-    root = ET.fromstring(svg)
-    ns = {"s": "http://www.w3.org/2000/svg"}
-    circles = root.findall(".//s:circle", ns)
-    assert len(circles) == len(view.nodes) == 7
-    drawn = {(float(c.get("cx")), float(c.get("cy"))) for c in circles}
-    assert drawn == {(n["x"], n["y"]) for n in view.nodes}
-    assert len(root.findall(".//s:line", ns)) == len(view.edges) == 6
-    html = view._repr_html_()
-    assert "runic-gv-legend" in html and "7 nodes, 6 edges" in html
-    bundle = view._repr_mimebundle_()
-    data = bundle[0] if isinstance(bundle, tuple) else bundle
-    assert data["text/html"] == html
+def test_static_picture_is_svg_with_every_node_and_an_html_image_for_untrusted_notebooks(star):
+    view = GraphView(everything(star))
+    data, _meta = view._repr_mimebundle_()
+    assert {"image/svg+xml", "text/html", "text/plain"} <= set(data)
+    root = ET.fromstring(data["image/svg+xml"])
+    assert len(root.findall(".//s:circle", SVG)) == 7
+    assert len(root.findall(".//s:line", SVG)) == 6
     assert data["text/plain"] == "<GraphView 7 nodes, 6 edges>"
+    assert '<img class="runic-gv-picture" src="data:image/svg+xml;base64,' in data["text/html"]
+    assert "7 nodes, 6 edges" in data["text/html"]
+    assert view.to_svg() == data["image/svg+xml"]  # seeded: the same data, the same picture
 
 
-def test_hover_text_carries_properties_and_is_escaped(falkordb_driver):
-    falkordb_driver.execute("CREATE (:Tag {name: $name})", {"name": "<script>alert(1)</script>"})
-    view = GraphView(falkordb_driver.execute("MATCH (t:Tag) RETURN t"))
+def test_static_picture_uses_the_layout_the_browser_reported(star):
+    view = GraphView(everything(star), width=200, height=100)
+    ids = text_column(view.data["nodes"]["id"])
+    xy = array("f", [v for i in range(len(ids)) for v in (float(i), 0.0 if i % 2 else 1.0)])
+    click(
+        view, {"type": "positions", "revision": view.data["revision"]}, [memoryview(xy.tobytes())]
+    )
+    root = ET.fromstring(view.to_svg())
+    xs = sorted(float(c.get("cx")) for c in root.findall(".//s:circle", SVG))
+    assert xs == sorted(xs) and xs[0] < 30 and xs[-1] > 170
+    assert len({round(float(c.get("cy"))) for c in root.findall(".//s:circle", SVG)}) == 2
+
+
+def test_hover_text_is_escaped(driver):
+    driver.execute("CREATE (:Tag {name: $name})", {"name": "<script>alert(1)</script>"})
+    view = GraphView(driver.execute("MATCH (t:Tag) RETURN t"))
     svg = view.to_svg()
-    assert "<script>" not in svg
-    assert "name: &lt;script&gt;alert(1)&lt;/script&gt;" in svg
-
-
-def test_traits_document_themselves():
-    view = GraphView()
-    synced = [name for name in view.keys if not name.startswith("_") and name not in ("layout", "tabbable", "tooltip")]
-    for name in synced:
-        assert view.trait_metadata(name, "help"), f"trait {name} has no help="
-    assert view.message == "0 nodes, 0 edges"
+    assert "<script>" not in svg and "name: &lt;script&gt;alert(1)&lt;/script&gt;" in svg
 
 
 def test_from_result_takes_the_results_connection_for_expanding(star):
     from runic.notebook.result import QueryResult
 
-    view = GraphView.from_result(QueryResult(hub_result(star), driver=star))
+    view = GraphView.from_result(QueryResult(hub(star), driver=star))
     assert view.can_expand
     assert view.expand(view.nodes[0]["id"]) == (5, 5)
 
 
+@pytest.mark.falkordb
 def test_big_expansion_goes_through_the_progress_bar(falkordb_driver, capsys):
     falkordb_driver.execute(
         "CREATE (h:Hub {name: 'big'}) WITH h UNWIND range(1, 250) AS i CREATE (h)-[:HAS]->(:Leaf {i: i})"
     )
-    view = GraphView(falkordb_driver.execute("MATCH (h:Hub) RETURN h"), driver=falkordb_driver, expand_limit=300)
+    view = GraphView(
+        falkordb_driver.execute("MATCH (h:Hub) RETURN h"), driver=falkordb_driver, expand_limit=300
+    )
     assert view.expand(view.nodes[0]["id"]) == (250, 250)
     assert view.total_nodes == 251 and len(view.nodes) == 251
     assert "adding neighbours" in capsys.readouterr().err

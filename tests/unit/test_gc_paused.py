@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from runic.ogm._gc import gc_paused
+from runic.ogm import gc_paused
 
 pytestmark = pytest.mark.unit
 

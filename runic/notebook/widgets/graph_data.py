@@ -1,9 +1,10 @@
-"""The data behind a graph view: nodes and edges in JSON-safe form, colours, layout.
+"""The data behind a graph view: nodes and edges in JSON-safe form, and which are shown.
 
 Nothing here does I/O or display. ``collect_elements`` turns what a user has in hand — a
 ``GraphResult``, records, paths, OGM entities, or lists of those — into ``ViewNode`` /
-``ViewEdge`` values; ``GraphModel`` keeps them, applies the node cap and computes a seeded
-spring layout with networkx, so the widget and its static SVG draw the same picture.
+``ViewEdge`` values; ``GraphModel`` keeps them and applies the node cap as a guardrail: a
+graph bigger than the cap is sampled (best-connected nodes first) and the message says
+what was left out. Styling lives in ``graph_style``, the static picture in ``graph_svg``.
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ import datetime as _dt
 import decimal
 import enum
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
-import networkx as nx
-
+from runic.ogm import inspect
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord
 from runic.ogm.exceptions import OrmError
 
 __all__ = [
+    "DEFAULT_NODE_CAP",
     "PALETTE",
     "GraphModel",
     "ViewEdge",
@@ -29,6 +32,7 @@ __all__ = [
     "collect_elements",
     "json_safe",
     "node_key",
+    "safe_properties",
 ]
 
 #: colours given to labels in first-seen order (readable on light and dark backgrounds)
@@ -45,6 +49,8 @@ PALETTE = (
     "#bab0ac",
 )
 _UNLABELLED = "(no label)"
+#: most nodes a view draws before it samples (the browser stays interactive up to here)
+DEFAULT_NODE_CAP = 10_000
 _MAX_TEXT = 200
 
 
@@ -81,7 +87,7 @@ def json_safe(value: Any, depth: int = 0) -> Any:
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
 
 
-@dataclass
+@dataclass(slots=True)
 class ViewNode:
     """One node as the view shows it."""
 
@@ -105,7 +111,7 @@ class ViewNode:
         return f"{self.label} {self.key}"
 
 
-@dataclass
+@dataclass(slots=True)
 class ViewEdge:
     """One relationship as the view shows it."""
 
@@ -122,7 +128,7 @@ class ViewEdge:
 
 def _entity_view(entity: Any) -> ViewNode | ViewEdge | None:
     """A runic OGM Node/Edge instance as a view element, or None when it is not one."""
-    state = getattr(entity, "_runic_state", None)
+    state = _state_of(entity)
     if state is None:
         return None
     cls = type(entity)
@@ -143,7 +149,9 @@ def _entity_view(entity: Any) -> ViewNode | ViewEdge | None:
         return ViewEdge(node_key(db_id), db_id, edge_type, source.key, target.key, json_safe(props))
     labels = getattr(cls, "__labels__", None) or (getattr(cls, "__label__", None) or cls.__name__,)
     primary = getattr(cls, "__label__", None)
-    ordered = tuple([primary] + [lb for lb in labels if lb != primary]) if primary else tuple(labels)
+    ordered = (
+        tuple([primary] + [lb for lb in labels if lb != primary]) if primary else tuple(labels)
+    )
     return ViewNode(node_key(db_id), db_id, ordered, json_safe(props))
 
 
@@ -161,7 +169,17 @@ def _entity_properties(entity: Any) -> dict[str, Any]:
             for name, info in infos.items()
             if not getattr(info, "is_relation", False) and name in values
         }
-    return {k: v for k, v in values.items() if not k.startswith("_") and k not in ("source", "target")}
+    return {
+        k: v for k, v in values.items() if not k.startswith("_") and k not in ("source", "target")
+    }
+
+
+def _state_of(value: Any) -> Any:
+    """The OGM state of an entity (``runic.ogm.inspect``), or None for any other value."""
+    try:
+        return inspect(value)
+    except TypeError:
+        return None
 
 
 def _walk(value: Any) -> Iterator[NodeRecord | EdgeRecord | ViewNode | ViewEdge]:
@@ -179,11 +197,13 @@ def _walk(value: Any) -> Iterator[NodeRecord | EdgeRecord | ViewNode | ViewEdge]
     elif isinstance(value, (list, tuple, set, frozenset)):
         for item in value:
             yield from _walk(item)
-    elif hasattr(value, "_runic_state"):
+    elif _state_of(value) is not None:
         element = _entity_view(value)
         if element is not None:
             if isinstance(element, ViewEdge):
-                yield from (v for v in (_entity_view(value.source), _entity_view(value.target)) if v)
+                yield from (
+                    v for v in (_entity_view(value.source), _entity_view(value.target)) if v
+                )
             yield element
     elif hasattr(value, "rows") and hasattr(value, "columns"):
         # the notebook's result object and other GraphResult look-alikes
@@ -191,155 +211,203 @@ def _walk(value: Any) -> Iterator[NodeRecord | EdgeRecord | ViewNode | ViewEdge]
             yield from _walk(row)
 
 
+def safe_properties(properties: Any) -> dict[str, Any]:
+    """A node's properties as ``json_safe`` gives them, without the walk when they are plain."""
+    out = dict(properties)
+    for value in out.values():
+        kind = type(value)
+        if kind is str:
+            if len(value) > _MAX_TEXT:
+                return json_safe(out)
+        elif kind is float:
+            if not math.isfinite(value):
+                return json_safe(out)
+        elif value is not None and kind is not int and kind is not bool:
+            return json_safe(out)
+    return out
+
+
+_SCALARS = (int, float, str, bool, type(None))
+_SOURCE = attrgetter("source")
+_TARGET = attrgetter("target")
+
+
 def collect_elements(data: Any) -> tuple[list[ViewNode], list[ViewEdge]]:
-    """Every node and edge in ``data``, deduplicated by id, in first-seen order."""
+    """Every node and edge in ``data``, deduplicated by id, in first-seen order.
+
+    Rows of a result are read directly (records in cells, no recursion); anything nested —
+    paths, lists, maps, OGM entities — goes through the general walk. Edge properties are
+    kept as the database returned them; they are made JSON-safe only when shown.
+    """
     nodes: dict[str, ViewNode] = {}
     edges: dict[str, ViewEdge] = {}
-    for item in _walk(data):
-        if isinstance(item, NodeRecord):
-            key = node_key(item.id)
-            if key not in nodes:
-                nodes[key] = ViewNode(key, item.id, tuple(item.labels), json_safe(dict(item.properties)))
-        elif isinstance(item, EdgeRecord):
-            key = node_key(item.id)
-            if key not in edges:
-                edges[key] = ViewEdge(
-                    key, item.id, item.type, node_key(item.start_id), node_key(item.end_id), json_safe(dict(item.properties))
-                )
+    seen_nodes: set[Any] = set()
+    seen_edges: set[Any] = set()
+
+    def take(item: Any) -> None:
+        kind = type(item)
+        if kind is NodeRecord or isinstance(item, NodeRecord):
+            raw = item.id
+            if raw not in seen_nodes:
+                seen_nodes.add(raw)
+                key = node_key(raw)
+                if key not in nodes:
+                    nodes[key] = ViewNode(
+                        key, raw, tuple(item.labels), safe_properties(item.properties)
+                    )
+        elif kind is EdgeRecord or isinstance(item, EdgeRecord):
+            raw = item.id
+            if raw not in seen_edges:
+                seen_edges.add(raw)
+                key = node_key(raw)
+                if key not in edges:
+                    edges[key] = ViewEdge(
+                        key,
+                        raw,
+                        item.type,
+                        node_key(item.start_id),
+                        node_key(item.end_id),
+                        item.properties,
+                    )
         elif isinstance(item, ViewNode):
             nodes.setdefault(item.key, item)
         elif isinstance(item, ViewEdge):
             edges.setdefault(item.key, item)
+
+    rows = (
+        data.rows
+        if isinstance(data, GraphResult) or (hasattr(data, "rows") and hasattr(data, "columns"))
+        else None
+    )
+    if rows is None:
+        for item in _walk(data):
+            take(item)
+        return list(nodes.values()), list(edges.values())
+    for row in rows:
+        for value in row if isinstance(row, (list, tuple)) else (row,):
+            kind = type(value)
+            # the common cells inline: this loop runs once per cell of a large result
+            if kind is NodeRecord:
+                raw = value.id
+                if raw not in seen_nodes:
+                    seen_nodes.add(raw)
+                    key = str(raw)
+                    if key not in nodes:
+                        nodes[key] = ViewNode(
+                            key, raw, tuple(value.labels), safe_properties(value.properties)
+                        )
+            elif kind is EdgeRecord:
+                raw = value.id
+                if raw not in seen_edges:
+                    seen_edges.add(raw)
+                    key = str(raw)
+                    if key not in edges:
+                        edges[key] = ViewEdge(
+                            key,
+                            raw,
+                            value.type,
+                            str(value.start_id),
+                            str(value.end_id),
+                            value.properties,
+                        )
+            elif kind not in _SCALARS:
+                for item in _walk(value):
+                    take(item)
     return list(nodes.values()), list(edges.values())
 
 
-# -- the model: cap, colours, layout ----------------------------------------------------
+# -- the model: what is known, what is shown ---------------------------------------------
 
 
 @dataclass
 class GraphModel:
-    """Nodes and edges known to a view, which of them are shown, and where.
+    """Nodes and edges known to a view, and which of them are shown.
 
-    ``node_cap`` bounds how many nodes are shown; nodes beyond it are known (counted in
-    ``total_nodes``) but not drawn, and neither are edges touching them. Coordinates are in
-    a ``width`` × ``height`` box; the layout is networkx's spring layout with ``seed``, and
-    nodes already placed keep their place when more arrive.
+    ``node_cap`` is a guardrail, not a cut-off: when more nodes are known, the view shows a
+    sample of ``node_cap`` nodes — the best-connected first (ties: the order they arrived),
+    so hubs and the edges between them survive — and ``message()`` names what was left out.
+    ``node_cap <= 0`` shows everything.
     """
 
-    node_cap: int = 500
-    width: int = 800
-    height: int = 500
-    seed: int = 7
+    node_cap: int = DEFAULT_NODE_CAP
     nodes: dict[str, ViewNode] = field(default_factory=dict)
     edges: dict[str, ViewEdge] = field(default_factory=dict)
-    positions: dict[str, tuple[float, float]] = field(default_factory=dict)
-    colors: dict[str, str] = field(default_factory=dict)
+    _shown: tuple[list[ViewNode], list[ViewEdge]] | None = field(default=None, repr=False)
 
     def add(self, nodes: Iterable[ViewNode], edges: Iterable[ViewEdge]) -> tuple[int, int]:
         """Add elements not seen before; returns how many nodes and edges were new."""
-        new_nodes = new_edges = 0
+        known_nodes, known_edges = self.nodes, self.edges
+        before_nodes, before_edges = len(known_nodes), len(known_edges)
         for node in nodes:
-            if node.key not in self.nodes:
-                self.nodes[node.key] = node
-                self.colors.setdefault(node.label, PALETTE[len(self.colors) % len(PALETTE)])
-                new_nodes += 1
+            if node.key not in known_nodes:
+                known_nodes[node.key] = node
         for edge in edges:
-            if edge.key not in self.edges:
-                self.edges[edge.key] = edge
-                new_edges += 1
-        return new_nodes, new_edges
+            if edge.key not in known_edges:
+                known_edges[edge.key] = edge
+        added = (len(known_nodes) - before_nodes, len(known_edges) - before_edges)
+        if any(added):
+            self._shown = None
+        return added
+
+    def set_cap(self, node_cap: int) -> None:
+        if node_cap != self.node_cap:
+            self.node_cap = node_cap
+            self._shown = None
 
     @property
     def total_nodes(self) -> int:
         return len(self.nodes)
 
-    def shown_node_keys(self) -> list[str]:
-        """Keys of the nodes drawn: the first ``node_cap`` in the order they arrived."""
-        keys = list(self.nodes)
-        return keys if self.node_cap <= 0 else keys[: self.node_cap]
+    @property
+    def sampled(self) -> bool:
+        return 0 < self.node_cap < len(self.nodes)
+
+    def degrees(self) -> Counter[str]:
+        """Edges at each known node (both directions), over every known edge."""
+        edges = self.edges.values()
+        counts: Counter[str] = Counter(map(_SOURCE, edges))
+        counts.update(map(_TARGET, edges))
+        return counts
 
     def shown(self) -> tuple[list[ViewNode], list[ViewEdge]]:
-        keys = self.shown_node_keys()
-        keep = set(keys)
-        edges = [e for e in self.edges.values() if e.source in keep and e.target in keep]
-        return [self.nodes[k] for k in keys], edges
-
-    def layout(self) -> dict[str, tuple[float, float]]:
-        """Place every shown node; earlier positions stay fixed. Returns the positions."""
-        nodes, edges = self.shown()
-        graph = nx.MultiGraph()
-        graph.add_nodes_from(n.key for n in nodes)
-        graph.add_edges_from((e.source, e.target) for e in edges)
-        placed = {k: self._to_unit(xy) for k, xy in self.positions.items() if k in graph}
-        if not nodes:
-            self.positions = {}
-            return {}
-        if len(placed) == len(nodes):
-            return {k: self.positions[k] for k in graph}
-        if placed:
-            start = dict(placed)
-            anchors = list(placed.values())
-            for i, key in enumerate(k for k in graph if k not in placed):
-                # start a new node next to a placed neighbour, so it settles near it
-                near = next((placed[m] for m in graph.neighbors(key) if m in placed), anchors[i % len(anchors)])
-                start[key] = (near[0] + 0.01 * math.cos(i), near[1] + 0.01 * math.sin(i))
-            unit = nx.spring_layout(
-                graph, pos=start, fixed=list(placed), seed=self.seed, k=self._spacing(len(nodes)),
-                iterations=self._iterations(len(nodes) - len(placed)),
-            )
-        else:
-            unit = nx.spring_layout(
-                graph, seed=self.seed, k=self._spacing(len(nodes)), iterations=self._iterations(len(nodes))
-            )
-            unit = self._normalise(unit)
-        self.positions = {k: self._to_box(tuple(unit[k])) for k in graph}
-        return self.positions
-
-    @staticmethod
-    def _iterations(n: int) -> int:
-        """Spring-layout rounds: 50 for small graphs, fewer for big ones so a view stays quick."""
-        return 50 if n <= 300 else max(15, 50 * 300 // n)
-
-    @staticmethod
-    def _spacing(n: int) -> float | None:
-        return None if n < 2 else 1.5 / math.sqrt(n)
-
-    @staticmethod
-    def _normalise(unit: dict[str, Any]) -> dict[str, tuple[float, float]]:
-        xs = [float(p[0]) for p in unit.values()]
-        ys = [float(p[1]) for p in unit.values()]
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        sx = (x1 - x0) or 1.0
-        sy = (y1 - y0) or 1.0
-        return {k: (2 * (float(p[0]) - x0) / sx - 1, 2 * (float(p[1]) - y0) / sy - 1) for k, p in unit.items()}
-
-    def _margin(self) -> float:
-        return 30.0
-
-    def _to_box(self, unit: tuple[float, float]) -> tuple[float, float]:
-        m = self._margin()
-        x = m + (min(max(unit[0], -1.0), 1.0) + 1) / 2 * (self.width - 2 * m)
-        y = m + (min(max(unit[1], -1.0), 1.0) + 1) / 2 * (self.height - 2 * m)
-        return (round(x, 2), round(y, 2))
-
-    def _to_unit(self, xy: tuple[float, float]) -> tuple[float, float]:
-        m = self._margin()
-        return (
-            (xy[0] - m) / max(self.width - 2 * m, 1) * 2 - 1,
-            (xy[1] - m) / max(self.height - 2 * m, 1) * 2 - 1,
-        )
-
-    def legend(self) -> list[dict[str, Any]]:
-        """Label, colour and count of shown nodes, in the order labels first appeared."""
-        counts: dict[str, int] = {}
-        for node in self.shown()[0]:
-            counts[node.label] = counts.get(node.label, 0) + 1
-        return [{"label": lb, "color": self.colors[lb], "count": counts[lb]} for lb in self.colors if lb in counts]
+        """The nodes drawn (arrival order) and the known edges between them."""
+        if self._shown is None:
+            if self.sampled:
+                degree = self.degrees()
+                order = {key: i for i, key in enumerate(self.nodes)}
+                ranked = sorted(self.nodes, key=lambda k: (-degree[k], order[k]))[: self.node_cap]
+                keep = set(ranked)
+                nodes = [n for k, n in self.nodes.items() if k in keep]
+                edges = [e for e in self.edges.values() if e.source in keep and e.target in keep]
+            else:
+                nodes = list(self.nodes.values())
+                edges = [
+                    e
+                    for e in self.edges.values()
+                    if e.source in self.nodes and e.target in self.nodes
+                ]
+            self._shown = (nodes, edges)
+        return self._shown
 
     def message(self) -> str:
-        """The honest count: how many nodes are drawn out of how many are known."""
-        shown = len(self.shown_node_keys())
-        total = self.total_nodes
-        if shown < total:
-            return f"showing {shown:,} of {total:,} nodes (node cap {self.node_cap:,})"
-        return f"{total:,} node{'s' if total != 1 else ''}, {len(self.shown()[1]):,} edge{'s' if len(self.shown()[1]) != 1 else ''}"
+        """What the view shows, and — when it samples — what it left out and how to see it."""
+        nodes, edges = self.shown()
+        if not self.sampled:
+            return f"{_count(len(nodes), 'node')}, {_count(len(edges), 'edge')}"
+        shown_keys = {n.key for n in nodes}
+        left = Counter(n.label for k, n in self.nodes.items() if k not in shown_keys)
+        by_label = ", ".join(f"{count:,} {label}" for label, count in left.most_common(3))
+        if len(left) > 3:
+            by_label += ", …"
+        hidden_edges = sum(
+            1 for e in self.edges.values() if e.source in self.nodes and e.target in self.nodes
+        ) - len(edges)
+        return (
+            f"showing a sample of {len(nodes):,} of {self.total_nodes:,} nodes (node cap {self.node_cap:,}; "
+            f"best-connected first) — left out {self.total_nodes - len(nodes):,} nodes ({by_label}) and "
+            f"{_count(hidden_edges, 'edge')}; raise node_cap or narrow the query to see them"
+        )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

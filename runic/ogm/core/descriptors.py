@@ -12,8 +12,11 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from runic.ogm.exceptions import LazyLoadError, MetadataError, did_you_mean
+from runic.cypher import is_plain_identifier
+from runic.ogm.exceptions import FieldValidationError, LazyLoadError, MetadataError, did_you_mean
 
+from .ambient import is_async_session
+from .expressions import compare, order
 from .state import STATE_ATTR
 from .types import TypeConverter, VectorConverter, converter_for, unwrap_optional
 from .validation import check_value
@@ -241,19 +244,27 @@ def _normalise_index(info: FieldInfo, owner_name: str, name: str) -> None:
     info.vector = kind == "vector"
 
 
+_BARE_COLLECTIONS = ("list", "set", "tuple", "frozenset", "List", "Set", "Tuple")
+
+
 def _relation_target_from_annotation(annotation: Any) -> tuple[Any, bool]:
     """``list[X]`` → (X, True); ``X | None`` → (X, False); strings parsed loosely."""
     if isinstance(annotation, str):
         text = annotation.strip().replace(" ", "")
-        collection = text.startswith(("list[", "List[", "typing.List[", "set[", "tuple["))
+        bare = text.split("|")[0].removeprefix("typing.")
+        if bare in _BARE_COLLECTIONS:  # ``list`` / ``set`` / ``tuple`` without an item type
+            return None, True
+        collection = text.startswith(("list[", "List[", "typing.List[", "set[", "Set[", "tuple[", "Tuple[", "frozenset["))
         inner = text[text.index("[") + 1 : -1] if collection else text
         inner = inner.split("|")[0].strip("'\"")
         if inner.startswith("Optional["):
             inner = inner[len("Optional[") : -1]
         return (inner.strip("'\"") or None), collection
     tp = unwrap_optional(annotation)
+    if tp in (list, set, tuple, frozenset, typing.List, typing.Set, typing.Tuple):  # noqa: UP006 - bare typing aliases too
+        return None, True
     origin = typing.get_origin(tp)
-    if origin in (list, set, tuple):
+    if origin in (list, set, tuple, frozenset):
         args = typing.get_args(tp)
         target = args[0] if args else None
         if isinstance(target, typing.ForwardRef):
@@ -316,8 +327,6 @@ class FieldDescriptor:
                     model=owner,
                     field=name,
                 )
-            from runic.cypher import is_plain_identifier
-
             if not is_plain_identifier(info.relation_type):
                 raise MetadataError(
                     f"{owner_name}.{name}: relationship type {info.relation_type!r} is not a valid identifier",
@@ -332,7 +341,7 @@ class FieldDescriptor:
             return
         info.python_type = unwrap_optional(resolved) if resolved is not None else None
         origin = typing.get_origin(info.python_type)
-        info.is_collection = origin in (list, set, tuple) or info.python_type in (list, set, tuple)
+        info.is_collection = origin in (list, set, tuple, frozenset) or info.python_type in (list, set, tuple, frozenset)
         _normalise_index(info, owner_name, name)
         if info.converter is None and resolved is not None:
             info.converter = converter_for(resolved)
@@ -387,8 +396,6 @@ class FieldDescriptor:
         state = instance.__dict__.get(STATE_ATTR)
         if info.primary_key and state is not None:
             if state.key is not None and value != state.key and state.state.value in ("persistent", "deleted"):
-                from runic.ogm.exceptions import FieldValidationError
-
                 raise FieldValidationError(
                     f"{_where(info)}: the primary key of a stored entity cannot change",
                     hint="create a new entity with the new key and delete the old one",
@@ -410,9 +417,7 @@ class FieldDescriptor:
 
     # -- query expressions (class-level) -----------------------------------------------
     def _compare(self, op: str, value: Any) -> Any:
-        from runic.ogm.query import expressions
-
-        return expressions.compare(self, op, value)
+        return compare(self, op, value)
 
     def __eq__(self, other: object) -> Any:  # type: ignore[override]
         return self._compare("=", other)
@@ -459,14 +464,10 @@ class FieldDescriptor:
         return self._compare("IS NOT NULL", None)
 
     def asc(self) -> Any:
-        from runic.ogm.query import expressions
-
-        return expressions.order(self, "ASC")
+        return order(self, "ASC")
 
     def desc(self) -> Any:
-        from runic.ogm.query import expressions
-
-        return expressions.order(self, "DESC")
+        return order(self, "DESC")
 
     def __bool__(self) -> bool:
         return True
@@ -483,10 +484,8 @@ def _session_problem(session: Any) -> str | None:
         return "detached"
     if getattr(session, "is_closed", False):
         return "closed"
-    from runic.ogm.session.session import Session
-
-    if not isinstance(session, Session):
-        return "async"
+    if is_async_session(session) or not callable(getattr(session, "load_relationship", None)):
+        return "async"  # only an open synchronous Session loads on attribute access
     return None
 
 

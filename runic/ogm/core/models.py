@@ -26,12 +26,13 @@ from typing import Any, ClassVar
 from runic.cypher import is_plain_identifier
 from runic.ogm.exceptions import DetachedEntityError, MetadataError, SessionError, did_you_mean
 
+from .ambient import current_session, is_async_session
 from .descriptors import MISSING, Field, FieldDescriptor, FieldInfo
 from .metadata import FIELDS_ATTR, fields_of, get_metadata
 from .state import STATE_ATTR, EntityState, InstanceState, inspect
 from .validation import short_repr
 
-__all__ = ["Edge", "Node"]
+__all__ = ["Edge", "Node", "edge_type", "is_edge_model", "node_labels"]
 
 _RESERVED = {"save", "delete", "asave", "adelete", "to_dict"}
 _REPR_LIMIT = 6
@@ -240,14 +241,7 @@ class _Entity:
         if session is not None and getattr(session, "is_closed", False):
             session = None
         if session is None:
-            if asynchronous:
-                from runic.ogm.session.async_session import AsyncSession
-
-                session = AsyncSession.current()
-            else:
-                from runic.ogm.session.session import Session
-
-                session = Session.current()
+            session = current_session(asynchronous=asynchronous)
         if session is None:
             raise DetachedEntityError(
                 f"{self!r} is not attached to a session",
@@ -255,10 +249,7 @@ class _Entity:
                 entity=self,
                 operation=operation,
             )
-        from runic.ogm.session.session import Session
-
-        is_sync = isinstance(session, Session)
-        if is_sync == asynchronous:
+        if is_async_session(session) != asynchronous:
             if asynchronous:
                 raise SessionError(f"{self!r} belongs to a synchronous Session", hint=f"call obj.{operation}() without await", session=session)
             raise SessionError(f"{self!r} belongs to an AsyncSession", hint=f"use 'await obj.a{operation}()'", session=session)
@@ -458,3 +449,23 @@ class Edge(_Entity):
             return f"{type(self).__name__}({', '.join([ends, *items])})"
         except Exception as exc:  # noqa: BLE001 - a repr never raises
             return f"<{type(self).__name__} repr-error {type(exc).__name__}>"
+
+
+# -- what every layer asks of a model class ----------------------------------------------
+def is_edge_model(cls: Any) -> bool:
+    """True for Edge classes."""
+    return isinstance(cls, type) and issubclass(cls, Edge)
+
+
+def node_labels(model: type | None) -> tuple[str, ...]:
+    """Labels a MATCH on ``model`` uses: the hierarchy's primary label, then the model's own."""
+    if model is None:
+        return ()
+    own = getattr(model, "__label__", None) or model.__name__
+    primary = getattr(model, "__primary_label__", None) or own
+    return tuple(dict.fromkeys((primary, own)))
+
+
+def edge_type(model: type) -> str:
+    """The relationship type an Edge model is stored as."""
+    return getattr(model, "__type__", None) or model.__name__.upper()

@@ -19,7 +19,7 @@ from decimal import Decimal
 from json.decoder import scanstring
 from typing import Any
 
-from runic.ogm.core.types import is_missing
+from runic.ogm.core.types import is_missing, is_numpy_temporal
 from runic.ogm.exceptions import UnsupportedValueError
 
 from .result import EdgeRecord, NodeRecord, PathRecord
@@ -166,7 +166,7 @@ def _encode(value: Any, name: str) -> str:
         return "[" + ", ".join(_encode(item, name) for item in seq) + "]"
     if isinstance(value, (NodeRecord, EdgeRecord, PathRecord)):
         raise AgtypeParameterError(name, f"is a {type(value).__name__}", "pass its id or its properties instead", value_type=type(value).__name__)
-    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):  # numpy scalars and arrays
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist") and not is_numpy_temporal(value):  # numpy scalars and arrays
         return _encode(value.tolist(), name)
     raise AgtypeParameterError(
         name, f"has type {type(value).__name__}, which Apache AGE (agtype) cannot carry",

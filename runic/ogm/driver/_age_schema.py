@@ -20,13 +20,12 @@ import re
 from typing import TYPE_CHECKING
 
 from runic.ogm.exceptions import SchemaError, UnsupportedFeatureError
+from runic.ogm.schema.index_manager import IndexSpec
 
 from ._age_agtype import LABELS_PROPERTY
 from ._age_core import SqlStep, Steps
 
 if TYPE_CHECKING:  # pragma: no cover
-    from runic.ogm.schema.index_manager import IndexSpec
-
     from ._age_core import AGECore
 
 __all__ = ["AGESchemaSteps", "index_ddl", "parse_index_def"]
@@ -167,8 +166,6 @@ class AGESchemaSteps:
         return {name: kind for name, kind in rows}
 
     def list_indexes(self) -> Steps:
-        from runic.ogm.schema.index_manager import IndexSpec
-
         kinds = yield from self._label_kinds()
         rows = yield from self._sql(_INDEXES_SQL, (self.core.graph_name,))
         specs = []

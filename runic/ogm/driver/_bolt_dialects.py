@@ -3,23 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from runic.cypher import escape_string, is_plain_identifier
+from runic.cypher import escape_string
 
-from .base import Clause, GraphDialect
+from ._bolt_schema import MemgraphSchemaSteps, Neo4jSchemaSteps, memgraph_index_ddl, neo4j_index_ddl
+from .base import GraphDialect
 
 if TYPE_CHECKING:  # pragma: no cover
     from runic.ogm.core.descriptors import FieldInfo
 
 __all__ = ["MemgraphDialect", "Neo4jDialect", "dialect_for_agent", "dialect_named"]
-
-
-def _bare(name: str) -> str:
-    from runic.cypher import escape_identifier
-
-    return name if is_plain_identifier(name) else escape_identifier(name)
 
 
 def _is_geo_map(value: Any) -> bool:
@@ -37,6 +31,8 @@ class Neo4jDialect(GraphDialect):
     procedures, ``IF NOT EXISTS`` DDL, ``point($p)`` for geo values."""
 
     name = "neo4j"
+    #: how ``driver.schema`` reads and changes this backend's schema
+    schema_steps: Neo4jSchemaSteps = Neo4jSchemaSteps()
     #: the server itself refuses writes in a READ access-mode transaction
     enforces_read_mode = True
 
@@ -52,39 +48,15 @@ class Neo4jDialect(GraphDialect):
         """The id a ``NodeRecord``/``EdgeRecord`` carries, from the client's ``element_id``."""
         return element_id
 
-    def render_create_node(
-        self,
-        label: str | Sequence[str],
-        props: Mapping[str, Any],
-        fields: Mapping[str, FieldInfo] | None = None,
-    ) -> Clause:
-        """``CREATE (n:Person {name: $n_name})``; values travel in ``.params``."""
-        labels = (label,) if isinstance(label, str) else tuple(label)
-        params: dict[str, Any] = {}
-        parts: list[str] = []
-        for i, (key, value) in enumerate(props.items()):
-            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
-            while pname in params:
-                pname += "_"
-            info = fields.get(key) if fields else None
-            if info is not None:
-                ref = self.param_ref("$" + pname, info)
-            elif _is_geo_map(value):
-                ref = f"point(${pname})"
-            else:
-                ref = "$" + pname
-            to_db = getattr(info, "to_db", None) if info is not None else None
-            if callable(to_db) and not isinstance(
-                value, (str, int, float, bool, list, dict, type(None))
-            ):
-                value = to_db(value)
-            params[pname] = value
-            parts.append(f"{_bare(key)}: {ref}")
-        body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{''.join(':' + _bare(x) for x in labels)}{body})", params)
+    def node_value(self, ref: str, value: Any, info: FieldInfo | None) -> tuple[str, Any]:
+        """A ``{latitude, longitude}`` map without field info is stored as a point."""
+        if info is None and _is_geo_map(value):
+            return f"point({ref})", value
+        return super().node_value(ref, value, info)
 
     def render_index(self, label: str, field: str) -> str:
-        return f"CREATE INDEX {_bare(f'{label}_{field}')} IF NOT EXISTS FOR (n:{_bare(label)}) ON (n.{_bare(field)})"
+        """The exact index DDL ``driver.schema`` sends (``neo4j_index_ddl``)."""
+        return neo4j_index_ddl(label, field)
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str
@@ -114,6 +86,7 @@ class MemgraphDialect(Neo4jDialect):
 
     name = "memgraph"
     enforces_read_mode = False
+    schema_steps = MemgraphSchemaSteps()
 
     def id_function(self, alias: str) -> str:
         return f"id({alias})"
@@ -128,7 +101,8 @@ class MemgraphDialect(Neo4jDialect):
             return element_id
 
     def render_index(self, label: str, field: str) -> str:
-        return f"CREATE INDEX ON :{_bare(label)}({_bare(field)})"
+        """The exact index DDL ``driver.schema`` sends (``memgraph_index_ddl``)."""
+        return memgraph_index_ddl(label, field)
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str

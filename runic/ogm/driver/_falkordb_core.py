@@ -2,8 +2,12 @@
 
 ``FalkorDBCore`` builds the ``GRAPH.QUERY`` / ``GRAPH.RO_QUERY`` command (parameters as a
 ``CYPHER`` header, ``--compact`` replies, the server-side ``timeout``), turns a reply into
-a ``GraphResult`` and a client exception into runic's error. ``FalkorDBDriver`` and
-``AsyncFalkorDBDriver`` only send the command and await the reply.
+a ``GraphResult`` and a client exception into runic's error. Each round trip is a flow
+(``runic.ogm.core.flow``) that yields the command to send — a list of redis arguments —
+and receives the reply: ``statement_flow`` (a query, with the refresh of stale label/type/
+key names and the creation of a missing graph before a read), ``explain_flow``,
+``raw_flow`` and ``delete_graph_flow``. ``FalkorDBDriver`` and ``AsyncFalkorDBDriver``
+only run them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from runic.ogm.core.collector import gc_paused
+from runic.ogm.core.flow import Flow
 from runic.ogm.exceptions import (
     ConnectionFailedError,
     ConstraintViolationError,
@@ -34,7 +40,10 @@ from ._falkordb_decode import (
 from ._falkordb_params import ParameterError, build_query
 from .result import GraphResult, ResultSummary
 
-__all__ = ["NAME_QUERIES", "FalkorDBCore", "UnknownNameError"]
+__all__ = ["MAX_NAME_REFRESHES", "NAME_QUERIES", "FalkorDBCore", "UnknownNameError"]
+
+#: how often one statement may refresh stale names before the reply is taken as it is
+MAX_NAME_REFRESHES = 3
 
 #: name kind → procedure listing the names in id order
 NAME_QUERIES = {
@@ -66,6 +75,85 @@ class FalkorDBCore:
         self.version = 0
 
     # -- commands --------------------------------------------------------------------
+    # -- flows: each yields a command (a list of redis arguments) and receives its reply -----
+    def statement_flow(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None,
+        readonly: bool | None,
+        timeout: float | None,
+        decode: Any,
+    ) -> Flow[Any]:
+        """Send a statement, refresh stale names, and return the reply decoded by ``decode``
+        (``self.decode`` for rows, ``self.decode_columns`` for columns)."""
+        ro = self.effective_readonly(readonly)
+        limit = self.effective_timeout(timeout)
+        command, header = self.query_command(query, params, ro, limit)
+        try:
+            with gc_paused():  # a large reply is parsed into many small lists
+                reply = yield from (self._reading_flow(command) if ro else self._sending_flow(command))
+            for _ in range(MAX_NAME_REFRESHES):
+                version = self.version_mismatch(reply)
+                if version is None:
+                    break
+                self.version = version
+                for kind in ("labels", "types", "keys"):
+                    yield from self._refresh_names_flow(kind)
+                reply = yield self.with_current_version(command)
+            self.check_reply(reply)
+            for _ in range(MAX_NAME_REFRESHES):
+                try:
+                    return decode(reply)
+                except UnknownNameError as missing:
+                    yield from self._refresh_names_flow(missing.kind)
+            return decode(reply)
+        except Exception as exc:
+            raise self.error(exc, query, params, header, readonly=ro, timeout=limit) from exc
+
+    def explain_flow(self, query: str, params: Mapping[str, Any] | None, profile: bool) -> Flow[list[str]]:
+        """The plan (``GRAPH.EXPLAIN``) or the profile (``GRAPH.PROFILE``, which runs the query)."""
+        command, header = self.plan_command(query, params, profile)
+        try:
+            reply = yield from self._reading_flow(command)
+            self.check_reply(reply)
+        except Exception as exc:
+            raise self.error(exc, query, params, header, readonly=False, timeout=None) from exc
+        return self.plan_lines(reply)
+
+    def raw_flow(self, args: tuple[Any, ...]) -> Flow[Any]:
+        """One raw redis command, its errors mapped to runic's."""
+        try:
+            reply = yield list(args)
+            self.check_reply(reply)
+            return reply
+        except Exception as exc:
+            raise self.error(exc, " ".join(map(str, args)), None, "", readonly=False, timeout=None) from exc
+
+    def delete_graph_flow(self) -> Flow[None]:
+        """``GRAPH.DELETE`` the whole graph, indexes included, and forget its names."""
+        yield from self.raw_flow(("GRAPH.DELETE", self.graph_name))
+        self.names.clear()
+        self.version = 0
+
+    @staticmethod
+    def _sending_flow(command: list[Any]) -> Flow[Any]:
+        return (yield command)
+
+    def _reading_flow(self, command: list[Any]) -> Flow[Any]:
+        """Send a statement that only reads; a graph that does not exist yet is created
+        empty first (reading it then finds no data instead of failing)."""
+        try:
+            return (yield command)
+        except Exception as exc:
+            if not self.is_missing_graph(exc):
+                raise
+        yield self.create_graph_command()
+        return (yield command)
+
+    def _refresh_names_flow(self, kind: str) -> Flow[None]:
+        self.store_names(kind, (yield self.names_command(kind)))
+
+    # -- commands and replies ------------------------------------------------------------------
     def effective_readonly(self, readonly: bool | None) -> bool:
         if readonly is None:
             return self.readonly
@@ -300,6 +388,11 @@ def _hint_for(message: str) -> str:
         return "pass every $name the query uses in params"
     if "not registered" in low:
         return "check the procedure name (CALL dbms.procedures() lists them)"
+    if "db.idx.vector.querynodes" in low and "invalid arguments" in low:
+        return (
+            "no vector index of that dimension exists on this label and property — apply the model's indexes "
+            "(IndexManager(driver).apply(...)) or pass a vector of the declared dimension"
+        )
     return "fix the query and run it again"
 
 

@@ -19,7 +19,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
-from runic.ogm._gc import gc_paused
+from runic.ogm.core.collector import gc_paused
 
 from .result import Counters, EdgeRecord, NodeRecord, PathRecord
 

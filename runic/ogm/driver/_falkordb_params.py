@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from runic.ogm.core.types import is_missing
+from runic.ogm.core.types import is_missing, is_numpy_temporal
 from runic.ogm.exceptions import UnsupportedValueError
 
 __all__ = ["ParameterError", "build_query", "encode_value"]
@@ -120,7 +120,7 @@ def _encode(value: Any, name: str, nan: str | None) -> str:
     if is_missing(value):
         return "null"
     as_list = getattr(value, "tolist", None)  # numpy arrays and scalars
-    if callable(as_list):
+    if callable(as_list) and not is_numpy_temporal(value):
         return _encode(as_list(), name, nan)
     raise ParameterError(
         f"parameter ${name} holds a {type(value).__name__}, which FalkorDB cannot receive — "

@@ -19,7 +19,8 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from runic.cypher import escape_identifier
+from runic.cypher import escape_identifier, quote_identifier
+from runic.ogm.core.flow import run_flow, run_flow_async
 from runic.ogm.exceptions import (
     ConstraintFailedError,
     ConstraintTimeoutError,
@@ -28,6 +29,8 @@ from runic.ogm.exceptions import (
     SchemaError,
 )
 from runic.ogm.schema.index_manager import IndexSpec
+
+from .base import AsyncSchemaCapabilities, SchemaCapabilities
 
 if TYPE_CHECKING:  # pragma: no cover
     from .falkordb import AsyncFalkorDBDriver, FalkorDBDriver
@@ -83,6 +86,19 @@ def _absent(exc: QueryError) -> bool:
 def _pattern(spec: IndexSpec) -> str:
     label = escape_identifier(spec.label)
     return f"(e:{label})" if spec.entity == "node" else f"()-[e:{label}]->()"
+
+
+def exact_index_ddl(label: str, field: str, entity: str = "node") -> str:
+    """``CREATE INDEX FOR (n:Person) ON (n.email)``: the one text of an exact index, used by
+    ``driver.schema`` and ``FalkorDBDialect.render_index``."""
+    q = quote_identifier(label)
+    pattern = f"(n:{q})" if entity == "node" else f"()-[n:{q}]->()"
+    return f"CREATE INDEX FOR {pattern} ON (n.{quote_identifier(field)})"
+
+
+def _unique_constraint(action: str, spec: IndexSpec, graph_name: str) -> _Command:
+    """``GRAPH.CONSTRAINT CREATE|DROP <graph> UNIQUE NODE|RELATIONSHIP <label> PROPERTIES 1 <field>``."""
+    return _Command(("GRAPH.CONSTRAINT", action, graph_name, "UNIQUE", _entity_keyword(spec), spec.label, "PROPERTIES", "1", spec.field))
 
 
 def _entity_keyword(spec: IndexSpec) -> str:
@@ -213,7 +229,7 @@ def _create_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Step
     field = escape_identifier(spec.field)
     if spec.index_type == "exact":
         try:
-            yield _Execute(f"CREATE INDEX FOR {pattern} ON (e.{field})")
+            yield _Execute(exact_index_ddl(spec.label, spec.field, spec.entity))
         except QueryError as exc:
             if not _already(exc):
                 raise
@@ -222,34 +238,10 @@ def _create_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Step
         status = yield from _constraint_status(spec)
         if status != "OPERATIONAL":
             if status == "FAILED":
-                yield _Command(
-                    (
-                        "GRAPH.CONSTRAINT",
-                        "DROP",
-                        graph_name,
-                        "UNIQUE",
-                        _entity_keyword(spec),
-                        spec.label,
-                        "PROPERTIES",
-                        "1",
-                        spec.field,
-                    )
-                )
+                yield _unique_constraint("DROP", spec, graph_name)
             if status in (None, "FAILED"):
                 try:
-                    yield _Command(
-                        (
-                            "GRAPH.CONSTRAINT",
-                            "CREATE",
-                            graph_name,
-                            "UNIQUE",
-                            _entity_keyword(spec),
-                            spec.label,
-                            "PROPERTIES",
-                            "1",
-                            spec.field,
-                        )
-                    )
+                    yield _unique_constraint("CREATE", spec, graph_name)
                 except QueryError as exc:
                     if not _already(exc):
                         raise
@@ -259,19 +251,7 @@ def _create_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Step
                 if status == "OPERATIONAL":
                     break
                 if status == "FAILED":
-                    yield _Command(
-                        (
-                            "GRAPH.CONSTRAINT",
-                            "DROP",
-                            graph_name,
-                            "UNIQUE",
-                            _entity_keyword(spec),
-                            spec.label,
-                            "PROPERTIES",
-                            "1",
-                            spec.field,
-                        )
-                    )
+                    yield _unique_constraint("DROP", spec, graph_name)
                     raise ConstraintFailedError(
                         f"FalkorDB could not make {spec.label}.{spec.field} unique: stored values repeat",
                         spec=spec,
@@ -328,19 +308,7 @@ def _drop_steps(spec: IndexSpec, graph_name: str) -> Steps:
     if spec.index_type == "exact":
         if spec.unique:
             try:
-                yield _Command(
-                    (
-                        "GRAPH.CONSTRAINT",
-                        "DROP",
-                        graph_name,
-                        "UNIQUE",
-                        _entity_keyword(spec),
-                        spec.label,
-                        "PROPERTIES",
-                        "1",
-                        spec.field,
-                    )
-                )
+                yield _unique_constraint("DROP", spec, graph_name)
             except QueryError as exc:
                 if not (_absent(exc) or "constraint" in (exc.backend_message or "").lower()):
                     raise
@@ -374,18 +342,7 @@ def _perform_sync(driver: FalkorDBDriver, step: Any) -> Any:
 
 
 def _run_sync(driver: FalkorDBDriver, steps: Steps) -> Any:
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(reply)
-        except StopIteration as done:
-            return done.value
-        error = None
-        try:
-            reply = _perform_sync(driver, step)
-        except QueryError as exc:
-            reply, error = None, exc
+    return run_flow(steps, lambda step: _perform_sync(driver, step))
 
 
 async def _perform_async(driver: AsyncFalkorDBDriver, step: Any) -> Any:
@@ -398,18 +355,7 @@ async def _perform_async(driver: AsyncFalkorDBDriver, step: Any) -> Any:
 
 
 async def _run_async(driver: AsyncFalkorDBDriver, steps: Steps) -> Any:
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(error) if error is not None else steps.send(reply)
-        except StopIteration as done:
-            return done.value
-        error = None
-        try:
-            reply = await _perform_async(driver, step)
-        except QueryError as exc:
-            reply, error = None, exc
+    return await run_flow_async(steps, lambda step: _perform_async(driver, step))
 
 
 def _check_spec(spec: Any) -> IndexSpec:
@@ -418,92 +364,67 @@ def _check_spec(spec: Any) -> IndexSpec:
     return spec
 
 
-class FalkorDBSchema:
+class _FalkorDBSchemaMembers:
+    """The members of ``driver.schema``, written once: each runs a flow through ``_run``,
+    which returns the answer (sync) or an awaitable (async)."""
+
+    backend = "falkordb"
+    _run: Any
+
+    def __init__(self, driver: Any, *, constraint_timeout: float = CONSTRAINT_POLL_TIMEOUT_S) -> None:
+        self._driver = driver
+        self.constraint_timeout = constraint_timeout
+
+    @property
+    def graph_name(self) -> str:
+        return self._driver.graph_name
+
+    def labels(self) -> Any:
+        """Node labels of the graph, sorted."""
+        return self._run(_names_steps("db.labels"))
+
+    def relationship_types(self) -> Any:
+        """Relationship types of the graph, sorted."""
+        return self._run(_names_steps("db.relationshipTypes"))
+
+    def property_keys(self) -> Any:
+        """Property keys of the graph, sorted."""
+        return self._run(_names_steps("db.propertyKeys"))
+
+    def list_indexes(self) -> Any:
+        """Live indexes and unique constraints as ``IndexSpec`` (sorted)."""
+        return self._run(_specs_only(_list_steps()))
+
+    def inspect_indexes(self) -> Any:
+        """``(specs, errors)``; errors name constraints that are not operational."""
+        return self._run(_list_steps())
+
+    def create_index(self, spec: IndexSpec) -> Any:
+        """Create the index (or unique constraint); one that exists already counts as success."""
+        return self._run(_create_steps(_check_spec(spec), self.graph_name, self.constraint_timeout))
+
+    def drop_index(self, spec: IndexSpec) -> Any:
+        """Drop the index (and its unique constraint); an absent one is ignored."""
+        return self._run(_drop_steps(_check_spec(spec), self.graph_name))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} graph={self.graph_name!r}>"
+
+
+def _specs_only(steps: Steps) -> Steps:
+    specs, _ = yield from steps
+    return specs
+
+
+class FalkorDBSchema(_FalkorDBSchemaMembers, SchemaCapabilities):
     """Live schema of one FalkorDB graph (``driver.schema``)."""
 
-    backend = "falkordb"
-
-    def __init__(
-        self, driver: FalkorDBDriver, *, constraint_timeout: float = CONSTRAINT_POLL_TIMEOUT_S
-    ) -> None:
-        self._driver = driver
-        self.constraint_timeout = constraint_timeout
-
-    @property
-    def graph_name(self) -> str:
-        return self._driver.graph_name
-
-    def labels(self) -> list[str]:
-        """Node labels of the graph, sorted."""
-        return _run_sync(self._driver, _names_steps("db.labels"))
-
-    def relationship_types(self) -> list[str]:
-        """Relationship types of the graph, sorted."""
-        return _run_sync(self._driver, _names_steps("db.relationshipTypes"))
-
-    def property_keys(self) -> list[str]:
-        """Property keys of the graph, sorted."""
-        return _run_sync(self._driver, _names_steps("db.propertyKeys"))
-
-    def list_indexes(self) -> list[IndexSpec]:
-        """Live indexes and unique constraints as ``IndexSpec`` (sorted)."""
-        return self.inspect_indexes()[0]
-
-    def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:
-        """``(specs, errors)``; errors name constraints that are not operational."""
-        return _run_sync(self._driver, _list_steps())
-
-    def create_index(self, spec: IndexSpec) -> None:
-        """Create the index (or unique constraint); one that exists already counts as success."""
-        _run_sync(
-            self._driver, _create_steps(_check_spec(spec), self.graph_name, self.constraint_timeout)
-        )
-
-    def drop_index(self, spec: IndexSpec) -> None:
-        """Drop the index (and its unique constraint); an absent one is ignored."""
-        _run_sync(self._driver, _drop_steps(_check_spec(spec), self.graph_name))
-
-    def __repr__(self) -> str:
-        return f"<FalkorDBSchema graph={self.graph_name!r}>"
+    def _run(self, steps: Steps) -> Any:
+        return _run_sync(self._driver, steps)
 
 
-class AsyncFalkorDBSchema:
-    """Live schema of one FalkorDB graph on an async driver: the same members, as coroutines."""
+class AsyncFalkorDBSchema(_FalkorDBSchemaMembers, AsyncSchemaCapabilities):
+    """Live schema of one FalkorDB graph on an async driver: the same members, awaited."""
 
-    backend = "falkordb"
-
-    def __init__(
-        self, driver: AsyncFalkorDBDriver, *, constraint_timeout: float = CONSTRAINT_POLL_TIMEOUT_S
-    ) -> None:
-        self._driver = driver
-        self.constraint_timeout = constraint_timeout
-
-    @property
-    def graph_name(self) -> str:
-        return self._driver.graph_name
-
-    async def labels(self) -> list[str]:
-        return await _run_async(self._driver, _names_steps("db.labels"))
-
-    async def relationship_types(self) -> list[str]:
-        return await _run_async(self._driver, _names_steps("db.relationshipTypes"))
-
-    async def property_keys(self) -> list[str]:
-        return await _run_async(self._driver, _names_steps("db.propertyKeys"))
-
-    async def list_indexes(self) -> list[IndexSpec]:
-        return (await self.inspect_indexes())[0]
-
-    async def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:
-        return await _run_async(self._driver, _list_steps())
-
-    async def create_index(self, spec: IndexSpec) -> None:
-        await _run_async(
-            self._driver, _create_steps(_check_spec(spec), self.graph_name, self.constraint_timeout)
-        )
-
-    async def drop_index(self, spec: IndexSpec) -> None:
-        await _run_async(self._driver, _drop_steps(_check_spec(spec), self.graph_name))
-
-    def __repr__(self) -> str:
-        return f"<AsyncFalkorDBSchema graph={self.graph_name!r}>"
+    async def _run(self, steps: Steps) -> Any:
+        return await _run_async(self._driver, steps)

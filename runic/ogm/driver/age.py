@@ -19,30 +19,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from runic.cypher import CYPHER_KEYWORDS, escape_string, is_plain_identifier
+from runic.cypher import (
+    CYPHER_KEYWORDS,
+    escape_identifier,
+    escape_string,
+    is_plain_identifier,
+    quote_identifier,
+)
+from runic.ogm.core.flow import run_flow, run_flow_async
 from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
+from runic.ogm.schema.index_manager import IndexSpec
 
 from ._age_agtype import LABELS_PROPERTY
 from ._age_core import AGECore, AgtypeText, SqlStep, Steps
 from ._age_cypher import return_columns, validate_graph_name, wrap_cypher
 from ._age_schema import AGESchemaSteps
-from .base import Clause, GraphDialect
+from .base import AsyncSchemaCapabilities, GraphDialect, GraphNamed, SchemaCapabilities
 from .result import GraphResult
 from .urls import ConnectionTarget, Secret, format_url
 
-if TYPE_CHECKING:  # pragma: no cover
-    from runic.ogm.core.descriptors import FieldInfo
-    from runic.ogm.schema.index_manager import IndexSpec
-
 __all__ = ["AGEDialect", "AGEDriver", "AGESchema", "AsyncAGEDriver", "AsyncAGESchema", "create_age_driver"]
-
-
-def _bare(name: str) -> str:
-    from runic.cypher import escape_identifier
-
-    return name if is_plain_identifier(name) else escape_identifier(name)
 
 
 def _needs_map(name: str) -> bool:
@@ -79,8 +77,6 @@ class AGEDialect(GraphDialect):
         Names AGE accepts after the dot become ``var.name = expr``; keywords (``order``,
         ``end``, ``limit``…) go in one ``var += {`order`: expr}`` map, the only form AGE's
         ``SET`` takes for them (a ``null`` there removes the property, as ``= NULL`` does)."""
-        from runic.cypher import escape_identifier
-
         dotted = [f"{var}.{escape_identifier(name)} = {expr}" for name, expr in items if not _needs_map(name)]
         mapped = [f"{escape_identifier(name)}: {expr}" for name, expr in items if _needs_map(name)]
         if mapped:
@@ -92,7 +88,7 @@ class AGEDialect(GraphDialect):
         """Only the first label goes into a pattern (AGE: one label per vertex)."""
         if isinstance(labels, str):
             labels = (labels,)
-        return ":" + _bare(labels[0]) if labels else ""
+        return ":" + quote_identifier(labels[0]) if labels else ""
 
     def subtype_filter(self, alias: str, labels: Sequence[str] | str) -> str | None:
         """``'Dog' IN n._labels`` for every label after the first (None when there is one)."""
@@ -112,29 +108,16 @@ class AGEDialect(GraphDialect):
         return {LABELS_PROPERTY: unique} if len(unique) > 1 else {}
 
     # -- statements ---------------------------------------------------------------------
-    def render_create_node(self, label: str | Sequence[str], props: Mapping[str, Any], fields: Mapping[str, FieldInfo] | None = None) -> Clause:
-        """``CREATE (n:Person {name: $n_name, _labels: $n__labels})``; values in ``.params``."""
-        labels = (label,) if isinstance(label, str) else tuple(label)
-        params: dict[str, Any] = {}
-        parts: list[str] = []
-        items = list(props.items()) + list(self.label_properties(labels).items())
-        for i, (key, value) in enumerate(items):
-            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
-            while pname in params:
-                pname += "_"
-            info = fields.get(key) if fields else None
-            to_db = getattr(info, "to_db", None) if info is not None else None
-            if callable(to_db) and not isinstance(value, (str, int, float, bool, list, dict, type(None))):
-                value = to_db(value)
-            params[pname] = value
-            parts.append(f"{_bare(key)}: {self.param_ref('$' + pname, info)}")
-        body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{self.label_pattern(labels)}{body})", params)
+    def stored_labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """One label per vertex in AGE: the first; the rest travel as ``node_properties``."""
+        return labels[:1]
+
+    def node_properties(self, labels: tuple[str, ...], props: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``props`` plus the label property that keeps every label (``_labels``)."""
+        return {**props, **self.label_properties(labels)}
 
     def render_index(self, label: str, field: str) -> str:
         """AGE has no Cypher index DDL: the PostgreSQL expression index ``driver.schema`` makes."""
-        from runic.ogm.schema.index_manager import IndexSpec
-
         from ._age_schema import index_ddl
 
         return index_ddl("<graph>", IndexSpec(label, field))
@@ -163,6 +146,13 @@ class AGEDialect(GraphDialect):
             f"Apache AGE has no vector search ({label}.{field})",
             backend="age", feature="vector search", alternative="pgvector",
             hint="use pgvector on the label's table, or FalkorDB, Neo4j or Memgraph",
+        )
+
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        raise UnsupportedFeatureError(
+            f"Apache AGE cannot compute vector distances in Cypher ({expr}): it has no reduce() or list comprehension",
+            backend="age", feature="vector search", alternative="pgvector",
+            hint="use pgvector on the label's table, or FalkorDB, ArcadeDB, Neo4j or Memgraph",
         )
 
 
@@ -194,7 +184,7 @@ def _register_agtype(conn: Any, oid: int) -> None:
     conn.adapters.register_dumper(AgtypeText, _AgtypeDumper)
 
 
-class _AGEDriverBase:
+class _AGEDriverBase(GraphNamed):
     """State shared by the twins; no I/O."""
 
     backend = "age"
@@ -207,26 +197,9 @@ class _AGEDriverBase:
         self._ready = False
 
     @property
-    def url(self) -> str:
-        """Redacted URL of this connection (``***`` for a password)."""
-        return self._core.url
-
-    @property
-    def graph_name(self) -> str:
-        return self._core.graph_name
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
-
-    @property
     def connection(self) -> Any:
         """The psycopg connection."""
         return self._conn
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     def in_transaction(self) -> bool:
         return self._core.tx_open
@@ -234,10 +207,6 @@ class _AGEDriverBase:
     def wrap_query(self, query: str, columns: Sequence[str] | None = None) -> str:
         """The SQL this driver sends for ``query``."""
         return self.dialect.wrap_query(self.graph_name, query, columns)
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise DriverError(f"this driver for {self.url} is closed", backend=self.backend, url=self.url, hint="create a new driver")
 
     def __repr__(self) -> str:
         state = " closed" if self._closed else (" in transaction" if self._core.tx_open else "")
@@ -272,25 +241,17 @@ class AGEDriver(_AGEDriverBase):
 
     def _run(self, steps: Steps) -> Any:
         self._reconnect_if_lost()
-        conn = self._conn
-        result: Any = None
-        error: BaseException | None = None
-        while True:
-            try:
-                step = steps.throw(error) if error is not None else steps.send(result)
-            except StopIteration as stop:
-                return stop.value
-            result = error = None
-            try:
-                cur = conn.execute(step.sql, step.args, prepare=False)
-                result = cur.fetchall() if cur.description is not None else []
-            except Exception as exc:  # noqa: BLE001 - handed to the core, which maps or re-raises
-                error = exc
-            except BaseException:
+        try:
+            return run_flow(steps, self._send)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):
                 # Ctrl-C: psycopg has cancelled the statement on the server; end runic's own frame
-                steps.close()
                 self._recover()
-                raise
+            raise
+
+    def _send(self, step: SqlStep) -> Any:
+        cur = self._conn.execute(step.sql, step.args, prepare=False)
+        return cur.fetchall() if cur.description is not None else []
 
     def _recover(self) -> None:
         """After an interrupt: roll back a transaction runic opened for one statement."""
@@ -392,25 +353,17 @@ class AsyncAGEDriver(_AGEDriverBase):
         return self
 
     async def _run(self, steps: Steps) -> Any:
-        conn = self._conn
-        result: Any = None
-        error: BaseException | None = None
-        while True:
-            try:
-                step = steps.throw(error) if error is not None else steps.send(result)
-            except StopIteration as stop:
-                return stop.value
-            result = error = None
-            try:
-                cur = await conn.execute(step.sql, step.args, prepare=False)
-                result = await cur.fetchall() if cur.description is not None else []
-            except Exception as exc:  # noqa: BLE001 - handed to the core, which maps or re-raises
-                error = exc
-            except BaseException:
+        try:
+            return await run_flow_async(steps, self._send)
+        except BaseException as exc:
+            if not isinstance(exc, Exception):
                 # task cancelled or Ctrl-C: psycopg has cancelled the statement on the server
-                steps.close()
                 await self._recover()
-                raise
+            raise
+
+    async def _send(self, step: SqlStep) -> Any:
+        cur = await self._conn.execute(step.sql, step.args, prepare=False)
+        return await cur.fetchall() if cur.description is not None else []
 
     async def _recover(self) -> None:
         """After a cancellation: roll back a transaction runic opened for one statement."""
@@ -474,64 +427,55 @@ def _drop_graph_steps(core: AGECore) -> Steps:
     yield SqlStep("SELECT ag_catalog.drop_graph(%s::name, true)", (core.graph_name,))
 
 
-class AGESchema:
+class _AGESchemaMembers:
+    """The members of ``driver.schema``, written once over ``AGESchemaSteps``: each runs a
+    flow through ``_run``, which returns the answer (sync) or an awaitable (async). AGE
+    holds exact and unique indexes only (``supports`` / ``unsupported_reason``)."""
+
+    _run: Any
+
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+        self._steps = AGESchemaSteps(driver._core)
+
+    def supports(self, spec: IndexSpec) -> bool:
+        return self._steps.supports(spec)
+
+    def unsupported_reason(self, spec: IndexSpec) -> str:
+        return self._steps.unsupported_reason(spec)
+
+    def labels(self) -> Any:
+        return self._run(self._steps.labels())
+
+    def relationship_types(self) -> Any:
+        return self._run(self._steps.relationship_types())
+
+    def property_keys(self) -> Any:
+        return self._run(self._steps.property_keys())
+
+    def list_indexes(self) -> Any:
+        return self._run(self._steps.list_indexes())
+
+    def create_index(self, spec: IndexSpec) -> Any:
+        return self._run(self._steps.create_index(spec))
+
+    def drop_index(self, spec: IndexSpec) -> Any:
+        return self._run(self._steps.drop_index(spec))
+
+
+class AGESchema(_AGESchemaMembers, SchemaCapabilities):
     """``driver.schema`` of a sync AGE driver."""
 
-    def __init__(self, driver: AGEDriver) -> None:
-        self._driver = driver
-        self._steps = AGESchemaSteps(driver._core)
-        self.supports = self._steps.supports
-        self.unsupported_reason = self._steps.unsupported_reason
-
-    def labels(self) -> list[str]:
-        return self._driver._run(self._steps.labels())
-
-    def relationship_types(self) -> list[str]:
-        return self._driver._run(self._steps.relationship_types())
-
-    def property_keys(self) -> list[str]:
-        return self._driver._run(self._steps.property_keys())
-
-    def list_indexes(self) -> list[IndexSpec]:
-        return self._driver._run(self._steps.list_indexes())
-
-    def create_index(self, spec: IndexSpec) -> None:
-        self._driver._run(self._steps.create_index(spec))
-
-    def drop_index(self, spec: IndexSpec) -> None:
-        self._driver._run(self._steps.drop_index(spec))
+    def _run(self, steps: Steps) -> Any:
+        return self._driver._run(steps)
 
 
-class AsyncAGESchema:
-    """``driver.schema`` of an async AGE driver (coroutines)."""
-
-    def __init__(self, driver: AsyncAGEDriver) -> None:
-        self._driver = driver
-        self._steps = AGESchemaSteps(driver._core)
-        self.supports = self._steps.supports
-        self.unsupported_reason = self._steps.unsupported_reason
+class AsyncAGESchema(_AGESchemaMembers, AsyncSchemaCapabilities):
+    """``driver.schema`` of an async AGE driver (the same members, awaited)."""
 
     async def _run(self, steps: Steps) -> Any:
         await self._driver._ensure_ready()
         return await self._driver._run(steps)
-
-    async def labels(self) -> list[str]:
-        return await self._run(self._steps.labels())
-
-    async def relationship_types(self) -> list[str]:
-        return await self._run(self._steps.relationship_types())
-
-    async def property_keys(self) -> list[str]:
-        return await self._run(self._steps.property_keys())
-
-    async def list_indexes(self) -> list[IndexSpec]:
-        return await self._run(self._steps.list_indexes())
-
-    async def create_index(self, spec: IndexSpec) -> None:
-        await self._run(self._steps.create_index(spec))
-
-    async def drop_index(self, spec: IndexSpec) -> None:
-        await self._run(self._steps.drop_index(spec))
 
 
 def create_age_driver(

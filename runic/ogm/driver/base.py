@@ -8,9 +8,11 @@ differences only through ``GraphDialect``. No ``if backend == ...`` lives outsid
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from runic.cypher import escape_identifier, is_plain_identifier
+from runic.cypher import escape_identifier, is_plain_identifier, quote_identifier
+from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
 
 from .result import GraphResult
 
@@ -25,7 +27,15 @@ __all__ = [
     "AsyncGraphDriver",
     "TransactionalGraphDriver",
     "SchemaOps",
+    "DriverState",
+    "GraphNamed",
+    "SchemaCapabilities",
+    "AsyncSchemaCapabilities",
 ]
+
+
+#: values sent as they are, without their field's converter
+_PLAIN_VALUES = (str, int, float, bool, list, dict, type(None))
 
 
 class Clause(str):
@@ -33,7 +43,7 @@ class Clause(str):
 
     params: dict[str, Any]
 
-    def __new__(cls, text: str, params: dict[str, Any] | None = None) -> "Clause":
+    def __new__(cls, text: str, params: dict[str, Any] | None = None) -> Clause:
         obj = super().__new__(cls, text)
         obj.params = dict(params or {})
         return obj
@@ -92,7 +102,7 @@ class GraphDialect:
         return {}
 
     # -- values ------------------------------------------------------------------
-    def param_ref(self, expr: str, field_info: "FieldInfo | None" = None) -> str:
+    def param_ref(self, expr: str, field_info: FieldInfo | None = None) -> str:
         """Wrap a parameter expression (``$p0`` or ``row.emb``) for the field's db type."""
         return expr
 
@@ -111,24 +121,59 @@ class GraphDialect:
         return f"*{lo}..{hi}"
 
     # -- statements ----------------------------------------------------------------
-    def render_create_node(self, label: str | Sequence[str], props: dict[str, Any]) -> Clause:
-        """``CREATE (n:Label {key: $n_key, ...})`` with the values as parameters."""
-        parts = []
+    def render_create_node(
+        self,
+        label: str | Sequence[str],
+        props: Mapping[str, Any],
+        fields: Mapping[str, FieldInfo] | None = None,
+    ) -> Clause:
+        """``CREATE (n:Person {name: $n_name, ...})`` with the values in ``.params``.
+
+        ``fields`` maps property names to ``FieldInfo``: a value is sent in its field's
+        stored form and referenced as ``node_value`` says (e.g. ``vecf32($n_emb)``).
+        Dialects change ``node_value``, ``stored_labels`` and ``node_properties``, not this.
+        """
+        labels = (label,) if isinstance(label, str) else tuple(label)
         params: dict[str, Any] = {}
-        for i, (key, value) in enumerate(props.items()):
-            pname = f"n_{i}"
-            params[pname] = value
-            parts.append(f"{self.quote(key)}: {self.param_ref('$' + pname)}")
+        parts: list[str] = []
+        for i, (key, value) in enumerate(self.node_properties(labels, props).items()):
+            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
+            while pname in params:
+                pname += "_"
+            info = fields.get(key) if fields else None
+            ref, params[pname] = self.node_value("$" + pname, value, info)
+            parts.append(f"{quote_identifier(key)}: {ref}")
         body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{self.label_pattern(label)}{body})", params)
+        names = "".join(":" + quote_identifier(name) for name in self.stored_labels(labels))
+        return Clause(f"CREATE (n{names}{body})", params)
+
+    def stored_labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """The labels a created node carries in the pattern (all of them, by default)."""
+        return labels
+
+    def node_properties(self, labels: tuple[str, ...], props: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The properties a created node gets (``props``, by default)."""
+        return props
+
+    def node_value(self, ref: str, value: Any, info: FieldInfo | None) -> tuple[str, Any]:
+        """``(reference, value sent)`` of one property of a created node: a model value
+        (not a plain str/number/bool/list/dict) goes through its field's ``to_db``, and
+        the reference is wrapped by ``param_ref`` for the field's db type."""
+        to_db = getattr(info, "to_db", None) if info is not None else None
+        if callable(to_db) and not isinstance(value, _PLAIN_VALUES):
+            value = to_db(value)
+        return self.param_ref(ref, info), value
 
     def render_index(self, label: str, field: str) -> str:
         return f"CREATE INDEX FOR (n{self.label_pattern(label)}) ON (n.{self.quote(field)})"
 
+    def fulltext_scope(self, text: str, fields: list[str]) -> str:
+        """The fulltext query ``text`` limited to some of the index's ``fields``
+        (RediSearch's ``@a|b:(text)`` form unless a dialect says otherwise)."""
+        return f"@{'|'.join(fields)}:({text})"
+
     def fulltext_call(self, label: str, index_name: str | None, query_param: str, alias: str, score: str) -> str:
         """``CALL ... YIELD node AS <alias>, score AS <score>`` for a fulltext search."""
-        from runic.ogm.exceptions import UnsupportedFeatureError
-
         raise UnsupportedFeatureError(
             f"{self.name} has no fulltext search",
             backend=self.name,
@@ -138,8 +183,6 @@ class GraphDialect:
 
     def vector_call(self, label: str, field: str, index_name: str | None, k_param: str, vector_param: str, alias: str, score: str) -> str:
         """``CALL ... YIELD node AS <alias>, score AS <score>`` for a k-NN search; score = distance."""
-        from runic.ogm.exceptions import UnsupportedFeatureError
-
         raise UnsupportedFeatureError(
             f"{self.name} has no vector search",
             backend=self.name,
@@ -150,22 +193,114 @@ class GraphDialect:
     def check_written_names(self, query: str, params: Any) -> None:
         """Refuse, before sending, a write that stores a property name this backend cannot
         give back (ArcadeDB: names starting with ``@``). Most backends take any name."""
-        return None
+
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        """A Cypher expression: the exact distance between ``expr`` and ``vector_param``
+        (``cosine``: 1 − cosine similarity, the default; ``euclidean``: L2), for vector
+        search without a usable index."""
+        v, a, b = "_vi", expr, vector_param
+
+        def total(term: str) -> str:
+            return f"reduce(_vs = 0.0, {v} IN range(0, size({b}) - 1) | _vs + {term})"
+
+        if similarity == "euclidean":
+            return f"sqrt({total(f'({a}[{v}] - {b}[{v}]) * ({a}[{v}] - {b}[{v}])')})"
+        dot = total(f"{a}[{v}] * {b}[{v}]")
+        norms = f"sqrt({total(f'{a}[{v}] * {a}[{v}]')}) * sqrt({total(f'{b}[{v}] * {b}[{v}]')})"
+        return f"1.0 - {dot} / ({norms})"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
 
 
+class DriverState:
+    """What every driver shell reports about itself, written once: the I/O-free core
+    (``_core``) knows the redacted URL, the graph and the read-only default; ``_closed``
+    says whether ``close()`` was called."""
+
+    _core: Any
+    _closed: bool
+    backend: Any
+
+    @property
+    def url(self) -> str:
+        """Redacted URL of this connection (``***`` for a password)."""
+        return self._core.url
+
+    @property
+    def readonly(self) -> bool:
+        return self._core.readonly
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise DriverError(f"this driver for {self.url} is closed", backend=self.backend, url=self.url, hint="create a new driver")
+
+
+class GraphNamed(DriverState):
+    """``DriverState`` of a driver bound to one named graph (FalkorDB, AGE)."""
+
+    @property
+    def graph_name(self) -> str:
+        return self._core.graph_name
+
+
 @runtime_checkable
 class SchemaOps(Protocol):
-    """Live schema access of one connection (``driver.schema``)."""
+    """Live schema access of one connection (``driver.schema``).
+
+    Besides reading and changing the schema, it declares what the backend can do:
+    ``supports(spec)`` (can it hold this index kind at all), ``unsupported_reason(spec)``
+    (why not, as a message), ``can_list(spec)`` (does it list such indexes, so they can
+    be verified), ``inspect_indexes()`` (live specs plus problems found while reading
+    them) and ``ensure_entity_types(labels, types)`` (create node/edge types where the
+    backend needs them declared). ``SchemaCapabilities`` gives the defaults.
+    """
 
     def labels(self) -> list[str]: ...
     def relationship_types(self) -> list[str]: ...
     def property_keys(self) -> list[str]: ...
-    def list_indexes(self) -> list["IndexSpec"]: ...
-    def create_index(self, spec: "IndexSpec") -> None: ...
-    def drop_index(self, spec: "IndexSpec") -> None: ...
+    def list_indexes(self) -> list[IndexSpec]: ...
+    def create_index(self, spec: IndexSpec) -> None: ...
+    def drop_index(self, spec: IndexSpec) -> None: ...
+    def supports(self, spec: IndexSpec) -> bool: ...
+    def unsupported_reason(self, spec: IndexSpec) -> str: ...
+    def can_list(self, spec: IndexSpec) -> bool: ...
+    def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]: ...
+    def ensure_entity_types(self, labels: Sequence[str], types: Sequence[str]) -> None: ...
+
+
+class SchemaCapabilities:
+    """The defaults of ``SchemaOps``' capability members: every index kind is held and
+    listed, reading the indexes reports no problems, no types need declaring."""
+
+    def supports(self, spec: IndexSpec) -> bool:
+        return True
+
+    def unsupported_reason(self, spec: IndexSpec) -> str:
+        return f"this backend cannot hold a {spec.index_type} index ({spec.label}.{spec.field})"
+
+    def can_list(self, spec: IndexSpec) -> bool:
+        return True
+
+    def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:
+        return self.list_indexes(), []  # type: ignore[attr-defined]
+
+    def ensure_entity_types(self, labels: Sequence[str], types: Sequence[str]) -> None:
+        return None
+
+
+class AsyncSchemaCapabilities(SchemaCapabilities):
+    """``SchemaCapabilities`` for an async ``driver.schema`` (the I/O members are coroutines)."""
+
+    async def inspect_indexes(self) -> tuple[list[IndexSpec], list[str]]:  # type: ignore[override]
+        return await self.list_indexes(), []  # type: ignore[attr-defined]
+
+    async def ensure_entity_types(self, labels: Sequence[str], types: Sequence[str]) -> None:  # type: ignore[override]
+        return None
 
 
 @runtime_checkable

@@ -24,18 +24,32 @@ import asyncio
 import contextlib
 import socket
 import threading
-import time
 from collections.abc import Mapping
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
-from runic.ogm.exceptions import DriverError, QueryError, SessionError
+from runic.ogm.core.flow import Flow, run_flow, run_flow_async
+from runic.ogm.exceptions import DriverError, SessionError
 
 from ._bolt_core import BoltCore, client_uri_for
 from ._bolt_dialects import MemgraphDialect, Neo4jDialect, dialect_for_agent
 from ._bolt_dialects import dialect_named as _dialect_named
-from .base import GraphDialect
+from ._bolt_flows import (
+    FetchPlan,
+    FinishTransaction,
+    LearnDialect,
+    OpenTransaction,
+    RunStatement,
+    StatementTimedOut,
+    begin_flow,
+    commit_flow,
+    execute_flow,
+    explain_flow,
+)
+from .base import DriverState, GraphDialect
 from .result import GraphResult
-from .urls import Secret, redact_url
+from .urls import Secret, redact_url, split_userinfo
+
+T = TypeVar("T")
 
 __all__ = [
     "AsyncBoltDriver",
@@ -75,7 +89,7 @@ def _display_url(uri: str, username: str | None, password: Secret, database: str
     return redact_url(f"{parts.scheme}://{auth}{host}:{port}{path}")
 
 
-class _BoltBase:
+class _BoltBase(DriverState):
     """State both shells share; no I/O."""
 
     _client_module: str = "GraphDatabase"
@@ -106,11 +120,14 @@ class _BoltBase:
         username, password = _split_auth(auth)
         from urllib.parse import unquote, urlsplit
 
-        parts = urlsplit(uri)
-        if username is None and parts.username:
-            username = unquote(parts.username)
-        if not password and parts.password:
-            password = Secret(unquote(parts.password))
+        prefix, userinfo, rest = split_userinfo(uri)
+        parts = urlsplit(prefix + rest)
+        if userinfo is not None:
+            user, colon, secret = userinfo.partition(":")
+            if username is None and user:
+                username = unquote(user)
+            if not password and colon and secret:
+                password = Secret(unquote(secret))
         if isinstance(dialect, str):
             dialect = _dialect_named(dialect.lower())
         self._dialect: GraphDialect | None = dialect or _dialect_named(scheme_dialect)
@@ -120,9 +137,7 @@ class _BoltBase:
             display_scheme = f"{scheme}+s"
         elif encrypted is False:
             display_scheme = scheme.split("+")[0]
-        url = _display_url(
-            f"{display_scheme}://{parts.netloc.rpartition('@')[2]}", username, password, database
-        )
+        url = _display_url(f"{display_scheme}://{parts.netloc}", username, password, database)
         self._core = BoltCore(
             client_uri=client_uri,
             url=url,
@@ -151,23 +166,30 @@ class _BoltBase:
         except (neo4j.exceptions.ConfigurationError, ValueError) as exc:
             raise self._core.connection_error(exc) from None
 
-    # -- public state --------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        """The redacted URL (``***`` for the password)."""
-        return self._core.url
+    @classmethod
+    def from_params(
+        cls,
+        host: str = "localhost",
+        port: int = 7687,
+        database: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        scheme: str = "bolt",
+        dialect: GraphDialect | str | None = None,
+        encrypted: bool | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """A driver from host/port/credentials instead of a URI."""
+        auth = (username or "", password or "") if (username or password) else None
+        return cls(
+            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
+        )
 
+    # -- public state --------------------------------------------------------------------
     @property
     def database(self) -> str | None:
         return self._core.database
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     @property
     def backend(self) -> str:
@@ -262,26 +284,6 @@ class BoltDriver(_BoltBase):
 
     _client_module = "GraphDatabase"
 
-    @classmethod
-    def from_params(
-        cls,
-        host: str = "localhost",
-        port: int = 7687,
-        database: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        scheme: str = "bolt",
-        dialect: GraphDialect | str | None = None,
-        encrypted: bool | None = None,
-        **kwargs: Any,
-    ) -> BoltDriver:
-        """A driver from host/port/credentials instead of a URI."""
-        auth = (username or "", password or "") if (username or password) else None
-        return cls(
-            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
-        )
-
     @property
     def dialect(self) -> GraphDialect:
         """The dialect; asked of the server agent on first use when not given."""
@@ -310,6 +312,65 @@ class BoltDriver(_BoltBase):
 
         return BoltSchema(self)
 
+    # -- flows (``_bolt_flows.py``) and the steps this shell performs ------------------------
+    def _run(self, flow: Flow[T]) -> T:
+        self._check_open()
+        return run_flow(flow, self._perform)
+
+    def _perform(self, step: Any) -> Any:
+        if isinstance(step, RunStatement):
+            return self._run_statement(step)
+        if isinstance(step, LearnDialect):
+            return self.dialect
+        if isinstance(step, FetchPlan):
+            with self._driver.session(**self._session_kwargs(False)) as session:
+                result = session.run(step.query, step.params)
+                rows = [list(r.values()) for r in result]
+                return rows, result.consume()
+        if isinstance(step, OpenTransaction):
+            session = self._driver.session(**self._session_kwargs(step.readonly))
+            try:
+                self._tx = session.begin_transaction()
+            except Exception:
+                session.close()
+                raise
+            self._tx_session, self._tx_readonly = session, step.readonly
+            return None
+        if isinstance(step, FinishTransaction):
+            tx, session = self._tx, self._tx_session
+            self._tx = self._tx_session = None
+            try:
+                tx.commit() if step.commit else tx.rollback()
+            finally:
+                session.close()
+            return None
+        self._abandon_tx()
+        return None
+
+    def _run_statement(self, step: RunStatement) -> tuple[list[str], list[list[Any]], Any]:
+        """Run a statement; past its timeout the watchdog ends its connection."""
+        import neo4j
+
+        watchdog: _Watchdog | None = None
+        try:
+            if self._tx is not None:
+                with _Watchdog(self._tx, step.timeout) as watchdog:
+                    return _consume(self._tx.run(step.query, step.params))
+            with self._driver.session(**self._session_kwargs(step.readonly)) as session:
+                if step.readonly:
+                    tx = session.begin_transaction(timeout=step.timeout)
+                    try:
+                        with _Watchdog(tx, step.timeout) as watchdog:
+                            return _consume(tx.run(step.query, step.params))
+                    finally:
+                        _close_tx(tx, commit=step.commit_read and not watchdog_fired(watchdog))
+                with _Watchdog(session, step.timeout) as watchdog:
+                    return _consume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params))
+        except Exception as exc:
+            if watchdog_fired(watchdog):
+                raise StatementTimedOut(exc) from exc
+            raise
+
     def execute(
         self,
         query: str,
@@ -319,126 +380,24 @@ class BoltDriver(_BoltBase):
         timeout: float | None = None,
     ) -> GraphResult:
         """Run one statement; auto-commits unless a transaction is open."""
-        core = self._core
-        core.check_query(query)
-        self._check_open()
-        core.refuse_loosening(readonly)
-        ro = core.effective_readonly(readonly) or (self._tx is not None and self._tx_readonly)
-        limit = core.effective_timeout(timeout)
-        sent = _params(params)
-        dialect = self.dialect
-        dialect.check_written_names(query, params)
-        started = time.perf_counter()
-        watchdog: _Watchdog | None = None
-        try:
-            if self._tx is not None:
-                with _Watchdog(self._tx, limit) as watchdog:
-                    keys, rows, summary = _consume(self._tx.run(query, sent))
-                result = core.build_result(
-                    keys, rows, summary, query, params, _ms(started), self._node_id()
-                )
-                if (
-                    ro
-                    and not dialect.enforces_read_mode
-                    and result.summary.counters.contains_updates
-                ):
-                    self._abandon_tx()
-                    raise core.read_only_violation(query, params, result.summary.counters)
-                return result
-            import neo4j
-
-            with self._driver.session(**self._session_kwargs(ro)) as session:
-                if ro:
-                    tx = session.begin_transaction(timeout=limit)
-                    try:
-                        with _Watchdog(tx, limit) as watchdog:
-                            keys, rows, summary = _consume(tx.run(query, sent))
-                    finally:
-                        _close_tx(
-                            tx, commit=dialect.enforces_read_mode and not watchdog_fired(watchdog)
-                        )
-                else:
-                    with _Watchdog(session, limit) as watchdog:
-                        keys, rows, summary = _consume(
-                            session.run(neo4j.Query(query, timeout=limit), sent)
-                        )
-            result = core.build_result(
-                keys, rows, summary, query, params, _ms(started), self._node_id()
-            )
-            if ro and not dialect.enforces_read_mode and result.summary.counters.contains_updates:
-                raise core.read_only_violation(query, params, result.summary.counters)
-            return result
-        except QueryError:
-            raise
-        except Exception as exc:
-            fired = watchdog_fired(watchdog)
-            in_tx = self._tx is not None
-            if in_tx and fired:
-                self._abandon_tx()
-            error = core.query_error(
-                exc,
-                query,
-                params,
-                timeout=limit,
-                timed_out=fired,
-                readonly=ro and dialect.enforces_read_mode,
-            )
-            if in_tx and fired:
-                error = core.transaction_lost(error)
-            raise error from exc
+        return self._run(
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly)
+        )
 
     def explain(
         self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
     ) -> list[str]:
         """The server's plan as text lines (``EXPLAIN``/``PROFILE``)."""
-        self._check_open()
-        word = "PROFILE" if profile else "EXPLAIN"
-        try:
-            with self._driver.session(**self._session_kwargs(False)) as session:
-                result = session.run(f"{word} {query}", _params(params))
-                rows = [list(r.values()) for r in result]
-                summary = result.consume()
-        except Exception as exc:
-            raise self._core.query_error(exc, query, params) from exc
-        return _plan_lines(
-            getattr(summary, "profile", None) or getattr(summary, "plan", None), rows
-        )
+        return self._run(explain_flow(self._core, query, params, profile))
 
     # -- transactions ---------------------------------------------------------------------
     def begin(self, readonly: bool | None = None) -> None:
         """Open an explicit transaction; statements run in it until commit() or rollback()."""
-        self._check_open()
-        if self._tx is not None:
-            raise SessionError(
-                f"a transaction is already open on {self.url} — commit() or rollback() it first"
-            )
-        self._core.refuse_loosening(readonly)
-        ro = self._core.effective_readonly(readonly)
-        session = self._driver.session(**self._session_kwargs(ro))
-        try:
-            self._tx = session.begin_transaction()
-        except Exception as exc:
-            session.close()
-            raise self._core.connection_error(exc) from exc
-        self._tx_session = session
-        self._tx_readonly = ro
+        self._run(begin_flow(self._core, readonly, in_transaction=self._tx is not None))
 
     def commit(self) -> None:
         """Commit the open transaction (a read-only one on Memgraph/ArcadeDB is rolled back)."""
-        if self._tx is None:
-            raise self._no_tx_error("commit")
-        tx, session = self._tx, self._tx_session
-        keep = not (self._tx_readonly and not self.dialect.enforces_read_mode)
-        self._tx = self._tx_session = None
-        try:
-            if keep:
-                tx.commit()
-            else:
-                tx.rollback()
-        except Exception as exc:
-            raise self._core.query_error(exc, "COMMIT", None) from exc
-        finally:
-            session.close()
+        self._run(commit_flow(self._core, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly))
 
     def rollback(self) -> None:
         """Undo everything since begin(). Without an open transaction: nothing happens."""
@@ -481,25 +440,6 @@ class AsyncBoltDriver(_BoltBase):
 
     _client_module = "AsyncGraphDatabase"
 
-    @classmethod
-    def from_params(
-        cls,
-        host: str = "localhost",
-        port: int = 7687,
-        database: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        scheme: str = "bolt",
-        dialect: GraphDialect | str | None = None,
-        encrypted: bool | None = None,
-        **kwargs: Any,
-    ) -> AsyncBoltDriver:
-        auth = (username or "", password or "") if (username or password) else None
-        return cls(
-            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
-        )
-
     @property
     def dialect(self) -> GraphDialect:
         return self._dialect or Neo4jDialect()
@@ -524,6 +464,64 @@ class AsyncBoltDriver(_BoltBase):
 
         return AsyncBoltSchema(self)
 
+    # -- flows (``_bolt_flows.py``) and the steps this shell performs ------------------------
+    async def _run(self, flow: Flow[T]) -> T:
+        self._check_open()
+        return await run_flow_async(flow, self._perform)
+
+    async def _perform(self, step: Any) -> Any:
+        if isinstance(step, RunStatement):
+            return await self._run_statement(step)
+        if isinstance(step, LearnDialect):
+            if self._dialect is None:
+                await self.connect()
+            return self.dialect
+        if isinstance(step, FetchPlan):
+            async with self._driver.session(**self._session_kwargs(False)) as session:
+                result = await session.run(step.query, step.params)
+                rows = [list(r.values()) async for r in result]
+                return rows, await result.consume()
+        if isinstance(step, OpenTransaction):
+            session = self._driver.session(**self._session_kwargs(step.readonly))
+            try:
+                self._tx = await session.begin_transaction()
+            except Exception:
+                await session.close()
+                raise
+            self._tx_session, self._tx_readonly = session, step.readonly
+            return None
+        if isinstance(step, FinishTransaction):
+            tx, session = self._tx, self._tx_session
+            self._tx = self._tx_session = None
+            try:
+                await (tx.commit() if step.commit else tx.rollback())
+            finally:
+                await session.close()
+            return None
+        await self._abandon_tx()
+        return None
+
+    async def _run_statement(self, step: RunStatement) -> tuple[list[str], list[list[Any]], Any]:
+        """Run a statement; past its timeout ``asyncio.wait_for`` cancels it."""
+        import neo4j
+
+        async def run() -> tuple[list[str], list[list[Any]], Any]:
+            if self._tx is not None:
+                return await _aconsume(self._tx.run(step.query, step.params))
+            async with self._driver.session(**self._session_kwargs(step.readonly)) as session:
+                if step.readonly:
+                    tx = await session.begin_transaction(timeout=step.timeout)
+                    try:
+                        return await _aconsume(tx.run(step.query, step.params))
+                    finally:
+                        await _aclose_tx(tx, commit=step.commit_read)
+                return await _aconsume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params))
+
+        try:
+            return await asyncio.wait_for(run(), step.timeout)
+        except TimeoutError as exc:
+            raise StatementTimedOut(exc) from exc
+
     async def execute(
         self,
         query: str,
@@ -533,131 +531,25 @@ class AsyncBoltDriver(_BoltBase):
         timeout: float | None = None,
     ) -> GraphResult:
         """Run one statement; auto-commits unless a transaction is open."""
-        core = self._core
-        core.check_query(query)
-        self._check_open()
-        core.refuse_loosening(readonly)
-        if self._dialect is None:
-            await self.connect()
-        ro = core.effective_readonly(readonly) or (self._tx is not None and self._tx_readonly)
-        limit = core.effective_timeout(timeout)
-        sent = _params(params)
-        dialect = self.dialect
-        dialect.check_written_names(query, params)
-        started = time.perf_counter()
-        try:
-            if self._tx is not None:
-                try:
-                    keys, rows, summary = await asyncio.wait_for(
-                        _aconsume(self._tx.run(query, sent)), limit
-                    )
-                except TimeoutError as exc:
-                    await self._abandon_tx()
-                    raise core.transaction_lost(
-                        core.query_error(exc, query, params, timeout=limit, timed_out=True)
-                    ) from exc
-                result = core.build_result(
-                    keys, rows, summary, query, params, _ms(started), self._node_id()
-                )
-                if (
-                    ro
-                    and not dialect.enforces_read_mode
-                    and result.summary.counters.contains_updates
-                ):
-                    await self._abandon_tx()
-                    raise core.read_only_violation(query, params, result.summary.counters)
-                return result
-            result = await self._auto_commit(query, sent, params, ro, limit, started)
-            if ro and not dialect.enforces_read_mode and result.summary.counters.contains_updates:
-                raise core.read_only_violation(query, params, result.summary.counters)
-            return result
-        except QueryError:
-            raise
-        except Exception as exc:
-            raise core.query_error(
-                exc, query, params, timeout=limit, readonly=ro and dialect.enforces_read_mode
-            ) from exc
-
-    async def _auto_commit(
-        self,
-        query: str,
-        sent: dict[str, Any],
-        params: Any,
-        ro: bool,
-        limit: float | None,
-        started: float,
-    ) -> GraphResult:
-        import neo4j
-
-        core = self._core
-        dialect = self.dialect
-
-        async def run() -> tuple[list[str], list[list[Any]], Any]:
-            async with self._driver.session(**self._session_kwargs(ro)) as session:
-                if ro:
-                    tx = await session.begin_transaction(timeout=limit)
-                    try:
-                        return await _aconsume(tx.run(query, sent))
-                    finally:
-                        await _aclose_tx(tx, commit=dialect.enforces_read_mode)
-                return await _aconsume(session.run(neo4j.Query(query, timeout=limit), sent))
-
-        try:
-            keys, rows, summary = await asyncio.wait_for(run(), limit)
-        except TimeoutError as exc:
-            raise core.query_error(exc, query, params, timeout=limit, timed_out=True) from exc
-        return core.build_result(keys, rows, summary, query, params, _ms(started), self._node_id())
+        return await self._run(
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly)
+        )
 
     async def explain(
         self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
     ) -> list[str]:
-        self._check_open()
-        word = "PROFILE" if profile else "EXPLAIN"
-        try:
-            async with self._driver.session(**self._session_kwargs(False)) as session:
-                result = await session.run(f"{word} {query}", _params(params))
-                rows = [list(r.values()) async for r in result]
-                summary = await result.consume()
-        except Exception as exc:
-            raise self._core.query_error(exc, query, params) from exc
-        return _plan_lines(
-            getattr(summary, "profile", None) or getattr(summary, "plan", None), rows
-        )
+        return await self._run(explain_flow(self._core, query, params, profile))
 
     async def begin(self, readonly: bool | None = None) -> None:
         self._check_open()
-        if self._tx is not None:
-            raise SessionError(
-                f"a transaction is already open on {self.url} — commit() or rollback() it first"
-            )
-        self._core.refuse_loosening(readonly)
-        if self._dialect is None:
-            await self.connect()
-        ro = self._core.effective_readonly(readonly)
-        session = self._driver.session(**self._session_kwargs(ro))
-        try:
-            self._tx = await session.begin_transaction()
-        except Exception as exc:
-            await session.close()
-            raise self._core.connection_error(exc) from exc
-        self._tx_session = session
-        self._tx_readonly = ro
+        if self._tx is None:
+            self._core.refuse_loosening(readonly)
+            if self._dialect is None:
+                await self.connect()
+        await self._run(begin_flow(self._core, readonly, in_transaction=self._tx is not None))
 
     async def commit(self) -> None:
-        if self._tx is None:
-            raise self._no_tx_error("commit")
-        tx, session = self._tx, self._tx_session
-        keep = not (self._tx_readonly and not self.dialect.enforces_read_mode)
-        self._tx = self._tx_session = None
-        try:
-            if keep:
-                await tx.commit()
-            else:
-                await tx.rollback()
-        except Exception as exc:
-            raise self._core.query_error(exc, "COMMIT", None) from exc
-        finally:
-            await session.close()
+        await self._run(commit_flow(self._core, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly))
 
     async def rollback(self) -> None:
         if self._tx is None:
@@ -688,16 +580,6 @@ class AsyncBoltDriver(_BoltBase):
 
 
 # -- helpers ----------------------------------------------------------------------------------------------
-def _params(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    from ._bolt_core import convert_params
-
-    return convert_params(params)
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000.0
-
-
 def watchdog_fired(watchdog: _Watchdog | None) -> bool:
     return bool(watchdog is not None and watchdog.fired)
 
@@ -741,28 +623,6 @@ async def _aclose_tx(tx: Any, *, commit: bool) -> None:
     finally:
         with contextlib.suppress(Exception):
             await tx.close()
-
-
-def _plan_lines(plan: Any, rows: list[list[Any]]) -> list[str]:
-    if plan is None:
-        return [str(v) for row in rows for v in row]
-    lines: list[str] = []
-
-    def walk(node: Any, depth: int) -> None:
-        if isinstance(node, Mapping):
-            args = node.get("args", {}) or {}
-            text = args.get("string-representation")
-            if isinstance(text, str) and not node.get("children"):
-                lines.extend(line for line in text.splitlines() if line.strip())
-                return
-            op = node.get("operatorType", "?")
-            detail = args.get("Details") or args.get("details") or ""
-            lines.append("  " * depth + str(op) + (f" {detail}" if detail else ""))
-            for child in node.get("children", []) or []:
-                walk(child, depth + 1)
-
-    walk(plan, 0)
-    return lines
 
 
 # -- factories -----------------------------------------------------------------------------------------------

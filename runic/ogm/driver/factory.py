@@ -13,6 +13,8 @@ import difflib
 import importlib
 from typing import Any
 
+from runic.ogm.exceptions import DriverError
+
 from .urls import ConnectionTarget, parse_url, redact_url, scheme_suggestion
 
 __all__ = ["BACKENDS", "create_driver"]
@@ -42,8 +44,6 @@ def _factory(module: str, name: str) -> Any:
     try:
         mod = importlib.import_module(f"runic.ogm.driver.{module}")
     except ImportError as exc:
-        from runic.ogm.exceptions import DriverError
-
         extra = _EXTRAS.get(module, module)
         raise DriverError(
             f"the {module} driver cannot be loaded: {exc}",
@@ -230,3 +230,11 @@ def _bolt(
     auth = (username or "", password or "") if (username or password) else None
     extra = _not_default(kwargs, readonly=readonly, timeout=timeout)
     return cls(t.client_uri(), auth=auth, database=database, dialect=dialect_obj, **extra)
+
+
+def default_dialect() -> Any:
+    """The dialect a query compiles for when none is given and no session is bound: FalkorDB's
+    (the backend ``create_driver()`` starts with nothing)."""
+    from .falkordb import FalkorDBDialect
+
+    return FalkorDBDialect()

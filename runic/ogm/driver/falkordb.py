@@ -19,15 +19,16 @@ read of a graph that does not exist yet finds an empty graph (created empty on t
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from runic.cypher import escape_string, is_plain_identifier
-from runic.ogm._gc import gc_paused
+from runic.ogm.core.flow import Flow, run_flow, run_flow_async
+from runic.ogm.exceptions import ConnectionFailedError, DriverError
 
-from ._falkordb_core import FalkorDBCore, UnknownNameError
-from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema
-from .base import Clause, GraphDialect
+from ._falkordb_core import FalkorDBCore
+from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema, exact_index_ddl
+from .base import GraphDialect, GraphNamed
 from .embedded import EmbeddedFalkorDB
 from .result import GraphResult, ResultSummary
 from .urls import ConnectionTarget, Secret, format_url
@@ -37,14 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["AsyncFalkorDBDriver", "FalkorDBDialect", "FalkorDBDriver", "create_falkordb_driver"]
 
-_MAX_NAME_REFRESHES = 3
-
-
-def _bare(name: str) -> str:
-    """A label or property name as DDL text: bare when plain, backtick-quoted otherwise."""
-    from runic.cypher import escape_identifier
-
-    return name if is_plain_identifier(name) else escape_identifier(name)
+T = TypeVar("T")
 
 
 class FalkorDBDialect(GraphDialect):
@@ -87,42 +81,20 @@ class FalkorDBDialect(GraphDialect):
     def id_param(self, expr: str) -> str:
         return f"toInteger({expr})"
 
-    def render_create_node(
-        self,
-        label: str | Sequence[str],
-        props: Mapping[str, Any],
-        fields: Mapping[str, FieldInfo] | None = None,
-    ) -> Clause:
-        """``CREATE (n:Person {name: $n_name, emb: vecf32($n_emb)})`` with the values in ``.params``.
-
-        A value is wrapped for its field's db type (``fields`` maps names to ``FieldInfo``);
-        without field info, ``Vector`` values get ``vecf32`` and ``GeoLocation`` values
-        ``point`` (and are sent as a list / map).
-        """
-        labels = (label,) if isinstance(label, str) else tuple(label)
-        params: dict[str, Any] = {}
-        parts: list[str] = []
-        for i, (key, value) in enumerate(props.items()):
-            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
-            while pname in params:
-                pname += "_"
-            info = fields.get(key) if fields else None
-            ref = "$" + pname
-            if info is not None:
-                ref = self.param_ref(ref, info)
-                to_db = getattr(info, "to_db", None)
-                if callable(to_db) and _is_model_value(value):
-                    value = to_db(value)
-            else:
-                ref, value = _wrap_by_value(ref, value)
-            params[pname] = value
-            parts.append(f"{_bare(key)}: {ref}")
-        body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{''.join(':' + _bare(lbl) for lbl in labels)}{body})", params)
+    def node_value(self, ref: str, value: Any, info: FieldInfo | None) -> tuple[str, Any]:
+        """With field info, the value wrapped for the field's db type; without, ``Vector``
+        values get ``vecf32`` and ``GeoLocation`` values ``point`` (sent as a list / map)."""
+        if info is None:
+            return _wrap_by_value(ref, value)
+        to_db = getattr(info, "to_db", None)
+        if callable(to_db) and _is_model_value(value):
+            value = to_db(value)
+        return self.param_ref(ref, info), value
 
     def render_index(self, label: str, field: str) -> str:
-        """``CREATE INDEX FOR (n:Person) ON (n.email)``; other kinds go through ``driver.schema``."""
-        return f"CREATE INDEX FOR (n:{_bare(label)}) ON (n.{_bare(field)})"
+        """``CREATE INDEX FOR (n:Person) ON (n.email)``, the DDL ``driver.schema`` sends for an
+        exact index; other kinds go through ``driver.schema`` only."""
+        return exact_index_ddl(label, field)
 
     def fulltext_call(
         self, label: str, index_name: str | None, query_param: str, alias: str, score: str
@@ -143,6 +115,12 @@ class FalkorDBDialect(GraphDialect):
             f"CALL db.idx.vector.queryNodes({escape_string(label)}, {escape_string(field)}, {k_param}, vecf32({vector_param})) "
             f"YIELD node AS {alias}, score AS {score}"
         )
+
+
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        """FalkorDB's own exact distances over ``vecf32`` values."""
+        fn = "vec.euclideanDistance" if similarity == "euclidean" else "vec.cosineDistance"
+        return f"{fn}({expr}, vecf32({vector_param}))"
 
 
 def _is_model_value(value: Any) -> bool:
@@ -205,7 +183,7 @@ def _url_of_handle(db: Any, graph_name: str) -> str:
     return format_url(target)
 
 
-class _FalkorDBDriverBase:
+class _FalkorDBDriverBase(GraphNamed):
     """Shared state of the twins; everything here is free of I/O."""
 
     backend = "falkordb"
@@ -233,46 +211,18 @@ class _FalkorDBDriverBase:
         self._closed = False
 
     @property
-    def url(self) -> str:
-        """Redacted URL of this connection (``***`` for a password)."""
-        return self._core.url
-
-    @property
-    def graph_name(self) -> str:
-        return self._core.graph_name
-
-    @property
     def graph(self) -> Any:
         """The wrapped ``falkordb`` graph handle."""
         return self._graph
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
 
     @property
     def embedded(self) -> EmbeddedFalkorDB | None:
         """The embedded server this driver talks to, if any."""
         return self._server
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     def falkordb_connection(self) -> tuple[Any, Any]:
         """``(db, graph)`` of the client library (for the reference's migration adapter)."""
         return self._db, self._graph
-
-    def _check_open(self) -> None:
-        if self._closed:
-            from runic.ogm.exceptions import DriverError
-
-            raise DriverError(
-                f"this driver for {self.url} is closed",
-                backend=self.backend,
-                url=self.url,
-                hint="create a new driver",
-            )
 
     def _stop_owned_server(self) -> None:
         if self._owns_server and self._server is not None:
@@ -292,27 +242,10 @@ class FalkorDBDriver(_FalkorDBDriverBase):
         """Live labels, types, property keys and index DDL."""
         return FalkorDBSchema(self)
 
-    def _send(self, command: list[Any]) -> Any:
-        return self._graph.execute_command(*command)
-
-    def _send_reading(self, command: list[Any]) -> Any:
-        """Send a statement that only reads; a graph that does not exist yet is created
-        empty first (reading it then finds no data instead of failing)."""
-        try:
-            return self._send(command)
-        except Exception as exc:
-            if not self._core.is_missing_graph(exc):
-                raise
-        self._send(self._core.create_graph_command())
-        return self._send(command)
-
-    def _refresh_names(self, kind: str) -> None:
-        self._core.store_names(kind, self._send(self._core.names_command(kind)))
-
-    def _refresh_all_names(self, version: int) -> None:
-        self._core.version = version
-        for kind in ("labels", "types", "keys"):
-            self._refresh_names(kind)
+    def _run(self, flow: Flow[T]) -> T:
+        """Run one of the core's flows on this connection."""
+        self._check_open()
+        return run_flow(flow, lambda command: self._graph.execute_command(*command))
 
     def execute(
         self,
@@ -324,7 +257,7 @@ class FalkorDBDriver(_FalkorDBDriverBase):
     ) -> GraphResult:
         """Run one statement and return its ``GraphResult``."""
         started = time.perf_counter()
-        decoded = self._run(query, params, readonly, timeout, self._core.decode)
+        decoded = self._run(self._core.statement_flow(query, params, readonly, timeout, self._core.decode))
         return self._core.result(decoded, query, params, started)
 
     def execute_columns(
@@ -338,68 +271,24 @@ class FalkorDBDriver(_FalkorDBDriverBase):
         """Run one statement and return ``(columns, data, summary)`` with ``data[j]`` the
         values of column ``j`` — the fast path for building DataFrames."""
         started = time.perf_counter()
-        columns, data, stats = self._run(query, params, readonly, timeout, self._core.decode_columns)
+        flow = self._core.statement_flow(query, params, readonly, timeout, self._core.decode_columns)
+        columns, data, stats = self._run(flow)
         return columns, data, self._core.summary(stats, started)
-
-    def _run(self, query: str, params: Mapping[str, Any] | None, readonly: bool | None, timeout: float | None, decode: Any) -> Any:
-        """Send a statement, refresh stale names, and decode the reply with ``decode``."""
-        self._check_open()
-        core = self._core
-        ro = core.effective_readonly(readonly)
-        limit = core.effective_timeout(timeout)
-        command, header = core.query_command(query, params, ro, limit)
-        try:
-            with gc_paused():  # a large reply is parsed into many small lists
-                reply = self._send_reading(command) if ro else self._send(command)
-            for _ in range(_MAX_NAME_REFRESHES):
-                version = core.version_mismatch(reply)
-                if version is None:
-                    break
-                self._refresh_all_names(version)
-                reply = self._send(core.with_current_version(command))
-            core.check_reply(reply)
-            for _ in range(_MAX_NAME_REFRESHES):
-                try:
-                    return decode(reply)
-                except UnknownNameError as missing:
-                    self._refresh_names(missing.kind)
-            return decode(reply)
-        except Exception as exc:
-            raise core.error(exc, query, params, header, readonly=ro, timeout=limit) from exc
 
     def raw_command(self, *args: Any) -> Any:
         """Send a raw redis command on this connection (errors mapped to runic's)."""
-        self._check_open()
-        try:
-            reply = self._graph.execute_command(*args)
-            self._core.check_reply(reply)
-            return reply
-        except Exception as exc:
-            raise self._core.error(
-                exc, " ".join(map(str, args)), None, "", readonly=False, timeout=None
-            ) from exc
+        return self._run(self._core.raw_flow(args))
 
     def explain(
         self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
     ) -> list[str]:
         """The execution plan (``GRAPH.EXPLAIN``), or with ``profile=True`` the profile
         (``GRAPH.PROFILE`` — this runs the query)."""
-        self._check_open()
-        command, header = self._core.plan_command(query, params, profile)
-        try:
-            reply = self._send_reading(command)
-            self._core.check_reply(reply)
-        except Exception as exc:
-            raise self._core.error(
-                exc, query, params, header, readonly=False, timeout=None
-            ) from exc
-        return self._core.plan_lines(reply)
+        return self._run(self._core.explain_flow(query, params, profile))
 
     def delete_graph(self) -> None:
         """Delete the whole graph (``GRAPH.DELETE``), its indexes included."""
-        self.raw_command("GRAPH.DELETE", self.graph_name)
-        self._core.names.clear()
-        self._core.version = 0
+        self._run(self._core.delete_graph_flow())
 
     def close(self) -> None:
         """Release the connection; stop the embedded server this driver started. Idempotent."""
@@ -421,34 +310,22 @@ class FalkorDBDriver(_FalkorDBDriverBase):
 
 
 class AsyncFalkorDBDriver(_FalkorDBDriverBase):
-    """Asyncio FalkorDB driver over a ``falkordb.asyncio`` graph handle."""
+    """Asyncio FalkorDB driver over a ``falkordb.asyncio`` graph handle: the same flows as
+    ``FalkorDBDriver``, awaited."""
 
     @property
     def schema(self) -> AsyncFalkorDBSchema:
         """Live labels, types, property keys and index DDL (coroutines)."""
         return AsyncFalkorDBSchema(self)
 
-    async def _send(self, command: list[Any]) -> Any:
-        return await self._graph.execute_command(*command)
+    async def _run(self, flow: Flow[T]) -> T:
+        """Run one of the core's flows on this connection."""
+        self._check_open()
 
-    async def _send_reading(self, command: list[Any]) -> Any:
-        """Send a statement that only reads; a graph that does not exist yet is created
-        empty first (reading it then finds no data instead of failing)."""
-        try:
-            return await self._send(command)
-        except Exception as exc:
-            if not self._core.is_missing_graph(exc):
-                raise
-        await self._send(self._core.create_graph_command())
-        return await self._send(command)
+        async def send(command: list[Any]) -> Any:
+            return await self._graph.execute_command(*command)
 
-    async def _refresh_names(self, kind: str) -> None:
-        self._core.store_names(kind, await self._send(self._core.names_command(kind)))
-
-    async def _refresh_all_names(self, version: int) -> None:
-        self._core.version = version
-        for kind in ("labels", "types", "keys"):
-            await self._refresh_names(kind)
+        return await run_flow_async(flow, send)
 
     async def execute(
         self,
@@ -459,65 +336,37 @@ class AsyncFalkorDBDriver(_FalkorDBDriverBase):
         timeout: float | None = None,
     ) -> GraphResult:
         """Run one statement and return its ``GraphResult``."""
-        self._check_open()
-        core = self._core
         started = time.perf_counter()
-        ro = core.effective_readonly(readonly)
-        limit = core.effective_timeout(timeout)
-        command, header = core.query_command(query, params, ro, limit)
-        try:
-            reply = await (self._send_reading(command) if ro else self._send(command))
-            for _ in range(_MAX_NAME_REFRESHES):
-                version = core.version_mismatch(reply)
-                if version is None:
-                    break
-                await self._refresh_all_names(version)
-                reply = await self._send(core.with_current_version(command))
-            core.check_reply(reply)
-            for _ in range(_MAX_NAME_REFRESHES):
-                try:
-                    decoded = core.decode(reply)
-                    break
-                except UnknownNameError as missing:
-                    await self._refresh_names(missing.kind)
-            else:
-                decoded = core.decode(reply)
-        except Exception as exc:
-            raise core.error(exc, query, params, header, readonly=ro, timeout=limit) from exc
-        return core.result(decoded, query, params, started)
+        decoded = await self._run(self._core.statement_flow(query, params, readonly, timeout, self._core.decode))
+        return self._core.result(decoded, query, params, started)
+
+    async def execute_columns(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+    ) -> tuple[list[str], list[list[Any]], ResultSummary]:
+        """Run one statement and return ``(columns, data, summary)`` column by column."""
+        started = time.perf_counter()
+        flow = self._core.statement_flow(query, params, readonly, timeout, self._core.decode_columns)
+        columns, data, stats = await self._run(flow)
+        return columns, data, self._core.summary(stats, started)
 
     async def raw_command(self, *args: Any) -> Any:
         """Send a raw redis command on this connection (errors mapped to runic's)."""
-        self._check_open()
-        try:
-            reply = await self._graph.execute_command(*args)
-            self._core.check_reply(reply)
-            return reply
-        except Exception as exc:
-            raise self._core.error(
-                exc, " ".join(map(str, args)), None, "", readonly=False, timeout=None
-            ) from exc
+        return await self._run(self._core.raw_flow(args))
 
     async def explain(
         self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
     ) -> list[str]:
         """The execution plan, or with ``profile=True`` the profile (runs the query)."""
-        self._check_open()
-        command, header = self._core.plan_command(query, params, profile)
-        try:
-            reply = await self._send_reading(command)
-            self._core.check_reply(reply)
-        except Exception as exc:
-            raise self._core.error(
-                exc, query, params, header, readonly=False, timeout=None
-            ) from exc
-        return self._core.plan_lines(reply)
+        return await self._run(self._core.explain_flow(query, params, profile))
 
     async def delete_graph(self) -> None:
         """Delete the whole graph (``GRAPH.DELETE``), its indexes included."""
-        await self.raw_command("GRAPH.DELETE", self.graph_name)
-        self._core.names.clear()
-        self._core.version = 0
+        await self._run(self._core.delete_graph_flow())
 
     async def close(self) -> None:
         """Release the connection; stop the embedded server this driver started. Idempotent."""
@@ -628,8 +477,6 @@ def create_falkordb_driver(
     """
     import redis
     import redis.exceptions as rx
-
-    from runic.ogm.exceptions import ConnectionFailedError, DriverError
 
     if not isinstance(graph, str) or not graph:
         raise ValueError(f"graph={graph!r} must be a non-empty string")

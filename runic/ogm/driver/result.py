@@ -234,7 +234,8 @@ class GraphResult:
     def __bool__(self) -> bool:
         return bool(self.rows)
 
-    def _column_index(self, col: int | str) -> int:
+    def column_index(self, col: int | str) -> int:
+        """The position of column ``col`` (a name or a position); KeyError names the columns."""
         if isinstance(col, int):
             return col
         try:
@@ -246,10 +247,10 @@ class GraphResult:
         """The value of ``col`` in the first row, or ``default`` when there is no row."""
         if not self.rows:
             return default
-        return self.rows[0][self._column_index(col)]
+        return self.rows[0][self.column_index(col)]
 
     def values(self, col: int | str = 0) -> list[Any]:
-        i = self._column_index(col)
+        i = self.column_index(col)
         return [row[i] for row in self.rows]
 
     def _collect(self, kind: type) -> list[Any]:

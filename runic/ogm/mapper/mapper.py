@@ -10,28 +10,48 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
+from runic.ogm.core.metadata import fields_of, get_metadata
+from runic.ogm.core.models import is_edge_model, node_labels
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.driver.result import EdgeRecord, NodeRecord
-from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError
+from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError, did_you_mean
 
-__all__ = ["DATABASE_KEY", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
+__all__ = ["DATABASE_KEY", "ElementKey", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
 
 #: ``FieldInfo.generated`` values meaning "the database's internal id is the key"
 DATABASE_KEY = (True, "database")
 
 
-_FIELDS_OF: Any = None
+class ElementKey(tuple):
+    """The identity of a stored entity that lacks its key property (written by another
+    tool): the database's element id. Never equal to a declared key value."""
+
+    __slots__ = ()
+
+    def __new__(cls, element_id: Any) -> Self:
+        return super().__new__(cls, (element_id,))
+
+    @property
+    def element_id(self) -> Any:
+        return self[0]
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is ElementKey and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((ElementKey, self[0]))
+
+    def __repr__(self) -> str:
+        return f"<element id {self[0]!r}>"
 
 
 def _fields_of(cls: type) -> dict[str, Any]:
-    global _FIELDS_OF
-    if _FIELDS_OF is None:
-        from runic.ogm.core.metadata import fields_of
-
-        _FIELDS_OF = fields_of
-    return _FIELDS_OF(cls)
+    return fields_of(cls)
 
 
 #: stored value types that ``snapshot`` copies
@@ -124,26 +144,6 @@ class _ClassPlan:
         self.pk_converted = self.pk_info is not None and getattr(self.pk_info, "converter", None) is not None
 
 
-_EDGE_CLASSES: dict[type, bool] = {}
-
-
-def is_edge_model(cls: type) -> bool:
-    """True for Edge classes (and their instances' classes); answered once per class."""
-    known = _EDGE_CLASSES.get(cls) if isinstance(cls, type) else False
-    if known is None:
-        from runic.ogm.core.models import Edge
-
-        known = _EDGE_CLASSES[cls] = issubclass(cls, Edge)
-    return known
-
-
-def node_labels(model: type) -> tuple[str, ...]:
-    """Labels a MATCH on ``model`` uses: the hierarchy's primary label, then the model's own."""
-    own = getattr(model, "__label__", None) or model.__name__
-    primary = getattr(model, "__primary_label__", None) or own
-    return tuple(dict.fromkeys((primary, own)))
-
-
 def create_labels(model: type) -> tuple[str, ...]:
     """Labels a created node of ``model`` gets (``__labels__``: inherited first, then own)."""
     labels = getattr(model, "__labels__", None)
@@ -176,8 +176,6 @@ class Mapper:
     @property
     def metadata(self) -> Any:
         if self._metadata is None:
-            from runic.ogm.core.metadata import get_metadata
-
             return get_metadata()
         return self._metadata
 
@@ -241,11 +239,20 @@ class Mapper:
         return (self.root_class(cls), _hashable(key))
 
     def key_of(self, entity: Any) -> Any:
-        """The entity's identity value: its declared key, else its database id (``None`` until known)."""
+        """The entity's identity value: its declared key, else its database id (``None`` until known).
+
+        A stored entity without its key property (written by another tool) is known by its
+        element id, as an ``ElementKey``.
+        """
         cls = type(entity)
         if self.has_database_key(cls):
             return getattr(entity, STATE_ATTR).element_id
-        return entity.__dict__.get(self.pk_name(cls))
+        key = entity.__dict__.get(self.pk_name(cls))
+        if key is None:
+            element_id = getattr(entity, STATE_ATTR).element_id
+            if element_id is not None:
+                return ElementKey(element_id)
+        return key
 
     def db_key(self, cls: type, key: Any) -> Any:
         """A key value as stored (through the key field's converter)."""
@@ -314,8 +321,6 @@ class Mapper:
                 best, best_size = cls, len(wanted)
         if best is None:
             if model is None:
-                from runic.ogm.exceptions import did_you_mean
-
                 known = sorted(self.metadata.nodes)
                 raise MetadataError(
                     f"no registered Node model carries the labels {list(labels)}",
@@ -344,6 +349,13 @@ class Mapper:
         state.element_id = element_id
         object.__setattr__(entity, STATE_ATTR, state)
         return entity
+
+    def set_database_key(self, entity: Any, element_id: Any) -> None:
+        """Show a database-generated key (``Field(primary_key=True, generated=True)``) on the
+        entity: the field holds the element id once the node exists."""
+        plan = self.plan(type(entity))
+        if plan.database_key and plan.pk_info is not None:
+            entity.__dict__[plan.pk_info.name] = element_id
 
     def build_persistent(self, cls: type, plan: _ClassPlan, element_id: Any, properties: dict[str, Any]) -> Any:
         """``new_instance`` + ``populate`` in one step, for the session's bulk hydration.
@@ -437,6 +449,16 @@ class Mapper:
         self.populate(entity, record.properties)
         return entity
 
+    def detached_from_record(self, record: NodeRecord | EdgeRecord, model: type | None = None) -> Any:
+        """An entity for ``record`` that belongs to no session (state ``DETACHED``): what is
+        shown for rows read without a session. Edge endpoints are not attached."""
+        if isinstance(record, NodeRecord):
+            entity = self.node_from_record(record, model)
+        else:
+            entity = self.edge_from_record(record, model)
+        entity.__dict__[STATE_ATTR].state = EntityState.DETACHED
+        return entity
+
     def record_identity(self, record: NodeRecord | EdgeRecord, model: type | None = None) -> tuple[type, tuple[type, Any]]:
         """``(class, identity-map key)`` a record maps to, without building an entity."""
         if isinstance(record, NodeRecord):
@@ -449,6 +471,8 @@ class Mapper:
         else:
             name = plan.pk_name
             key = self.decode(cls, name, plan.pk_info, record.properties.get(name))
+            if key is None:
+                key = ElementKey(record.id)
         return cls, (self.root_class(cls), _hashable(key))
 
 

@@ -14,9 +14,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from runic.cypher import is_plain_identifier
-from runic.ogm._gc import gc_paused
+from runic.ogm.core.ambient import current_session, is_async_session
+from runic.ogm.core.collector import gc_paused
+from runic.ogm.core.metadata import fields_of, get_metadata
+from runic.ogm.core.models import is_edge_model
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
-from runic.ogm.exceptions import MetadataError, UnboundQueryError
+from runic.ogm.exceptions import MetadataError, UnboundQueryError, did_you_mean
 
 from .compiler import (
     CYPHER_KEYWORDS,
@@ -54,13 +57,6 @@ _COLUMN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\Z
 # -- model lookups (core is imported lazily: it may import this package) --------------------
 
 
-def _is_edge_model(model: type) -> bool:
-    try:
-        from runic.ogm.core.models import Edge
-    except ImportError:  # pragma: no cover
-        return hasattr(model, "__type__") and not hasattr(model, "__label__")
-    return isinstance(model, type) and issubclass(model, Edge)
-
 
 def _model_meta(model: Any) -> Any:
     """The registered NodeMeta/EdgeMeta of ``model``, or MetadataError."""
@@ -70,14 +66,10 @@ def _model_meta(model: Any) -> Any:
             f"select() takes a Node or Edge class, got {model!r}",
             hint="pass the model class itself, e.g. select(Person)",
         )
-    from runic.ogm.core.metadata import get_metadata
-
     registry = get_metadata()
-    edge = _is_edge_model(model)
+    edge = is_edge_model(model)
     meta = registry.get_edge_meta(model) if edge else registry.get_node_meta(model)
     if meta is None or getattr(meta, "model_cls", model) is not model:
-        from runic.ogm.exceptions import did_you_mean
-
         known = [getattr(m, "model_cls", None) for m in (registry.edges if edge else registry.nodes).values()]
         suggestion = did_you_mean(name, [k.__name__ for k in known if k is not None])
         raise MetadataError(
@@ -92,8 +84,6 @@ def _relation_names(model: type | None, *, eager_only: bool = True) -> list[str]
     if model is None:
         return []
     try:
-        from runic.ogm.core.metadata import fields_of
-
         fields = fields_of(model)
     except Exception:  # noqa: BLE001
         return []
@@ -194,7 +184,7 @@ class BaseQueryBuilder(Generic[T]):
     @staticmethod
     def _initial_state(model: type) -> QueryState:
         meta = _model_meta(model)
-        if _is_edge_model(model):
+        if is_edge_model(model):
             source = getattr(meta, "source_model", None)
             target = getattr(meta, "target_model", None)
             slots = (
@@ -250,8 +240,6 @@ class BaseQueryBuilder(Generic[T]):
             raise TypeError(f"{what} must be an alias name (str), got {name!r}")
         index = self._state.slot_named(name)
         if index is None or index not in self._state.visible:
-            from runic.ogm.exceptions import did_you_mean
-
             hint = did_you_mean(name, [s.name for i, s in enumerate(self._state.slots) if i in self._state.visible])
             raise ValueError(
                 f"{what} {name!r} is not a variable of this query — known: {self._describe_aliases()}"
@@ -584,7 +572,7 @@ class BaseQueryBuilder(Generic[T]):
         from . import specialised  # noqa: F401 - sets the twin classes
 
         target_cls: type[BaseQueryBuilder[Any]] = type(self)
-        if _is_async_session(session):
+        if is_async_session(session):
             target_cls = type(self)._async_class or target_cls
         elif session is not None:
             target_cls = type(self)._sync_class or target_cls
@@ -605,6 +593,10 @@ class BaseQueryBuilder(Generic[T]):
         compiled = self._compile(dialect)
         return compiled.cypher, compiled.params
 
+    def _for_session(self, session: Any) -> BaseQueryBuilder[T]:
+        """This builder as it runs on ``session`` (search builders pick index or exact scan)."""
+        return self
+
     def _plan(self, mode: str, dialect: GraphDialect | None) -> Plan:
         """The plan of terminal ``mode`` (all, rows, edges, scalar, scalars, count, execute, scores)."""
         state = self._state
@@ -618,7 +610,7 @@ class BaseQueryBuilder(Generic[T]):
         def finish(result: GraphResult, session: Any) -> tuple[Any, list[tuple[list[Any], list[str]]]]:
             if mode == "execute":
                 return result, []
-            with gc_paused():  # many entities at once: see runic.ogm._gc
+            with gc_paused():  # many entities at once: see runic.ogm.core.collector
                 return _finish_rows(result, session)
 
         def _finish_rows(result: GraphResult, session: Any) -> tuple[Any, list[tuple[list[Any], list[str]]]]:
@@ -677,21 +669,6 @@ def _check_orders_known(builder: BaseQueryBuilder[Any], order: Iterable[BoundOrd
                 f"order_by({term.name!r}) before with_(): {term.name!r} is not a variable of this query — "
                 f"known: {builder._describe_aliases()}"
             )
-
-
-def _is_async_session(session: Any) -> bool:
-    if session is None:
-        return False
-    try:
-        from runic.ogm.session.async_session import AsyncSession
-
-        if isinstance(session, AsyncSession):
-            return True
-    except ImportError:
-        pass
-    import inspect
-
-    return inspect.iscoroutinefunction(getattr(session, "execute", None))
 
 
 def _result_index(result: GraphResult, columns: tuple[ColumnSpec, ...]) -> list[int]:
@@ -774,18 +751,14 @@ class QueryBuilder(BaseQueryBuilder[T]):
     def _session_for_run(self) -> Any:
         if self._session is not None:
             return self._session
-        try:
-            from runic.ogm.session.session import Session
-        except ImportError:  # pragma: no cover
-            raise self._unbound_error() from None
-        session = Session.current()
+        session = current_session(asynchronous=False)
         if session is None:
             raise self._unbound_error()
         return session
 
     def _run(self, mode: str) -> Any:
         session = self._session_for_run()
-        plan = self._plan(mode, session.dialect)
+        plan = self._for_session(session)._plan(mode, session.dialect)
         result = session.execute(plan.cypher, plan.params)
         value, loads = plan.finish(result, session)
         for entities, names in loads:

@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from runic.cypher import CYPHER_KEYWORDS, is_plain_identifier
+from runic.ogm.core.metadata import fields_of
+from runic.ogm.core.models import edge_type, node_labels
 from runic.ogm.driver.base import GraphDialect
+from runic.ogm.driver.factory import default_dialect
 
 from .expressions import AggExpr, CompoundExpr, Expr, FilterExpr, NegatedExpr
 from .traversal import TraversalStep
@@ -143,6 +146,7 @@ class SearchSpec:
     candidates: int | None = None
     field_info: Any = None
     subtype_labels: tuple[str, ...] | None = None
+    exact: bool = False  # vector search without a usable index: distance computed per node
 
 
 @dataclass(frozen=True)
@@ -194,37 +198,11 @@ class CompiledQuery:
     columns: tuple[ColumnSpec, ...] = field(default=())
 
 
-def default_dialect() -> GraphDialect:
-    """The dialect used when none is given and no session is bound: FalkorDB's."""
-    try:
-        from runic.ogm.driver.falkordb import FalkorDBDialect
-    except ImportError:  # pragma: no cover - only while the driver package is incomplete
-        return GraphDialect()
-    return FalkorDBDialect()
-
-
 # -- helpers ------------------------------------------------------------------------------
-
-
-def node_labels(model: type | None) -> tuple[str, ...]:
-    """Labels a MATCH on ``model`` uses: the hierarchy's primary label, then the model's own."""
-    if model is None:
-        return ()
-    own = getattr(model, "__label__", None) or model.__name__
-    primary = getattr(model, "__primary_label__", None) or own
-    return tuple(dict.fromkeys((primary, own)))
-
-
-def edge_type(model: type) -> str:
-    return getattr(model, "__type__", None) or model.__name__.upper()
 
 
 def field_info_of(model: type | None, name: str) -> Any:
     if model is None:
-        return None
-    try:
-        from runic.ogm.core.metadata import fields_of
-    except ImportError:  # pragma: no cover
         return None
     try:
         return fields_of(model).get(name)
@@ -541,10 +519,19 @@ def _search_clause(r: _Renderer, search: SearchSpec, conditions: list[str]) -> l
     if search.kind == "fulltext":
         text = search.text or ""
         if search.fields and set(search.fields) != set(search.all_fields):
-            scope = getattr(dialect, "fulltext_scope", None)
-            text = scope(text, list(search.fields)) if scope else _redisearch_scope(text, search.fields)
+            text = dialect.fulltext_scope(text, list(search.fields))
         r.params.values[FTS_PARAM] = text
         call = dialect.fulltext_call(search.label, search.index, "$" + FTS_PARAM, alias, SCORE)
+    elif search.exact:
+        r.params.values[KNN_VEC_PARAM] = list(search.vector or ())
+        prop = r.prop(0, search.field)
+        similarity = getattr(search.field_info, "similarity", None)
+        distance = dialect.vector_distance(prop, "$" + KNN_VEC_PARAM, similarity)
+        if search.subtype_labels:
+            cond = dialect.subtype_filter(alias, search.subtype_labels)
+            conditions.append(cond or f"{alias}{r.label_pattern(search.subtype_labels[-1:])}")
+        match = f"MATCH ({alias}{r.label_pattern((search.label,))}) WHERE {prop} IS NOT NULL"
+        return [match, f"WITH {alias}, {distance} AS {SCORE}"]
     else:
         k = int(search.k or 0)
         wanted = k
@@ -562,106 +549,138 @@ def _search_clause(r: _Renderer, search: SearchSpec, conditions: list[str]) -> l
     return [call, f"WITH {alias}, {SCORE}"]
 
 
-def _redisearch_scope(text: str, fields: Sequence[str]) -> str:
-    return f"@{'|'.join(fields)}:({text})"
-
-
 def compile_query(state: QueryState, dialect: GraphDialect | None = None, *, count: bool = False) -> CompiledQuery:
     """Render ``state`` as Cypher for ``dialect`` (FalkorDB's by default).
 
-    ``count=True`` renders the count of the rows the query returns, ignoring the final
-    ORDER BY / SKIP / LIMIT (a vector search keeps its ``k``).
+    The text is the stages in order (``_render_stage``: a head clause, the hops, their
+    WHERE), then the ending: the RETURN clause with its paging (``_render_return``) or,
+    with ``count=True``, the count of the rows the query returns (``_render_count``:
+    the final ORDER BY / SKIP / LIMIT are left out; a vector search keeps its ``k``).
     """
     r = _Renderer(state, dialect or default_dialect())
     lines: list[str] = []
     for stage in range(state.stage + 1):
-        # positions: 0 = root clause (stage 0) or the WITH that opened this stage
-        hop_indexes = [i for i, hop in enumerate(state.hops) if hop.stage == stage]
-        position_of_slot: dict[int, int] = {}
-        for pos, hop_index in enumerate(hop_indexes, start=1):
-            hop = state.hops[hop_index]
-            position_of_slot[hop.target] = pos
-            if hop.edge is not None:
-                position_of_slot[hop.edge] = pos
-        conditions: list[list[str]] = [[] for _ in range(len(hop_indexes) + 1)]
-        # head clause of the stage
-        head: list[str]
-        if stage == 0:
-            head = _root_clause(r, conditions[0])
-        else:
-            end = state.stages[stage - 1]
-            carried = [r.var(s) for s in end.carried]
-            if state.search is not None and SCORE not in carried:
-                carried.append(SCORE)
-            _check_result_orders(state, [t for t in end.order if t.slot is None])
-            if end.distinct and _orders_outside(r, end.order, carried):
-                # DISTINCT first, then order: ordering a DISTINCT by an expression it does
-                # not project is refused by some backends (AGE) and means the same
-                head = ["WITH DISTINCT " + ", ".join(carried), "WITH " + ", ".join(carried)]
-            else:
-                head = [("WITH DISTINCT " if end.distinct else "WITH ") + ", ".join(carried)]
-            head += r.paging(end.order, end.skip, end.limit)
-        # subtype filters of hop targets come first in their WHERE
-        for pos, hop_index in enumerate(hop_indexes, start=1):
-            cond = r.subtype(state.hops[hop_index].target)
-            if cond:
-                conditions[pos].append(cond)
-        stage_filters = [f for f in state.filters if f.stage == stage]
-        placed: list[list[BoundFilter]] = [[] for _ in conditions]
-        for bound in stage_filters:
-            pos = max((position_of_slot.get(s, 0) for s in bound.slots), default=0)
-            placed[pos].append(bound)
-        # render in textual order so parameter numbers follow the text
-        blocks: list[str] = []
-        for pos in range(len(conditions)):
-            blocks.extend(head if pos == 0 else [
-                ("MATCH " if not state.hops[hop_indexes[pos - 1]].step.optional else "OPTIONAL MATCH ")
-                + r.hop_pattern(state.hops[hop_indexes[pos - 1]])
-            ])
-            for bound in placed[pos]:
-                conditions[pos].append(r.expr(bound.expr, list(bound.slots)))
-            where = r.where(conditions[pos])
-            if where:
-                blocks.append(where)
-        lines.extend(blocks)
-
-    items, specs = _return_columns(r)
-    search = state.search
-    final_order = list(state.order)
-    if search is not None:
-        score_term = BoundOrder(None, None, SCORE, "ASC" if search.kind == "vector" else "DESC")
-        if search.kind == "vector":
-            final_order = [score_term] + final_order
-        elif not final_order:
-            final_order = [score_term]
-    limit = state.limit
-    if search is not None and search.kind == "vector":
-        limit = search.k if limit is None else min(limit, int(search.k or 0))
-    if not (state.aggs or state.project):
-        _check_result_orders(state, [t for t in final_order if t.slot is None])
-
+        lines.extend(_render_stage(r, stage))
+    ending = _Ending.of(r)
     if count:
-        if search is not None and search.kind == "vector":
-            alias = state.slots[0].name
-            lines.append(f"WITH {alias}, {SCORE}")
-            lines.extend(r.paging([BoundOrder(None, None, SCORE, "ASC")], None, limit))
-        entity_only = not (state.aggs or state.project) and len(items) - (1 if search else 0) == 1
-        if state.kind == "edge" and not (state.aggs or state.project) and state.returns is None and state.return_edge is None:
-            items, entity_only = [state.slots[0].name], True
-        if entity_only:
-            distinct = "DISTINCT " if state.distinct else ""
-            lines.append(f"RETURN count({distinct}{items[0]})")
-        else:
-            named = [f"{item} AS __c{i}" if " AS " not in item else item for i, item in enumerate(items)]
-            lines.append(("WITH DISTINCT " if state.distinct else "WITH ") + ", ".join(named))
-            lines.append("RETURN count(*)")
+        lines.extend(_render_count(r, ending))
         return CompiledQuery("\n".join(lines), r.params.values, (ColumnSpec("count"),))
+    lines.extend(_render_return(r, ending))
+    return CompiledQuery("\n".join(lines), r.params.values, tuple(ending.specs))
 
-    _check_result_orders(state, [t for t in final_order if t.slot is None])
-    if state.distinct and _orders_outside(r, final_order, items) and all(is_plain_identifier(i) for i in items):
-        lines.append("WITH DISTINCT " + ", ".join(items))  # see the WITH stage above
-        lines.append("RETURN " + ", ".join(items))
+
+def _render_stage(r: _Renderer, stage: int) -> list[str]:
+    """The clauses of one stage: its head (the root clause, or the WITH that opened it),
+    then each hop's MATCH, each followed by the WHERE of the filters placed there."""
+    state = r.state
+    # positions: 0 = root clause (stage 0) or the WITH that opened this stage
+    hop_indexes = [i for i, hop in enumerate(state.hops) if hop.stage == stage]
+    position_of_slot: dict[int, int] = {}
+    for pos, hop_index in enumerate(hop_indexes, start=1):
+        hop = state.hops[hop_index]
+        position_of_slot[hop.target] = pos
+        if hop.edge is not None:
+            position_of_slot[hop.edge] = pos
+    conditions: list[list[str]] = [[] for _ in range(len(hop_indexes) + 1)]
+    head = _root_clause(r, conditions[0]) if stage == 0 else _stage_head(r, stage)
+    # subtype filters of hop targets come first in their WHERE
+    for pos, hop_index in enumerate(hop_indexes, start=1):
+        cond = r.subtype(state.hops[hop_index].target)
+        if cond:
+            conditions[pos].append(cond)
+    placed: list[list[BoundFilter]] = [[] for _ in conditions]
+    for bound in (f for f in state.filters if f.stage == stage):
+        pos = max((position_of_slot.get(s, 0) for s in bound.slots), default=0)
+        placed[pos].append(bound)
+    # render in textual order so parameter numbers follow the text
+    blocks: list[str] = []
+    for pos in range(len(conditions)):
+        if pos == 0:
+            blocks.extend(head)
+        else:
+            hop = state.hops[hop_indexes[pos - 1]]
+            blocks.append(("OPTIONAL MATCH " if hop.step.optional else "MATCH ") + r.hop_pattern(hop))
+        for bound in placed[pos]:
+            conditions[pos].append(r.expr(bound.expr, list(bound.slots)))
+        where = r.where(conditions[pos])
+        if where:
+            blocks.append(where)
+    return blocks
+
+
+def _stage_head(r: _Renderer, stage: int) -> list[str]:
+    """The WITH (and its paging) that ends stage ``stage - 1`` and opens ``stage``."""
+    state = r.state
+    end = state.stages[stage - 1]
+    carried = [r.var(s) for s in end.carried]
+    if state.search is not None and SCORE not in carried:
+        carried.append(SCORE)
+    _check_result_orders(state, [t for t in end.order if t.slot is None])
+    if end.distinct and _orders_outside(r, end.order, carried):
+        # DISTINCT first, then order: ordering a DISTINCT by an expression it does
+        # not project is refused by some backends (AGE) and means the same
+        head = ["WITH DISTINCT " + ", ".join(carried), "WITH " + ", ".join(carried)]
     else:
-        lines.append(("RETURN DISTINCT " if state.distinct else "RETURN ") + ", ".join(items))
-    lines.extend(r.paging(final_order, state.skip, limit))
-    return CompiledQuery("\n".join(lines), r.params.values, tuple(specs))
+        head = [("WITH DISTINCT " if end.distinct else "WITH ") + ", ".join(carried)]
+    return head + r.paging(end.order, end.skip, end.limit)
+
+
+@dataclass
+class _Ending:
+    """What the end of the query returns: its items and columns, final order and limit."""
+
+    items: list[str]
+    specs: list[ColumnSpec]
+    order: list[BoundOrder]
+    limit: int | None
+
+    @classmethod
+    def of(cls, r: _Renderer) -> _Ending:
+        state = r.state
+        items, specs = _return_columns(r)
+        search = state.search
+        final_order = list(state.order)
+        if search is not None:
+            score_term = BoundOrder(None, None, SCORE, "ASC" if search.kind == "vector" else "DESC")
+            if search.kind == "vector":
+                final_order = [score_term] + final_order
+            elif not final_order:
+                final_order = [score_term]
+        limit = state.limit
+        if search is not None and search.kind == "vector":
+            limit = search.k if limit is None else min(limit, int(search.k or 0))
+        if not (state.aggs or state.project):
+            _check_result_orders(state, [t for t in final_order if t.slot is None])
+        return cls(items, specs, final_order, limit)
+
+
+def _render_count(r: _Renderer, ending: _Ending) -> list[str]:
+    """The count of the rows the query returns (its final ORDER BY / SKIP / LIMIT left out)."""
+    state, search, items = r.state, r.state.search, ending.items
+    lines: list[str] = []
+    if search is not None and search.kind == "vector":
+        lines.append(f"WITH {state.slots[0].name}, {SCORE}")
+        lines.extend(r.paging([BoundOrder(None, None, SCORE, "ASC")], None, ending.limit))
+    plain = not (state.aggs or state.project)
+    entity_only = plain and len(items) - (1 if search else 0) == 1
+    if state.kind == "edge" and plain and state.returns is None and state.return_edge is None:
+        items, entity_only = [state.slots[0].name], True
+    if entity_only:
+        distinct = "DISTINCT " if state.distinct else ""
+        lines.append(f"RETURN count({distinct}{items[0]})")
+    else:
+        named = [f"{item} AS __c{i}" if " AS " not in item else item for i, item in enumerate(items)]
+        lines.append(("WITH DISTINCT " if state.distinct else "WITH ") + ", ".join(named))
+        lines.append("RETURN count(*)")
+    return lines
+
+
+def _render_return(r: _Renderer, ending: _Ending) -> list[str]:
+    """The RETURN clause and the final ORDER BY / SKIP / LIMIT."""
+    state, items = r.state, ending.items
+    _check_result_orders(state, [t for t in ending.order if t.slot is None])
+    if state.distinct and _orders_outside(r, ending.order, items) and all(is_plain_identifier(i) for i in items):
+        lines = ["WITH DISTINCT " + ", ".join(items), "RETURN " + ", ".join(items)]  # see _stage_head
+    else:
+        lines = [("RETURN DISTINCT " if state.distinct else "RETURN ") + ", ".join(items)]
+    return lines + r.paging(ending.order, state.skip, ending.limit)

@@ -8,9 +8,13 @@ raises ``UnsupportedFeatureError`` on backends without that index kind.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from runic.ogm.core import vector_indexes
+from runic.ogm.core.ambient import current_session
+from runic.ogm.core.metadata import fields_of
 from runic.ogm.exceptions import FieldValidationError, MetadataError
 
 from .builder import BaseQueryBuilder, QueryBuilder
@@ -39,18 +43,14 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
     def _session_for_run(self) -> Any:
         if self._session is not None:
             return self._session
-        try:
-            from runic.ogm.session.async_session import AsyncSession
-        except ImportError:  # pragma: no cover
-            raise self._unbound_error() from None
-        session = AsyncSession.current()
+        session = current_session(asynchronous=True)
         if session is None:
             raise self._unbound_error()
         return session
 
     async def _run(self, mode: str) -> Any:
         session = self._session_for_run()
-        plan = self._plan(mode, session.dialect)
+        plan = self._for_session(session)._plan(mode, session.dialect)
         result = await session.execute(plan.cypher, plan.params)
         value, loads = plan.finish(result, session)
         for entities, names in loads:
@@ -98,8 +98,6 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
 
 
 def _fields_of(model: type) -> dict[str, Any]:
-    from runic.ogm.core.metadata import fields_of
-
     return dict(fields_of(model))
 
 
@@ -282,6 +280,29 @@ class _VectorSearch:
             subtype_labels=_subtype(model, label),
         )
         return self._with(search=spec)  # type: ignore[attr-defined]
+
+    def _for_session(self, session: Any) -> Any:
+        """Index search where a usable index exists; else an exact scan, with a notice.
+
+        An index is usable when the field declares its dimension, or when schema
+        management created it on this driver after learning the dimension
+        (``runic.ogm.core.vector_indexes``). A named ``index=`` is always used.
+        """
+        search = self._state.search  # type: ignore[attr-defined]
+        if search is None or search.kind != "vector" or search.exact or search.index:
+            return self
+        if getattr(search.field_info, "dimension", None):
+            return self
+        if vector_indexes.dimension_of(getattr(session, "driver", None), search.label, search.field):
+            return self
+        model = self._state.model  # type: ignore[attr-defined]
+        session.dialect.vector_distance("n.v", "$v", None)  # a backend that cannot scan says so, without a notice
+        warnings.warn(
+            f"{model.__name__}.{search.field} has no vector index yet (no dimension declared or learned) — "
+            f"answering by an exact scan of every {search.label}; declare Field(..., dimension=N) and apply the indexes",
+            stacklevel=4,
+        )
+        return self._with(search=replace(search, exact=True))  # type: ignore[attr-defined]
 
     def _check_ready(self) -> None:
         search = self._state.search  # type: ignore[attr-defined]

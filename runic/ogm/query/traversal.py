@@ -6,6 +6,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from runic.cypher import is_plain_identifier
+from runic.ogm.core.metadata import get_metadata
+from runic.ogm.exceptions import MetadataError
 
 __all__ = ["DIRECTIONS", "TraversalStep"]
 
@@ -87,9 +89,6 @@ def _edge_class(edge_model: Any, relation_type: str, owner: Any) -> type | None:
     """The Edge class of a relation; a class name or edge type given as a string is looked up."""
     if edge_model is None or isinstance(edge_model, type):
         return edge_model
-    from runic.ogm.core.metadata import get_metadata
-    from runic.ogm.exceptions import MetadataError
-
     registry = get_metadata()
     name = str(edge_model)
     found = registry.resolve_edge(name)

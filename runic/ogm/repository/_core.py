@@ -7,10 +7,12 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
-from runic.ogm.core.metadata import fields_of
+from runic.ogm.core.metadata import fields_of, get_metadata
 from runic.ogm.core.models import Edge, Node
+from runic.ogm.core.state import inspect
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
 from runic.ogm.exceptions import UnboundQueryError, did_you_mean
+from runic.ogm.query import select
 
 __all__ = ["RepositoryCore", "model_from_generic"]
 
@@ -68,8 +70,6 @@ class RepositoryCore:
         return None
 
     def select(self, session: Any) -> Any:
-        from runic.ogm.query import select
-
         return select(self.model).bind(session)
 
     def filtered(self, session: Any, filters: dict[str, Any]) -> Any:
@@ -93,13 +93,9 @@ class RepositoryCore:
         return query
 
     def _endpoint_filter(self, end: str, value: Any) -> list[Any]:
-        from runic.ogm.core.state import inspect
-
         node_cls = type(value) if isinstance(value, Node) else None
         key = inspect(value).key if isinstance(value, Node) else value
         if node_cls is None:
-            from runic.ogm.core.metadata import get_metadata
-
             meta = get_metadata().get_edge_meta(self.model)
             node_cls = meta.source_model if end == "source" else meta.target_model
         if node_cls is None:
@@ -112,8 +108,6 @@ class RepositoryCore:
 
     @staticmethod
     def order_by_ids(entities: Iterable[Any], ids: list[Any]) -> list[Any]:
-        from runic.ogm.core.state import inspect
-
         by_key = {inspect(e).key: e for e in entities}
         return [by_key[i] for i in ids if i in by_key]
 

@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
+from runic.ogm.core.metadata import fields_of, get_metadata
+from runic.ogm.core.models import is_edge_model
+from runic.ogm.exceptions import did_you_mean
+
 __all__ = ["INDEX_TYPES", "SIMILARITIES", "IndexSpec", "extract_declared_specs"]
 
 INDEX_TYPES = ("exact", "fulltext", "vector")
@@ -45,8 +49,6 @@ def _normalise_type(index_type: Any) -> tuple[str, bool]:
         )
     key = index_type.strip().lower()
     if key not in _TYPE_ALIASES:
-        from runic.ogm.exceptions import did_you_mean
-
         guess = did_you_mean(key, list(_TYPE_ALIASES))
         raise ValueError(
             f"index_type {index_type!r} is not known — use 'exact', 'fulltext' or 'vector' "
@@ -64,6 +66,8 @@ class IndexSpec:
     uniqueness constraint (exact only); ``dimension``/``similarity`` belong to vector
     indexes; ``entity`` is ``"node"`` or ``"edge"``; ``name`` is the backend's index name
     when read live and takes no part in equality. ``property`` is an alias of ``field``.
+    ``value_type`` is the Python type the declaring field stores (``None`` when unknown);
+    backends that type their properties (ArcadeDB) use it, and it takes no part in equality.
     """
 
     label: str
@@ -74,6 +78,7 @@ class IndexSpec:
     similarity: str | None = None
     entity: str = "node"
     name: str | None = dc_field(default=None, compare=False)
+    value_type: type | None = dc_field(default=None, compare=False, repr=False)
 
     def __init__(
         self,
@@ -87,6 +92,7 @@ class IndexSpec:
         name: str | None = None,
         *,
         property: str | None = None,
+        value_type: type | None = None,
     ) -> None:
         if field is None:
             field = property
@@ -132,6 +138,7 @@ class IndexSpec:
         set_(self, "similarity", similarity)
         set_(self, "entity", entity)
         set_(self, "name", name)
+        set_(self, "value_type", value_type if isinstance(value_type, type) else None)
 
     # -- reference names -------------------------------------------------------------
     @property
@@ -285,32 +292,15 @@ def _spec_of(cls: type, name: str, info: Any, entity: str) -> IndexSpec | None:
         dimension=getattr(info, "dimension", None) if kind == "vector" else None,
         similarity=getattr(info, "similarity", None) if kind == "vector" else None,
         entity=entity,
+        value_type=None if getattr(info, "is_collection", False) else getattr(info, "python_type", None),
     )
 
 
-def _fields_of(cls: type) -> Mapping[str, Any]:
-    try:
-        from runic.ogm.core.metadata import fields_of
-    except ImportError:  # pragma: no cover - core not importable
-        fields_of = None
-    if fields_of is not None:
-        return fields_of(cls)
-    return getattr(cls, "__fields__", {})
-
-
 def _entity_of(cls: type) -> str:
-    try:
-        from runic.ogm.core.models import Edge
-    except ImportError:  # pragma: no cover
-        Edge = None
-    if Edge is not None and isinstance(cls, type) and issubclass(cls, Edge):
-        return "edge"
-    return "edge" if hasattr(cls, "__type__") and not hasattr(cls, "__label__") else "node"
+    return "edge" if is_edge_model(cls) else "node"
 
 
 def _registered_models() -> list[type]:
-    from runic.ogm.core.metadata import get_metadata
-
     meta = get_metadata()
     models: list[type] = []
     for registry in (meta.nodes, meta.edges):
@@ -342,7 +332,7 @@ def extract_declared_specs(models: Any = None) -> list[IndexSpec]:
         if not isinstance(cls, type):
             raise TypeError(f"extract_declared_specs() takes model classes, got {cls!r}")
         entity = _entity_of(cls)
-        for name, info in _fields_of(cls).items():
+        for name, info in fields_of(cls).items():
             spec = _spec_of(cls, name, info, entity)
             if spec is not None:
                 key = (spec.sort_key, spec.dimension, spec.similarity)

@@ -1,13 +1,72 @@
-"""Pool accounting without I/O or locks: what is idle, borrowed, and how many exist."""
+"""Pool accounting without I/O or locks: what is idle, borrowed, and how many exist.
+
+``acquire_flow`` and ``release_flow`` are the pool's conversations as flows
+(``runic.ogm.core.flow``); ``ConnectionManager`` and ``AsyncConnectionManager`` run them,
+performing the steps: wait for a release, open a session (without the pool's lock),
+roll a session back, discard it, or run a piece of bookkeeping under the lock.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from runic.ogm.exceptions import PoolTimeoutError, SessionError
+from runic.ogm.core.flow import Flow
+from runic.ogm.driver.factory import create_driver
+from runic.ogm.driver.falkordb import AsyncFalkorDBDriver, FalkorDBDriver
+from runic.ogm.exceptions import DriverError, PoolTimeoutError, SessionError
 
-__all__ = ["PoolCore", "driver_source"]
+__all__ = [
+    "Discard",
+    "Locked",
+    "OpenSession",
+    "PoolCore",
+    "RollBack",
+    "WaitForRelease",
+    "driver_source",
+]
+
+log = logging.getLogger("runic.pool")
+
+
+# -- steps the managers perform -------------------------------------------------------------
+@dataclass(frozen=True)
+class WaitForRelease:
+    """Wait (holding the pool's lock, which the wait gives up meanwhile) until a session is
+    released or ``seconds`` pass (``None``: no limit); a timeout may raise ``TimeoutError``."""
+
+    seconds: float | None
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """A new session on the shared driver or a new one; built without the pool's lock."""
+
+
+@dataclass(frozen=True)
+class RollBack:
+    """Roll ``session`` back (its transaction and staged changes)."""
+
+    session: Any
+
+
+@dataclass(frozen=True)
+class Discard:
+    """Close ``session`` and the driver it does not share; failures are ignored."""
+
+    session: Any
+
+
+@dataclass(frozen=True)
+class Locked:
+    """Run ``action()`` holding the pool's lock (then wake one waiter when ``notify``);
+    reply: what it returns."""
+
+    action: Callable[[], Any]
+    notify: bool = False
 
 
 class PoolCore:
@@ -64,11 +123,85 @@ class PoolCore:
             hint="release sessions ('with manager.session():') or raise max_size/timeout",
         )
 
+    # -- flows ---------------------------------------------------------------------------------
+    def acquire_flow(self, timeout: float | None) -> Flow[Any]:
+        """An idle session, a new one below ``max_size``, or wait; PoolTimeoutError after
+        ``timeout`` (``None``: the pool's). Run with the pool's lock held."""
+        limit = self.timeout if timeout is None else timeout
+        start = time.monotonic()
+        while True:
+            self.check_open(None)
+            session = self.take_idle()
+            if session is not None:
+                return session
+            if self.can_grow():
+                break
+            waited = time.monotonic() - start
+            if limit is not None and waited >= limit:
+                raise self.timeout_error(waited)
+            try:
+                yield WaitForRelease(None if limit is None else max(0.0, limit - waited))
+            except TimeoutError:
+                raise self.timeout_error(time.monotonic() - start) from None
+        placeholder = object()  # holds the slot while the session is built
+        self.borrowed(placeholder)
+        opened = None
+        try:
+            opened = yield OpenSession()
+        finally:
+            self.returned(placeholder)
+            if opened is not None:
+                self.borrowed(opened)
+        return opened
+
+    def release_flow(self, session: Any, manager: Any) -> Flow[None]:
+        """Roll back, drop un-flushed changes (logged), expunge and park ``session``; one that
+        is closed, broken, or meets a DriverError on the way is discarded instead."""
+        def standing() -> str:
+            if self.owns(session):
+                return "borrowed"
+            return "released" if getattr(session, "_pool", None) is manager or session in self.idle else "foreign"
+
+        where = yield Locked(standing)
+        if where == "released":
+            return  # released twice
+        if where == "foreign":
+            raise self.foreign_error(session)
+        discard = session.is_closed or session._broken or self.closed
+        if not discard:
+            try:
+                counts = session._describe_staged()
+                yield RollBack(session)
+                session.expunge_all()
+                warn_dropped(counts)
+            except DriverError:
+                discard = True
+        if discard:
+            yield Discard(session)
+
+        def park() -> None:
+            self.returned(session)
+            if not discard:
+                self.idle.append(session)
+
+        yield Locked(park, notify=True)
+
     def foreign_error(self, session: Any) -> SessionError:
         return SessionError(
             f"{session!r} was not acquired from this pool",
             session=session,
             hint="release a session to the ConnectionManager it came from",
+        )
+
+
+def warn_dropped(counts: dict[str, int]) -> None:
+    """Log (WARNING) the un-flushed changes a released session dropped."""
+    if any(counts.values()):
+        log.warning(
+            "released session dropped un-flushed changes: %d new, %d modified, %d deleted — flush or commit before releasing",
+            counts.get("new", 0),
+            counts.get("dirty", 0),
+            counts.get("deleted", 0),
         )
 
 
@@ -82,8 +215,6 @@ def driver_source(target: Any, graph_name: str | None, driver_kwargs: dict[str, 
             kwargs["async_"] = True
 
         def from_url() -> Any:
-            from runic.ogm.driver.factory import create_driver
-
             return create_driver(target, **kwargs)
 
         return from_url, None
@@ -109,6 +240,4 @@ def driver_source(target: Any, graph_name: str | None, driver_kwargs: dict[str, 
 
 
 def _falkordb_driver(graph: Any, db: Any, *, async_: bool) -> Any:
-    from runic.ogm.driver.falkordb import AsyncFalkorDBDriver, FalkorDBDriver
-
     return AsyncFalkorDBDriver(graph, db) if async_ else FalkorDBDriver(graph, db)

@@ -11,12 +11,13 @@ unloaded relation raises LazyLoadError naming ``await session.load_relationship(
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from runic.ogm.core.ambient import ASYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import LazyLoadError, SessionError
 from runic.ogm.mapper import Mapper
+from runic.ogm.query.specialised import AsyncFulltextQueryBuilder, AsyncVectorQueryBuilder
 
 from ._base import BaseSession
 from ._bulk import BulkSave, bulk_save_flow
@@ -29,7 +30,7 @@ __all__ = ["AsyncSession"]
 
 T = TypeVar("T")
 
-_AMBIENT: ContextVar[tuple[Any, ...]] = ContextVar("runic_async_session", default=())
+_AMBIENT = ASYNC_SESSIONS  # the registry in core that entities and builders read
 
 
 class _Done:
@@ -191,13 +192,9 @@ class AsyncSession(BaseSession):
         return await self._run(self._execute_flow(cypher_or_stmt, params, write, readonly, timeout))
 
     def fulltext_search(self, model: type[T], *, query: str, fields: Any = None) -> Any:
-        from runic.ogm.query.specialised import AsyncFulltextQueryBuilder
-
         return AsyncFulltextQueryBuilder(model, self, query=query, fields=fields)
 
     def vector_search(self, model: type[T], *, field: Any = None, vector: Any, k: int = 10) -> Any:
-        from runic.ogm.query.specialised import AsyncVectorQueryBuilder
-
         return AsyncVectorQueryBuilder(model, self, field=field, vector=vector, k=k)
 
     async def scalars(self, stmt: Any) -> list[Any]:

@@ -12,32 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from runic.ogm.exceptions import DriverError
+from runic.ogm.core.flow import run_flow, run_flow_async
 
-from ._pool_core import PoolCore, driver_source
+from ._pool_core import Discard, OpenSession, PoolCore, RollBack, WaitForRelease, driver_source
 from .async_session import AsyncSession
 from .session import Session
 
 __all__ = ["AsyncConnectionManager", "ConnectionManager"]
-
-log = logging.getLogger("runic.pool")
-
-
-def _warn_dropped(session: Any, counts: dict[str, int]) -> None:
-    if any(counts.values()):
-        log.warning(
-            "released session dropped un-flushed changes: %d new, %d modified, %d deleted — flush or commit before releasing",
-            counts.get("new", 0),
-            counts.get("dirty", 0),
-            counts.get("deleted", 0),
-        )
-
 
 class _ManagerBase:
     _session_class: type = Session
@@ -91,6 +76,14 @@ class _ManagerBase:
         session._pool = self
         return session
 
+    def _open_session(self) -> Any:
+        """A session on the shared driver, or on a new driver it owns."""
+        driver = self._shared if self._shared is not None else self._factory()
+        session = self._new_session(driver)
+        if self._shared is None:
+            session._owns_driver = True
+        return session
+
     def _shares_driver(self, session: Any) -> bool:
         return self._shared is not None and session.driver is self._shared
 
@@ -109,60 +102,38 @@ class ConnectionManager(_ManagerBase):
 
     def acquire(self, timeout: float | None = None) -> Session:
         """An idle session, a new one below ``max_size``, or wait (PoolTimeoutError after ``timeout``)."""
-        limit = self._pool.timeout if timeout is None else timeout
-        start = time.monotonic()
         with self._cond:
-            while True:
-                self._pool.check_open(self)
-                session = self._pool.take_idle()
-                if session is not None:
-                    return session
-                if self._pool.can_grow():
-                    placeholder = object()
-                    self._pool.borrowed(placeholder)
-                    break
-                waited = time.monotonic() - start
-                if limit is not None and waited >= limit:
-                    raise self._pool.timeout_error(waited)
-                self._cond.wait(None if limit is None else max(0.0, limit - waited))
-        try:
-            driver = self._shared if self._shared is not None else self._factory()
-            session = self._new_session(driver)
-            if self._shared is None:
-                session._owns_driver = True
-        except BaseException:
-            with self._cond:
-                self._pool.returned(placeholder)
-                self._cond.notify()
-            raise
-        with self._cond:
-            self._pool.returned(placeholder)
-            self._pool.borrowed(session)
-        return session
+            return run_flow(self._pool.acquire_flow(timeout), self._perform)
 
     def release(self, session: Session) -> None:
         """Roll back, drop un-flushed changes, expunge, and park ``session`` for reuse."""
-        with self._cond:
-            if not self._pool.owns(session):
-                if getattr(session, "_pool", None) is self or session in self._pool.idle:
-                    return  # released twice
-                raise self._pool.foreign_error(session)
-        discard = session.is_closed or session._broken or self._pool.closed
-        if not discard:
+        run_flow(self._pool.release_flow(session, self), self._perform)
+
+    def _perform(self, step: Any) -> Any:
+        if isinstance(step, WaitForRelease):
+            return self._cond.wait(step.seconds)
+        if isinstance(step, OpenSession):
+            # built without the lock: others may take and release sessions meanwhile
+            failed = False
+            self._cond.release()
             try:
-                counts = session._describe_staged()
-                session.rollback()
-                session.expunge_all()
-                _warn_dropped(session, counts)
-            except DriverError:
-                discard = True
-        if discard:
-            self._discard(session)
+                return self._open_session()
+            except BaseException:
+                failed = True
+                raise
+            finally:
+                self._cond.acquire()
+                if failed:
+                    self._cond.notify()
+        if isinstance(step, RollBack):
+            return step.session.rollback()
+        if isinstance(step, Discard):
+            return self._discard(step.session)
         with self._cond:
-            self._pool.returned(session)
-            if not discard:
-                self._pool.idle.append(session)
-            self._cond.notify()
+            value = step.action()
+            if step.notify:
+                self._cond.notify()
+            return value
 
     def _discard(self, session: Session) -> None:
         session._pool = None
@@ -234,60 +205,36 @@ class AsyncConnectionManager(_ManagerBase):
         return self._cond_obj
 
     async def acquire(self, timeout: float | None = None) -> AsyncSession:
-        limit = self._pool.timeout if timeout is None else timeout
-        start = time.monotonic()
         async with self._cond:
-            while True:
-                self._pool.check_open(self)
-                session = self._pool.take_idle()
-                if session is not None:
-                    return session
-                if self._pool.can_grow():
-                    placeholder = object()
-                    self._pool.borrowed(placeholder)
-                    break
-                waited = time.monotonic() - start
-                if limit is not None and waited >= limit:
-                    raise self._pool.timeout_error(waited)
-                try:
-                    await asyncio.wait_for(self._cond.wait(), None if limit is None else max(0.0, limit - waited))
-                except TimeoutError:
-                    raise self._pool.timeout_error(time.monotonic() - start) from None
-        try:
-            driver = self._shared if self._shared is not None else self._factory()
-            session = self._new_session(driver)
-            if self._shared is None:
-                session._owns_driver = True
-        except BaseException:
-            async with self._cond:
-                self._pool.returned(placeholder)
-                self._cond.notify()
-            raise
-        self._pool.returned(placeholder)
-        self._pool.borrowed(session)
-        return session
+            return await run_flow_async(self._pool.acquire_flow(timeout), self._perform)
 
     async def release(self, session: AsyncSession) -> None:
-        if not self._pool.owns(session):
-            if getattr(session, "_pool", None) is self or session in self._pool.idle:
-                return
-            raise self._pool.foreign_error(session)
-        discard = session.is_closed or session._broken or self._pool.closed
-        if not discard:
+        await run_flow_async(self._pool.release_flow(session, self), self._perform)
+
+    async def _perform(self, step: Any) -> Any:
+        if isinstance(step, WaitForRelease):
+            return await asyncio.wait_for(self._cond.wait(), step.seconds)
+        if isinstance(step, OpenSession):
+            failed = False
+            self._cond.release()
             try:
-                counts = session._describe_staged()
-                await session.rollback()
-                session.expunge_all()
-                _warn_dropped(session, counts)
-            except DriverError:
-                discard = True
-        if discard:
-            await self._discard(session)
+                return self._open_session()
+            except BaseException:
+                failed = True
+                raise
+            finally:
+                await self._cond.acquire()
+                if failed:
+                    self._cond.notify()
+        if isinstance(step, RollBack):
+            return await step.session.rollback()
+        if isinstance(step, Discard):
+            return await self._discard(step.session)
         async with self._cond:
-            self._pool.returned(session)
-            if not discard:
-                self._pool.idle.append(session)
-            self._cond.notify()
+            value = step.action()
+            if step.notify:
+                self._cond.notify()
+            return value
 
     async def _discard(self, session: AsyncSession) -> None:
         session._pool = None

@@ -7,12 +7,14 @@ driver calls to make) with plain calls. ``AsyncSession`` is the same runner with
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from runic.ogm.core import vector_indexes
+from runic.ogm.core.ambient import SYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, SessionError
 from runic.ogm.mapper import Mapper
+from runic.ogm.query.specialised import FulltextQueryBuilder, VectorQueryBuilder
 
 from ._base import BaseSession
 from ._bulk import BulkSave, bulk_save_flow, deferred_interrupts
@@ -23,7 +25,7 @@ __all__ = ["Session"]
 
 T = TypeVar("T")
 
-_AMBIENT: ContextVar[tuple[Any, ...]] = ContextVar("runic_session", default=())
+_AMBIENT = SYNC_SESSIONS  # the registry in core that entities and builders read
 
 
 class Session(BaseSession):
@@ -103,6 +105,8 @@ class Session(BaseSession):
         A failed COMMIT stages again everything since the last commit: commit() again once
         the database answers, or rollback() to drop it."""
         self._run(self._commit_flow())
+        if vector_indexes.has_pending(self._driver):  # vector indexes waiting for their dimension
+            vector_indexes.retry_pending(self._driver)
 
     def rollback(self) -> None:
         """Drop staged changes; undo the open transaction where there is one; expire entities.
@@ -187,13 +191,9 @@ class Session(BaseSession):
         return self._run(self._execute_flow(cypher_or_stmt, params, write, readonly, timeout))
 
     def fulltext_search(self, model: type[T], *, query: str, fields: Any = None) -> Any:
-        from runic.ogm.query.specialised import FulltextQueryBuilder
-
         return FulltextQueryBuilder(model, self, query=query, fields=fields)
 
     def vector_search(self, model: type[T], *, field: Any = None, vector: Any, k: int = 10) -> Any:
-        from runic.ogm.query.specialised import VectorQueryBuilder
-
         return VectorQueryBuilder(model, self, field=field, vector=vector, k=k)
 
     def scalars(self, stmt: Any) -> list[Any]:
