@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
 
-from runic.ogm._gc import gc_paused
+from runic.ogm.core.collector import gc_paused
 from runic.ogm.core.metadata import get_metadata
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.factory import create_driver
