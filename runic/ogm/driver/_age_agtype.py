@@ -178,10 +178,34 @@ def _encode(value: Any, name: str) -> str:
 # -- results --------------------------------------------------------------------------------
 
 
+_NUMBER_START = frozenset("-0123456789")
+_DIGITS = frozenset("0123456789")
+_CONSTANTS = {"true": True, "false": False, "null": None}
+_NOT_CONSTANT = object()
+
+
 def decode_agtype(text: str | None) -> Any:
     """One agtype value in text form as plain Python (records for graph values)."""
     if text is None:
         return None
+    # scalars, most cells of a table, without the general parser
+    first = text[:1]
+    if first == '"' and '"' not in text[1:-1] and "\\" not in text and len(text) > 1 and text[-1] == '"':
+        return text[1:-1]
+    if first in _NUMBER_START and ":" not in text:
+        if "." not in text and "e" not in text and "E" not in text:
+            try:
+                return int(text)
+            except ValueError:
+                pass
+        elif text[-1] in _DIGITS:
+            try:
+                return float(text)
+            except ValueError:
+                pass
+    constant = _CONSTANTS.get(text, _NOT_CONSTANT)
+    if constant is not _NOT_CONSTANT:
+        return constant
     value, end = _Parser(text).value(0)
     end = _skip_ws(text, end)
     if end != len(text):
