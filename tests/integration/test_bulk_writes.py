@@ -274,3 +274,21 @@ def test_the_key_index_a_bulk_merge_makes_is_one_the_schema_manager_declares(dri
     result = SchemaManager(driver, [BkCity], scope="models").validate()
     assert [(s.label, s.field) for s in result.declared if s.label == "BkCity"] == [("BkCity", "name")]
     assert not result.missing and not any(spec.label == "BkCity" for spec in result.extra)
+
+
+def test_a_sigint_while_a_batch_is_in_flight_lets_that_batch_finish_and_counts_it(driver, monkeypatch):
+    original = driver.execute
+    calls = []
+
+    def execute(query, params=None, **kwargs):
+        if query.startswith("UNWIND"):
+            calls.append(query)
+            if len(calls) == 3:  # the third batch: the interrupt lands while it is sent
+                os.kill(os.getpid(), signal.SIGINT)
+        return original(query, params, **kwargs)
+
+    monkeypatch.setattr(driver, "execute", execute)
+    with pytest.raises(BulkWriteInterrupted) as info, Session(driver) as session:
+        session.bulk_save("BkFlight", ({"n": i} for i in range(100)), batch_size=10)
+    assert info.value.committed_rows == 30 == count(driver, "BkFlight")
+    assert info.value.row_range == (30, 30)
