@@ -21,23 +21,6 @@ def runic_command() -> list[str]:
     return [sys.executable, "-m", "runic.migrate.cli"]
 
 
-@pytest.fixture
-def backend_url(request, backend, driver) -> tuple[str, str | None]:
-    """``(url, password)`` of the test's graph on ``backend``."""
-    if backend == "falkordb":
-        return f"unix://{driver.embedded.unix_socket_path}?graph={driver.graph_name}", None
-    if backend == "arcadedb":
-        server = request.getfixturevalue("arcadedb_server")
-        return (
-            f"arcadedb://{server.username}:{server.password}@{server.host}:{server.bolt_port}/{driver.database}?http_port={server.http_port}",
-            server.password,
-        )
-    if backend == "age":
-        kw = request.getfixturevalue("age_server").connect_kwargs()
-        return f"postgresql://{kw['username']}:{kw['password']}@{kw['host']}:{kw['port']}/{kw['database']}?graph={driver.graph_name}", str(kw["password"])
-    pytest.fail(f"no URL form for {backend}")
-
-
 class Cli:
     def __init__(self, cwd: Path, url: str, password: str | None) -> None:
         self.cwd, self.url, self.password = cwd, url, password
