@@ -137,3 +137,21 @@ def test_cli_check_without_a_target_says_how_to_set_one(cli):
     cli("init")
     out = cli("check", code=1)
     assert "no target schema" in out and "target_manifest" in out
+
+
+def test_cli_run_and_baseline(cli, driver):
+    cli("init")
+    patch = cli.cwd / "patch.py"
+    patch.write_text("def upgrade(op):\n    op.run_cypher(\"CREATE (:Patched {n: 1})\")\n    op.create_range_index('Patched', 'n')\n")
+    assert "CYPHER: CREATE (:Patched {n: 1})" in cli("run", "patch.py", "--preview")
+    assert driver.execute("MATCH (p:Patched) RETURN count(p)").rows[0][0] == 0
+    assert "Executed: patch.py (2 operation(s))" in cli("run", "patch.py")
+    assert driver.execute("MATCH (p:Patched) RETURN count(p)").rows[0][0] == 1
+    assert cli("current").strip() == "<none>"
+    out = cli("baseline", "-m", "existing")
+    assert "Generated: runic/versions/" in out
+    generated = next((cli.cwd / "runic" / "versions").glob("*_existing.py")).read_text()
+    assert "op.create_range_index('Patched', 'n')" in generated
+    assert "existing" in cli("current")
+    assert "already has a version record" in cli("baseline", code=1)
+    assert "x.txt is not a Python file" in cli("run", "x.txt", code=1)
