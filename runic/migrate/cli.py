@@ -482,6 +482,38 @@ def info(config: Path | None, url: str | None, mode: str) -> None:
         click.echo(f"  {rev.revision}  {rev.message}")
 
 
+@cli.command(name="run")
+@click.argument("scripts", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@config_option
+@url_option
+@click.option("--preview", is_flag=True, help="print the operations instead of running them")
+@friendly
+def run_cmd(scripts: tuple[Path, ...], config: Path | None, url: str | None, preview: bool) -> None:
+    """Run the upgrade(op) of one-off SCRIPTS without recording them as revisions."""
+    runic = connect(config, url, preview=preview)
+    for script in scripts:
+        operations = runic.run_script(script)
+        if preview:
+            for line in operations:
+                click.echo(line)
+        click.echo(f"Executed: {script.name} ({len(operations)} operation(s))")
+
+
+@cli.command()
+@click.option("-m", "--message", default="baseline", help="message of the revision")
+@config_option
+@url_option
+@click.option("--stamp-only", is_flag=True, help="record a new revision id without writing a file")
+@friendly
+def baseline(message: str, config: Path | None, url: str | None, stamp_only: bool) -> None:
+    """Write a first revision that rebuilds the live schema, and record it as applied."""
+    runic = connect(config, url)
+    path = runic.baseline(message, stamp_only=stamp_only)
+    if path is not None:
+        click.echo(f"Generated: {path}")
+    click.echo(f"Stamped:   {', '.join(runic.current_revisions())}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``runic`` console script."""
     cli.main(args=argv, prog_name="runic")

@@ -425,6 +425,21 @@ class Runic:
             self._adapter.write_record(VersionRecord(revisions=[rev_id]))
         return path
 
+    def run_script(self, path: Path | str) -> list[str]:
+        """Run ``upgrade(op)`` of a one-off script (not a revision, nothing recorded); returns
+        the operations it ran (in preview mode: would run)."""
+        from .script import _load_module
+
+        script = Path(path)
+        if script.suffix != ".py" or not script.is_file():
+            raise MigrationError(f"{script} is not a Python file", hint="pass the path of a .py file with an upgrade(op) function")
+        module = _load_module(script)
+        if not callable(getattr(module, "upgrade", None)):
+            raise MigrationError(f"{script.name} has no upgrade(op) function", hint="define def upgrade(op): ...")
+        op = GraphOperations(self._adapter, preview=self._preview, progress=self._progress)
+        module.upgrade(op)
+        return list(op.preview_log if self._preview else op.applied)
+
     def test_revision(self, rev: str, *, graph_name: str | None = None) -> list[tuple[str, dict[str, int]]]:
         """Upgrade to ``rev``, downgrade to base, upgrade again on a throw-away graph; the counts after each phase."""
         rev_id = self.scripts.get_revision(rev).revision

@@ -21,23 +21,6 @@ def runic_command() -> list[str]:
     return [sys.executable, "-m", "runic.migrate.cli"]
 
 
-@pytest.fixture
-def backend_url(request, backend, driver) -> tuple[str, str | None]:
-    """``(url, password)`` of the test's graph on ``backend``."""
-    if backend == "falkordb":
-        return f"unix://{driver.embedded.unix_socket_path}?graph={driver.graph_name}", None
-    if backend == "arcadedb":
-        server = request.getfixturevalue("arcadedb_server")
-        return (
-            f"arcadedb://{server.username}:{server.password}@{server.host}:{server.bolt_port}/{driver.database}?http_port={server.http_port}",
-            server.password,
-        )
-    if backend == "age":
-        kw = request.getfixturevalue("age_server").connect_kwargs()
-        return f"postgresql://{kw['username']}:{kw['password']}@{kw['host']}:{kw['port']}/{kw['database']}?graph={driver.graph_name}", str(kw["password"])
-    pytest.fail(f"no URL form for {backend}")
-
-
 class Cli:
     def __init__(self, cwd: Path, url: str, password: str | None) -> None:
         self.cwd, self.url, self.password = cwd, url, password
@@ -154,3 +137,21 @@ def test_cli_check_without_a_target_says_how_to_set_one(cli):
     cli("init")
     out = cli("check", code=1)
     assert "no target schema" in out and "target_manifest" in out
+
+
+def test_cli_run_and_baseline(cli, driver):
+    cli("init")
+    patch = cli.cwd / "patch.py"
+    patch.write_text("def upgrade(op):\n    op.run_cypher(\"CREATE (:Patched {n: 1})\")\n    op.create_range_index('Patched', 'n')\n")
+    assert "CYPHER: CREATE (:Patched {n: 1})" in cli("run", "patch.py", "--preview")
+    assert driver.execute("MATCH (p:Patched) RETURN count(p)").rows[0][0] == 0
+    assert "Executed: patch.py (2 operation(s))" in cli("run", "patch.py")
+    assert driver.execute("MATCH (p:Patched) RETURN count(p)").rows[0][0] == 1
+    assert cli("current").strip() == "<none>"
+    out = cli("baseline", "-m", "existing")
+    assert "Generated: runic/versions/" in out
+    generated = next((cli.cwd / "runic" / "versions").glob("*_existing.py")).read_text()
+    assert "op.create_range_index('Patched', 'n')" in generated
+    assert "existing" in cli("current")
+    assert "already has a version record" in cli("baseline", code=1)
+    assert "x.txt is not a Python file" in cli("run", "x.txt", code=1)
