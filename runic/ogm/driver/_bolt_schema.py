@@ -16,7 +16,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
-from runic.cypher import CYPHER_KEYWORDS, escape_identifier, quote_identifier
+from runic.cypher import escape_identifier, quote_identifier
 from runic.ogm.core.flow import run_flow, run_flow_async
 from runic.ogm.exceptions import QueryError, SchemaError
 from runic.ogm.schema.index_manager import IndexSpec
@@ -50,12 +50,9 @@ class Sql:
 Steps = Generator[Any, Any, Any]
 _SAMPLE_KEYS = "MATCH (n) WITH n LIMIT 1000 UNWIND keys(n) AS k RETURN DISTINCT k AS k ORDER BY k"
 
-def sql_name(name: str) -> str:
-    """A type or property name for ArcadeDB SQL: bare when plain and no keyword (``match``,
-    ``order``…), backtick-quoted otherwise."""
-    if name.lower() in CYPHER_KEYWORDS:
-        return escape_identifier(name)
-    return quote_identifier(name)
+#: a type or property name for ArcadeDB SQL, always backtick-quoted: SQL keywords
+#: (``match``, ``order``, ``limit`` …) cannot name a type or property bare there
+sql_name = escape_identifier
 
 
 def node_or_edge_pattern(spec: IndexSpec) -> str:
