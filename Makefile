@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PYTEST := $(BIN)/python -m pytest
 NBVAL  := --nbval --nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
 
-.PHONY: setup venv servers lab-servers browser extension lab test test-unit test-integration test-notebooks test-browser bench clean
+.PHONY: setup venv servers browser extension lab test test-unit test-integration test-notebooks test-browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,13 +32,10 @@ extension: venv
 
 setup: venv servers browser extension
 
-## The lab needs only the embedded FalkorDB; the AGE chroot serves notebooks/04-backends.ipynb
-## and is built when this machine allows it (root or password-less sudo).
-lab-servers: venv
-	@bash .ci/setup-age.sh || echo "make lab: no PostgreSQL + AGE chroot, so notebooks/04-backends.ipynb cannot start AGE; run 'make servers' as root to build it"
-
-lab: venv lab-servers extension
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 $(LAB_ARGS)
+## `make lab`: one line per step (venv, AGE chroot when root, extension), tool output in
+## artifacts/lab-setup.log, then JupyterLab on notebooks/ (with --allow-root when run as root).
+lab:
+	@PYTHON=$(PYTHON) VENV=$(VENV) LAB_ARGS="$(LAB_ARGS)" MAKE="$(MAKE)" bash .ci/lab.sh
 
 ## lint-imports checks the layers stated in pyproject.toml before any test runs.
 test: setup

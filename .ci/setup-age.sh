@@ -10,11 +10,26 @@ set -euo pipefail
 CACHE_DIR="${RUNIC_CACHE:-$HOME/.cache/runic}"
 CHROOT_DIR="$CACHE_DIR/age-trixie"
 MARKER="$CHROOT_DIR/.runic-age-complete"
-MIRROR="${RUNIC_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The package mirror: $RUNIC_DEBIAN_MIRROR, else the Debian mirror this host's apt uses,
+# else none (debootstrap then picks its own default).
+MIRROR="${RUNIC_DEBIAN_MIRROR:-}"
 PACKAGES="postgresql-17,postgresql-17-age"
 export DEBIAN_FRONTEND=noninteractive
 
 log() { printf 'setup-age: %s\n' "$*"; }
+
+# The first Debian archive URI in the host's apt sources (deb822 .sources or one-line .list).
+host_debian_mirror() {
+    local f
+    for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -r "$f" ] || continue
+        awk '
+            /^[[:space:]]*#/ { next }
+            tolower($1) == "uris:" { for (i = 2; i <= NF; i++) print $i; next }
+            $1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i; break } }
+        ' "$f"
+    done | grep -E '/debian/?$' | head -n 1 | sed 's:/*$::'
+}
 
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=()
@@ -45,9 +60,10 @@ if [ -e "$CHROOT_DIR" ]; then
 fi
 mkdir -p "$CACHE_DIR"
 
-log "building Debian trixie chroot with $PACKAGES into $CHROOT_DIR (from $MIRROR)"
+[ -n "$MIRROR" ] || MIRROR=$(host_debian_mirror || true)
+log "building Debian trixie chroot with $PACKAGES into $CHROOT_DIR (from ${MIRROR:-debootstrap's default mirror})"
 build_log="$CACHE_DIR/age-trixie.debootstrap.log"
-if ! "${SUDO[@]}" "$DEBOOTSTRAP" --variant=minbase --include="$PACKAGES" trixie "$CHROOT_DIR" "$MIRROR" \
+if ! "${SUDO[@]}" "$DEBOOTSTRAP" --variant=minbase --include="$PACKAGES" trixie "$CHROOT_DIR" ${MIRROR:+"$MIRROR"} \
         >"$build_log" 2>&1 </dev/null; then
     log "debootstrap failed; last lines of $build_log:"
     tail -n 30 "$build_log" >&2

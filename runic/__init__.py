@@ -18,6 +18,15 @@ def unload_ipython_extension(ipython):  # pragma: no cover
     _unload(ipython)
 
 
+def __getattr__(name):
+    """``from runic import Runic`` (the reference's spelling) loads runic.migrate on first use."""
+    if name == "Runic":
+        from runic.migrate import Runic
+
+        return Runic
+    raise AttributeError(f"module 'runic' has no attribute {name!r}")
+
+
 def _jupyter_labextension_paths():
     """Where JupyterLab finds the prebuilt runic-lab extension (``jupyter labextension develop``)."""
     return [{"src": "labextension", "dest": "runic-lab"}]

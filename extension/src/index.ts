@@ -3,18 +3,25 @@
  *
  * `runic-lab:cypher-highlighting` registers Cypher with the editor language registry
  * and switches each `%%runic` cell to it, following the cell's first line as it is
- * edited. Its options live in the settings registry under the same id.
+ * edited, and marks `%runic` line magics inside ordinary cells (the magic, its
+ * subcommand, options and one-line Cypher). Its options live in the settings
+ * registry under the same id.
  */
 import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
+import {
+  EditorExtensionRegistry,
+  IEditorExtensionRegistry,
+  IEditorLanguageRegistry
+} from '@jupyterlab/codemirror';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { CypherCellSwitcher, DEFAULT_OPTIONS, IHighlightOptions } from './cells';
 import { CYPHER_LANGUAGE, CYPHER_MIME, cypherSupport } from './cypher';
+import { lineMagicHighlighter } from './lineMagics';
 
 const PLUGIN_ID = 'runic-lab:plugin';
 
@@ -32,13 +39,20 @@ const cypherHighlighting: JupyterFrontEndPlugin<void> = {
   description: 'Cypher syntax highlighting in %%runic cells.',
   autoStart: true,
   requires: [INotebookTracker, IEditorLanguageRegistry],
-  optional: [ISettingRegistry],
+  optional: [ISettingRegistry, IEditorExtensionRegistry],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     languages: IEditorLanguageRegistry,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    editorExtensions: IEditorExtensionRegistry | null
   ) => {
+    if (editorExtensions) {
+      editorExtensions.addExtension({
+        name: 'runic-lab:line-magics',
+        factory: () => EditorExtensionRegistry.createImmutableExtension(lineMagicHighlighter)
+      });
+    }
     languages.addLanguage({
       name: CYPHER_LANGUAGE,
       displayName: 'Cypher (runic)',

@@ -27,7 +27,14 @@ from .exceptions import (
     MultipleHeadsError,
     RevisionNotFound,
 )
-from .manifest import FulltextIndex, MandatoryConstraint, RangeIndex, SchemaManifest, UniqueConstraint, VectorIndex
+from .manifest import (
+    FulltextIndex,
+    MandatoryConstraint,
+    RangeIndex,
+    SchemaManifest,
+    UniqueConstraint,
+    VectorIndex,
+)
 from .operations import DataOperations, GraphOperations
 from .schema import IndexManager, SchemaInfo, SchemaManager, SyncReport, ValidationResult
 from .script import Revision, RevisionInfo, ScriptDirectory
@@ -55,10 +62,10 @@ __all__ = [
     "RevisionInfo",
     "RevisionNotFound",
     "Runic",
-    "ScriptDirectory",
     "SchemaInfo",
     "SchemaManager",
     "SchemaManifest",
+    "ScriptDirectory",
     "SyncReport",
     "UniqueConstraint",
     "ValidationResult",

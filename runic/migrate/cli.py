@@ -82,6 +82,7 @@ def connect(config: Path | None, url: str | None, *, preview: bool = False) -> R
     if url is None and not env.is_file():
         url = os.environ.get("RUNIC_URL")
     if url is not None:
+        os.environ["RUNIC_URL"] = url  # env.py files that read it connect to the same place
         ctx_module._defaults["adapter"] = create_adapter(url)
     ctx_module._defaults["env_path"] = env
     ctx_module._defaults["preview"] = preview
@@ -168,7 +169,7 @@ def init(directory: Path, force: bool) -> None:
 @friendly
 def revision(message: str, config: Path | None, url: str | None, head: str | None, rev_id: str | None, branch_labels: tuple[str, ...], depends_on: tuple[str, ...], autogenerate: bool, preview: bool) -> None:
     """Create a new revision script."""
-    from .autogen import diff_schema, render_downgrade_body, render_upgrade_body
+    from .autogen import render_downgrade_body, render_upgrade_body
 
     upgrade_body = downgrade_body = "    pass"
     if autogenerate:

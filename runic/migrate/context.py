@@ -28,6 +28,7 @@ from .exceptions import (
     ChecksumMismatchError,
     GraphAlreadyManagedError,
     IrreversibleMigrationError,
+    MigrationError,
     MigrationFailedError,
     MultipleHeadsError,
     RevisionNotFound,
@@ -394,6 +395,14 @@ class Runic:
             return models if isinstance(models, SchemaManifest) else SchemaManifest.from_models(models)
         if self._target_manifest is not None:
             return self._target_manifest
+        from runic.ogm.core.metadata import get_metadata
+
+        meta = get_metadata()
+        if not meta.nodes and not meta.edges:
+            raise MigrationError(
+                "there is no target schema to compare with: no target_manifest and no models are registered",
+                hint="set target_manifest in env.py (SchemaManifest(...) or SchemaManifest.from_models()), or import the module defining your models there",
+            )
         return SchemaManifest.from_models()
 
     def baseline(self, message: str = "baseline", *, stamp_only: bool = False) -> Path | None:

@@ -39,6 +39,25 @@ def count_flow(dialect: Any, label: str, prop: str | None = None) -> Flow:
     return _count(result)
 
 
+def _ids_then_batches(dialect: Any, match: str, where: str, change: str, batch: int, progress: Progress | None) -> Flow:
+    """Read the ids of the entities to change in one pass, then change them ``batch`` ids at a time.
+
+    Each batch finds its nodes by id (a seek, not a scan), so the whole run stays linear
+    in the number of nodes; ``where`` is checked again so a node changed meanwhile is skipped."""
+    size = _batch(batch)
+    ident = dialect.id_function("n")
+    result = yield Query(f"MATCH {match} WHERE {where} RETURN {ident}", {}, True)
+    ids = [row[0] for row in result.rows]
+    total = 0
+    query = f"UNWIND $ids AS i MATCH {match} WHERE {ident} = i AND {where} {change} RETURN count(n)"
+    for start in range(0, len(ids), size):
+        changed = _count((yield Query(query, {"ids": ids[start : start + size]})))
+        if progress is not None and changed:
+            progress(changed)
+        total += changed
+    return total
+
+
 def rename_property_flow(dialect: Any, label: str, old: str, new: str, batch: int = 10_000, progress: Progress | None = None) -> Flow:
     """Move ``old`` to ``new`` on every node of ``label``, ``batch`` nodes per statement.
 
@@ -47,36 +66,32 @@ def rename_property_flow(dialect: Any, label: str, old: str, new: str, batch: in
     for name, what in ((label, "node label"), (old, "property name"), (new, "property name")):
         validate_identifier(name, what)
     n_old, n_new = dialect.property_ref("n", old), dialect.property_ref("n", new)
-    query = (
-        f"MATCH (n{dialect.label_pattern(label)}) WHERE {n_old} IS NOT NULL AND {n_new} IS NULL "
-        f"WITH n LIMIT {_batch(batch)} SET {n_new} = {n_old} REMOVE {n_old} RETURN count(n)"
+    return (
+        yield from _ids_then_batches(
+            dialect,
+            f"(n{dialect.label_pattern(label)})",
+            f"{n_old} IS NOT NULL AND {n_new} IS NULL",
+            f"SET {n_new} = {n_old} REMOVE {n_old}",
+            batch,
+            progress,
+        )
     )
-    total = 0
-    while True:
-        changed = _count((yield Query(query, {})))
-        if progress is not None and changed:
-            progress(changed)
-        total += changed
-        if changed < batch:
-            return total
 
 
 def relabel_flow(dialect: Any, old: str, new: str, batch: int = 10_000, progress: Progress | None = None) -> Flow:
     """Give every node of label ``old`` the label ``new`` instead, ``batch`` per statement."""
     validate_identifier(old, "node label")
     validate_identifier(new, "node label")
-    query = (
-        f"MATCH (n{dialect.label_pattern(old)}) WITH n LIMIT {_batch(batch)} "
-        f"SET n{dialect.label_pattern(new)} REMOVE n{dialect.label_pattern(old)} RETURN count(n)"
+    return (
+        yield from _ids_then_batches(
+            dialect,
+            f"(n{dialect.label_pattern(old)})",
+            "true",
+            f"SET n{dialect.label_pattern(new)} REMOVE n{dialect.label_pattern(old)}",
+            batch,
+            progress,
+        )
     )
-    total = 0
-    while True:
-        changed = _count((yield Query(query, {})))
-        if progress is not None and changed:
-            progress(changed)
-        total += changed
-        if changed < batch:
-            return total
 
 
 def seed_flow(merge_query: str, rows: Sequence[dict[str, Any]], batch: int = 1_000, progress: Progress | None = None, *, batched_merge: bool = True) -> Flow:

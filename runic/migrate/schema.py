@@ -10,13 +10,17 @@ manager) removes live indexes no declared spec covers.
 
 from __future__ import annotations
 
+import functools
 import html
 import inspect
 import json
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from runic.cypher import escape_identifier
+from runic.ogm.core import vector_indexes
 from runic.ogm.core.metadata import get_metadata
 from runic.ogm.driver.falkordb import FalkorDBDriver
 from runic.ogm.exceptions import MetadataError, UnsupportedFeatureError
@@ -94,6 +98,11 @@ def _graph_name(driver: Any) -> str | None:
     return None
 
 
+def _create_when_known(spec: IndexSpec, driver: Any) -> int | None:
+    """Create a waiting vector index on ``driver`` if its dimension can be learned now."""
+    return IndexManager(driver)._create_when_known(spec)
+
+
 #: index operations above which ``progress=None`` shows a bar
 PROGRESS_AUTO_ABOVE = 4
 
@@ -144,7 +153,7 @@ class IndexManager:
             spec for spec in _sorted(set(specs)) if not any(spec.matches(other) for other in live)
         ]
 
-    def _check_all(self, specs: Sequence[IndexSpec]) -> None:
+    def _check_all(self, specs: Sequence[IndexSpec], *, waiting_ok: bool = False) -> None:
         for spec in specs:
             if not isinstance(spec, IndexSpec):
                 raise TypeError(f"expected IndexSpec objects, got {type(spec).__name__}")
@@ -155,29 +164,81 @@ class IndexManager:
                     feature=f"{spec.index_type} index",
                     hint="remove the index option from the field, or use a backend that has this index kind",
                 )
-            if spec.index_type == "vector" and spec.dimension is None:
+            if spec.index_type == "vector" and spec.dimension is None and not waiting_ok:
                 raise MetadataError(
                     f"{spec.label}.{spec.field} declares a vector index without a dimension",
                     field=spec.field,
                     hint="use Field(..., vector=True, dimension=768)",
                 )
 
+    # -- vectors without a dimension ---------------------------------------------------------------
+    def learn_dimension(self, spec: IndexSpec) -> int | None:
+        """The length of a vector stored in ``spec``'s field, or ``None`` when none is stored."""
+        alias, name = escape_identifier("n"), escape_identifier(spec.field)
+        label = escape_identifier(spec.label)
+        pattern = f"({alias}:{label})" if spec.entity == "node" else f"()-[{alias}:{label}]->()"
+        result = self.driver.execute(
+            f"MATCH {pattern} WHERE {alias}.{name} IS NOT NULL RETURN {alias}.{name} AS v LIMIT 1", readonly=True
+        )
+        value = result.value("v") if result.rows else None
+        return len(value) if isinstance(value, (list, tuple)) and value else None
+
+    def _with_dimension(self, spec: IndexSpec, dimension: int) -> IndexSpec:
+        return IndexSpec(
+            spec.label, spec.field, "vector", dimension=dimension, similarity=spec.similarity, entity=spec.entity
+        )
+
+    def _create_when_known(self, spec: IndexSpec) -> int | None:
+        dimension = self.learn_dimension(spec)
+        if dimension is None:
+            return None
+        self.schema.create_index(self._with_dimension(spec, dimension))
+        return dimension
+
+    def _resolve_waiting(self, spec: IndexSpec, live: list[IndexSpec]) -> IndexSpec | None:
+        """A dimensionless vector spec: already live, learnable from stored vectors, or deferred."""
+        present = [other for other in live if spec.matches(other) and other.dimension]
+        if present:
+            vector_indexes.learned(self.driver, spec.label, spec.field, present[0].dimension)
+            return None
+        dimension = self.learn_dimension(spec)
+        if dimension is not None:
+            return self._with_dimension(spec, dimension)
+        vector_indexes.defer(self.driver, spec.label, spec.field, functools.partial(_create_when_known, spec))
+        warnings.warn(
+            f"{spec.label}.{spec.field}: the vector index waits for its dimension (none declared, no vectors "
+            "stored yet) — it is created after the first flush that stores one (sync Session) or by apply() "
+            "again; until then vector search scans exactly. Declare Field(..., dimension=N) to create it now",
+            stacklevel=3,
+        )
+        return None
+
     # -- changes -------------------------------------------------------------------------------
     def apply(self, specs: Iterable[IndexSpec], *, progress: bool | None = None) -> list[IndexSpec]:
         """Create the specs not present; return those created.
 
         Every spec is checked first, and nothing is created if one cannot be: a kind the
-        backend cannot hold → ``UnsupportedFeatureError``; a vector without dimension →
-        ``MetadataError``. Applying twice creates nothing the second time. ``progress``
-        shows a bar (``None``: when there are more than a few indexes to build).
+        backend cannot hold → ``UnsupportedFeatureError``. A vector index declared without
+        a dimension takes the length of a stored vector; with none stored yet it waits
+        (a warning says so; ``runic.ogm.core.vector_indexes`` keeps it) and is created after
+        the first flush that stores one, while every other index is created now. Applying
+        twice creates nothing the second time. ``progress`` shows a bar (``None``: when
+        there are more than a few indexes to build).
         """
         wanted = _sorted(set(specs))
-        self._check_all(wanted)
+        self._check_all(wanted, waiting_ok=True)
+        waiting = [s for s in wanted if s.index_type == "vector" and s.dimension is None]
+        if waiting:
+            live = self.live()
+            resolved = [self._resolve_waiting(spec, live) for spec in waiting]
+            wanted = [s for s in wanted if s not in waiting] + [s for s in resolved if s is not None]
         todo = self.diff(wanted)
         created = []
         with progress_bar(len(todo), "creating indexes", unit="index", show=progress, auto_above=PROGRESS_AUTO_ABOVE) as bar:
             for spec in todo:
                 self.schema.create_index(spec)
+                if spec.index_type == "vector" and spec.dimension:
+                    vector_indexes.learned(self.driver, spec.label, spec.field, spec.dimension)
                 created.append(spec)
                 bar.update(1)
         return created

@@ -19,12 +19,18 @@ Decisions where the spec left room:
 - Errors reach the notebook as IPython ``UsageError`` (one line, no traceback); a kernel
   interrupt drops the connection's pending reply, so the next cell runs normally.
 - URL-less connections share one embedded FalkorDB per kernel, stopped at exit.
+- The OGM in a notebook uses the notebook's connection through ``current_driver()``:
+  ``with Session(current_driver()) as session`` reads and writes the graph the
+  ``%%runic`` cells see; the session does not close the connection.
+- ``# comment`` may end any ``%runic`` line and the ``%%runic`` line of a cell (a ``#``
+  inside quotes is text). A one-line ``%runic WORD`` whose word is neither a subcommand
+  nor the start of a Cypher statement is refused with a did-you-mean, never sent.
 - ``from_networkx`` keeps networkx node keys (and multigraph edge keys) in a property
   (``_nx_key`` unless ``key=`` names one); ``to_networkx(..., node_key=, edge_key=)``
   reads them back, which makes the round trip lossless.
 """
 
-from .connections import Connection, close, connect, current, list_connections, use
+from .connections import Connection, close, connect, current, current_driver, list_connections, use
 from .convert import BulkWriteReport, from_dataframe, from_networkx, to_dataframe, to_networkx
 from .result import QueryResult
 from .run import Plan, explain, run
@@ -37,6 +43,7 @@ __all__ = [
     "close",
     "connect",
     "current",
+    "current_driver",
     "explain",
     "from_dataframe",
     "from_networkx",

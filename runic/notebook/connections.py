@@ -23,6 +23,7 @@ __all__ = [
     "close",
     "connect",
     "current",
+    "current_driver",
     "list_connections",
     "registry",
     "use",
@@ -286,6 +287,14 @@ def close(alias: str | None = None) -> Connection:
 
 def current() -> Connection:
     return registry.get()
+
+
+def current_driver(alias: str | None = None) -> Any:
+    """The driver behind the notebook's current connection (or the one named ``alias``):
+    what ``%runic connect`` opened, for the OGM in the same notebook —
+    ``with Session(current_driver()) as session: ...``. The session does not own it, so
+    closing the session leaves the connection open for the next ``%%runic`` cell."""
+    return registry.get(alias).driver
 
 
 def list_connections() -> ConnectionTable:

@@ -2,20 +2,20 @@
 
 ``to_dataframe(x)`` and ``to_networkx(x)`` accept a notebook result, a bare
 ``GraphResult``, lists of node/edge records or model entities, and query builders (which
-they run). ``from_networkx`` and ``from_dataframe`` write in batches of ``UNWIND $rows``
-statements: one round trip and one transaction per batch; values travel as parameters and
-labels, types and keys are backtick-quoted. A failing batch raises ``BulkWriteError``
-naming its row range; the batches before it stay written and are reported.
+they run). ``from_networkx`` and ``from_dataframe`` write through the session's bulk path
+(``Session.bulk_save``): batches of ``UNWIND $rows`` statements, one transaction per
+batch. A failing batch raises ``BulkWriteError`` naming its row range; the batches before
+it stay written and are counted as the database holds them.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from runic.cypher import escape_identifier
 from runic.ogm import Edge, Node, inspect
 from runic.ogm.driver.result import ColumnRows, EdgeRecord, GraphResult, NodeRecord, PathRecord
 from runic.ogm.exceptions import BulkWriteError
@@ -320,64 +320,59 @@ class BulkWriteReport:
         return f"<BulkWriteReport {', '.join(parts) or 'nothing'} written in {self.batches} batch(es)>"
 
 
-def _executor(target: Any) -> Any:
-    """The object with ``execute(query, params)``: a session, a driver or a notebook connection."""
-    if hasattr(target, "execute"):
-        return target
-    driver = getattr(target, "driver", None)
-    if driver is not None and hasattr(driver, "execute"):
-        return driver
-    raise TypeError(f"expected a Session, a driver or a connection, got {type(target).__name__}")
-
-
-def _dialect(target: Any) -> Any:
-    dialect = getattr(target, "dialect", None)
-    if dialect is None:
-        driver = getattr(target, "driver", None)
-        dialect = getattr(driver, "dialect", None)
-    if dialect is None:
-        from runic.ogm.driver.base import GraphDialect
-
-        dialect = GraphDialect()
-    return dialect
-
-
 def _progress(total: int, desc: str, progress: bool | None) -> Any:
     return progress_bar(total, desc, unit="rows", show=progress, auto_above=5 * DEFAULT_BATCH_SIZE)
 
 
-class _BatchWriter:
-    """Runs one statement per batch and keeps count, turning a failure into ``BulkWriteError``."""
+@contextmanager
+def _bulk_session(target: Any) -> Iterator[Any]:
+    """The session whose ``bulk_save`` writes: ``target`` itself, or one opened on its driver."""
+    if callable(getattr(target, "bulk_save", None)):
+        yield target
+        return
+    driver = target if callable(getattr(target, "execute", None)) and hasattr(target, "dialect") else getattr(target, "driver", None)
+    if driver is None or not callable(getattr(driver, "execute", None)):
+        raise TypeError(f"expected a Session, a driver or a connection, got {type(target).__name__}")
+    from runic.ogm import Session
 
-    def __init__(self, target: Any, total: int, desc: str, progress: bool | None) -> None:
-        self.executor = _executor(target)
-        #: a Session expires its entities after a write it was told about
-        self.is_session = hasattr(self.executor, "flush") and hasattr(self.executor, "add")
-        self.total = total
+    with Session(driver) as session:
+        yield session
+
+
+class _Writer:
+    """Runs ``bulk_save`` calls one after another with one bar and one running count.
+
+    A failure or an interrupt in any of them is re-raised counting every row written so far
+    (earlier calls included), as the database holds them."""
+
+    def __init__(self, session: Any, total: int, desc: str, progress: bool | None, batch_size: int) -> None:
+        self.session = session
+        self.batch_size = batch_size
         self.done = 0
         self.batches = 0
         self.bar = _progress(total, desc, progress)
 
-    def run(self, query: str, rows: list[dict[str, Any]], what: str, start: int) -> GraphResult:
+    def write(self, target: Any, rows: Any, *, key: str | None = None, on_ids: Any = None) -> int:
+        base = self.done
+
+        def tick(done: int, total: Any) -> None:
+            self.bar.update(base + done - self.bar.n)
+
         try:
-            if self.is_session:
-                result = self.executor.execute(query, {"rows": rows}, write=True)
-            else:
-                result = self.executor.execute(query, {"rows": rows})
-        except Exception as exc:
-            end = start + len(rows)
-            self.bar.close()
-            raise BulkWriteError(
-                f"writing {what} rows {start}–{end - 1} failed: {exc}",
-                row_range=(start, end),
-                committed_rows=self.done,
-                batches_committed=self.batches,
-                hint=f"{self.batches} earlier batch(es) with {self.done} rows stay written; fix the data and write from row {start} on",
-            ) from exc
-        self.done += len(rows)
-        self.batches += 1
-        self.bar.update(len(rows))
-        return result
+            written = self.session.bulk_save(target, rows, key=key, batch_size=self.batch_size, progress=tick, on_ids=on_ids)
+        except BulkWriteError as exc:
+            start, stop = exc.row_range or (0, 0)
+            err = type(exc)(
+                exc.message,
+                row_range=(start, stop),
+                committed_rows=base + (exc.committed_rows or 0),
+                batches_committed=self.batches + (exc.batches_committed or 0),
+                hint=f"{self.batches + (exc.batches_committed or 0)} earlier batch(es) with {base + (exc.committed_rows or 0)} rows stay written; fix the data and write from row {start} on",
+            )
+            raise err from exc.__cause__ or exc
+        self.done += written
+        self.batches += -(-written // self.batch_size) if written else 0
+        return written
 
     def close(self) -> None:
         self.bar.close()
@@ -396,8 +391,12 @@ def _type_of(model: Any, default: str) -> str:
     return str(getattr(model, "__type__", None) or model.__name__.upper())
 
 
+def _is_model(cls: Any) -> bool:
+    return isinstance(cls, type) and issubclass(cls, (Node, Edge))
+
+
 def _field_converters(model: Any) -> dict[str, Any]:
-    if model is None:
+    if not _is_model(model):
         return {}
     try:
         from runic.ogm.core.metadata import fields_of
@@ -439,11 +438,6 @@ def _clean_props(props: Mapping[str, Any], converters: Mapping[str, Any]) -> dic
     return out
 
 
-def _chunks(items: list[Any], size: int) -> Iterator[tuple[int, list[Any]]]:
-    for start in range(0, len(items), size):
-        yield start, items[start : start + size]
-
-
 def from_networkx(
     G: Any,
     session: Any,
@@ -456,18 +450,21 @@ def from_networkx(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool | None = None,
 ) -> BulkWriteReport:
-    """Write the nodes and edges of networkx graph ``G`` through ``session``.
+    """Write the nodes and edges of networkx graph ``G`` through ``session``'s bulk path.
 
     Labels: ``node_model``'s label, else ``label``, else each node's ``labels``
     attribute (as ``to_networkx`` writes it), else ``Node``. Types likewise from
     ``edge_model`` / ``type`` / the edge's ``type`` attribute / ``RELATED``. The networkx
     node key (and a multigraph's edge key) is stored in property ``key`` (default
     ``_nx_key``) so ``to_networkx(result, node_key=key, edge_key=key)`` rebuilds ``G``.
-    Edges of an undirected graph are written ``u → v``.
+    Edges of an undirected graph are written ``u → v``. Nodes are created; edges find
+    their endpoints by element id, or by the indexed ``key`` where the backend cannot look
+    ids up through an index (AGE). ``session``: a Session, a driver or a connection.
     """
+    from runic.ogm import EdgeRows
+
     if batch_size < 1:
         raise ValueError(f"batch_size={batch_size!r} must be at least 1")
-    dialect = _dialect(session)
     node_conv = _field_converters(node_model)
     edge_conv = _field_converters(edge_model)
     fixed_labels = _labels_of(node_model, label) if (node_model is not None or label) else None
@@ -475,26 +472,28 @@ def from_networkx(
 
     # group nodes by label set so each statement names its labels in its text
     groups: dict[tuple[str, ...], list[tuple[Any, dict[str, Any]]]] = {}
+    node_labels: dict[Any, tuple[str, ...]] = {}
     for node, attrs in G.nodes(data=True):
         attrs = dict(attrs)
-        node_labels = fixed_labels
+        labels = fixed_labels
         raw_labels = attrs.pop("labels", None)
-        if node_labels is None:
+        if labels is None:
             if isinstance(raw_labels, (list, tuple)) and raw_labels:
-                node_labels = tuple(str(x) for x in raw_labels)
+                labels = tuple(str(x) for x in raw_labels)
             elif isinstance(raw_labels, str) and raw_labels:
-                node_labels = (raw_labels,)
+                labels = (raw_labels,)
             else:
-                node_labels = ("Node",)
+                labels = ("Node",)
         elif raw_labels is not None and node_model is None and label is None:
             attrs["labels"] = raw_labels
         props = _clean_props(attrs, node_conv)
         if key:
             props[key] = _db_value(node)
-        groups.setdefault(node_labels, []).append((node, props))
+        groups.setdefault(labels, []).append((node, props))
+        node_labels[node] = labels
 
     multigraph = G.is_multigraph()
-    edge_groups: dict[str, list[tuple[Any, Any, dict[str, Any]]]] = {}
+    edge_groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[tuple[Any, Any, dict[str, Any]]]] = {}
     edge_iter = G.edges(keys=True, data=True) if multigraph else ((u, v, None, d) for u, v, d in G.edges(data=True))
     for u, v, k, attrs in edge_iter:
         attrs = dict(attrs)
@@ -505,52 +504,69 @@ def from_networkx(
         props = _clean_props(attrs, edge_conv)
         if key and multigraph:
             props[key] = _db_value(k)
-        edge_groups.setdefault(rel_type, []).append((u, v, props))
+        edge_groups.setdefault((rel_type, node_labels[u][:1], node_labels[v][:1]), []).append((u, v, props))
 
     total = G.number_of_nodes() + G.number_of_edges()
-    writer = _BatchWriter(session, total, "from_networkx", progress)
     report = BulkWriteReport()
-    db_ids: dict[Any, Any] = {}
-    id_fn = dialect.id_function("n")
-    try:
-        for labels, items in groups.items():
-            pattern = "".join(":" + escape_identifier(lbl) for lbl in labels)
-            query = f"UNWIND $rows AS row CREATE (n{pattern}) SET n = row.props RETURN row.i AS i, {id_fn} AS id"
-            for start, chunk in _chunks(items, batch_size):
-                rows = [{"i": start + j, "props": props} for j, (_, props) in enumerate(chunk)]
-                result = writer.run(query, rows, "node", start)
-                for i, db_id in result.rows:
-                    db_ids[chunk[i - start][0]] = db_id
-                report.nodes += len(chunk)
-        for rel_type, items in edge_groups.items():
-            query = (
-                "UNWIND $rows AS row MATCH (a), (b) "
-                f"WHERE {dialect.id_function('a')} = {dialect.id_param('row.s')} "
-                f"AND {dialect.id_function('b')} = {dialect.id_param('row.t')} "
-                f"CREATE (a)-[e:{escape_identifier(rel_type)}]->(b) SET e = row.props"
-            )
-            for start, chunk in _chunks(items, batch_size):
-                rows = [{"s": db_ids[u], "t": db_ids[v], "props": props} for u, v, props in chunk]
-                writer.run(query, rows, "edge", start)
-                report.edges += len(chunk)
-    finally:
-        writer.close()
+    with _bulk_session(session) as s:
+        by_key = bool(key) and not getattr(s.dialect, "indexed_id_lookup", True)
+        writer = _Writer(s, total, "from_networkx", progress, batch_size)
+        db_ids: dict[Any, Any] = {}
+        try:
+            for labels, items in groups.items():
+                on_ids = None
+                if not by_key:
+                    def on_ids(pairs: list[tuple[int, Any]], _items: list[Any] = items) -> None:
+                        for i, element_id in pairs:
+                            db_ids[_items[i][0]] = element_id
+
+                report.nodes += writer.write(labels, (props for _, props in items), on_ids=on_ids)
+            for (rel_type, src, dst), edges in edge_groups.items():
+                if by_key:
+                    target = EdgeRows(rel_type, src, dst, by=key)
+                    rows: Any = ({"source": _db_value(u), "target": _db_value(v), **props} for u, v, props in edges)
+                else:
+                    target = EdgeRows(rel_type)
+                    rows = ({"source": db_ids[u], "target": db_ids[v], **props} for u, v, props in edges)
+                report.edges += writer.write(target, rows)
+        finally:
+            writer.close()
     report.batches = writer.batches
     return report
 
 
-def _frame_records(df: Any) -> list[dict[str, Any]]:
-    """Rows of ``df`` as dicts of plain Python values (NA/NaN → None), built column by column."""
-    columns = []
-    for name in df.columns:
-        series = df[name]
-        values = series.tolist()
-        if series.hasnans if hasattr(series, "hasnans") else True:
-            mask = series.isna().tolist()
-            values = [None if m else v for v, m in zip(values, mask)]
-        columns.append([_db_value(v) for v in values] if series.dtype == object else values)
+def _frame_records(df: Any, chunk: int) -> Iterator[dict[str, Any]]:
+    """Rows of ``df`` as dicts of plain Python values (NA/NaN → None), built column by column
+    ``chunk`` rows at a time, so a large frame is never copied whole."""
     names = [str(c) for c in df.columns]
-    return [dict(zip(names, row)) for row in zip(*columns)] if columns else [{} for _ in range(len(df))]
+    for start in range(0, len(df), chunk):
+        part = df.iloc[start : start + chunk]
+        columns = []
+        for name in part.columns:
+            series = part[name]
+            values = series.tolist()
+            if series.hasnans if hasattr(series, "hasnans") else True:
+                mask = series.isna().tolist()
+                values = [None if m else v for v, m in zip(values, mask)]
+            columns.append([_db_value(v) for v in values] if series.dtype == object else values)
+        if columns:
+            yield from (dict(zip(names, row)) for row in zip(*columns))
+        else:
+            yield from ({} for _ in range(len(part)))
+
+
+class _Sized:
+    """An iterator that knows its length (for progress totals)."""
+
+    def __init__(self, items: Iterator[Any], n: int) -> None:
+        self.items = items
+        self.n = n
+
+    def __iter__(self) -> Iterator[Any]:
+        return self.items
+
+    def __len__(self) -> int:
+        return self.n
 
 
 def from_dataframe(
@@ -562,11 +578,12 @@ def from_dataframe(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: bool | None = None,
 ) -> Any:
-    """Write one node of ``Model`` per DataFrame row, in batches.
+    """Write one node of ``Model`` per DataFrame row through ``session``'s bulk path.
 
-    With ``key`` (a column), rows are merged on it (existing nodes updated); without,
-    created. Uses ``session.bulk_save`` when the session has it, else ``UNWIND``
-    statements through ``session.execute``.
+    With ``key`` (a column; for a model, default its primary key), rows are merged on it
+    through an index (existing nodes updated); without, created. ``Model`` is a model
+    class, or any class whose ``__label__`` names the label. Rows stream from the frame
+    in batches. ``session``: a Session, a driver or a connection.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size={batch_size!r} must be at least 1")
@@ -574,38 +591,13 @@ def from_dataframe(
         from runic.ogm.exceptions import did_you_mean
 
         raise KeyError(f"key column {key!r} is not in the DataFrame {did_you_mean(key, map(str, df.columns))}".rstrip())
-    records = _frame_records(df)
-    bulk = getattr(session, "bulk_save", None)
-    if callable(bulk):
-        bar = _progress(len(records), f"from_dataframe → {_labels_of(Model, 'Node')[0]}", progress)
+    target: Any = Model if _is_model(Model) else _labels_of(Model, "Node")
+    n = len(df)
+    rows = _Sized(_frame_records(df, max(batch_size, 10_000)), n)
+    with _bulk_session(session) as s:
+        writer = _Writer(s, n, f"from_dataframe → {_labels_of(Model, 'Node')[0]}", progress, batch_size)
         try:
-            written = bulk(Model, records, key=key, batch_size=batch_size, progress=lambda done, total: bar.update(done - bar.n))
+            written = writer.write(target, rows, key=key)
         finally:
-            bar.close()
-        batches = -(-len(records) // batch_size) if records else 0
-        return BulkWriteReport(nodes=int(written), rows=int(written), batches=batches)
-    converters = _field_converters(Model)
-    labels = _labels_of(Model, "Node")
-    pattern = "".join(":" + escape_identifier(lbl) for lbl in labels)
-    if key:
-        query = f"UNWIND $rows AS row MERGE (n{pattern} {{{escape_identifier(key)}: row.k}}) SET n += row.props"
-    else:
-        query = f"UNWIND $rows AS row CREATE (n{pattern}) SET n = row.props"
-    writer = _BatchWriter(session, len(records), f"from_dataframe → {labels[0]}", progress)
-    report = BulkWriteReport()
-    try:
-        for start, chunk in _chunks(records, batch_size):
-            rows = []
-            for record in chunk:
-                props = _clean_props(record, converters)
-                row: dict[str, Any] = {"props": props}
-                if key:
-                    row["k"] = props.get(key)
-                rows.append(row)
-            writer.run(query, rows, labels[0], start)
-            report.rows += len(chunk)
-            report.nodes += len(chunk)
-    finally:
-        writer.close()
-    report.batches = writer.batches
-    return report
+            writer.close()
+    return BulkWriteReport(nodes=int(written), rows=int(written), batches=writer.batches)

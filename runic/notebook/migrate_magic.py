@@ -23,7 +23,13 @@ from IPython.core.magic_arguments import MagicArgumentParser
 from runic.migrate import Runic
 
 from . import connections as _connections
-from .widgets.migration_status import MigrationStatus, MigrationStatusWidget, is_destructive, migration_status, preview_operations
+from .widgets.migration_status import (
+    MigrationStatus,
+    MigrationStatusWidget,
+    is_destructive,
+    migration_status,
+    preview_operations,
+)
 
 __all__ = ["ACTIONS", "migrate_command", "script_location"]
 

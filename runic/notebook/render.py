@@ -17,6 +17,7 @@ from runic.ogm.driver.result import EdgeRecord, NodeRecord, PathRecord
 
 __all__ = [
     "CSS",
+    "column_types",
     "format_value",
     "html_table",
     "html_value",
@@ -39,7 +40,10 @@ CSS = (
     ".runic-out table.runic-table th{position:sticky;top:0;background:var(--jp-layout-color2,rgba(127,127,127,.15));"
     "text-align:left;padding:2px 8px;border-bottom:1px solid var(--jp-border-color1,rgba(127,127,127,.4))}"
     ".runic-out table.runic-table td{padding:2px 8px;border-bottom:1px solid var(--jp-border-color3,rgba(127,127,127,.15));"
-    "vertical-align:top;font-family:var(--jp-code-font-family,monospace);white-space:pre-wrap}"
+    "vertical-align:top;font-family:var(--jp-code-font-family,monospace);white-space:pre-wrap;text-align:left}"
+    ".runic-out table.runic-table td.runic-n{text-align:right}"
+    ".runic-out table.runic-table th .runic-coltype{display:block;font-weight:normal;font-size:90%;"
+    "color:var(--jp-ui-font-color2,rgba(127,127,127,1))}"
     ".runic-out .runic-footer{color:var(--jp-ui-font-color2,rgba(127,127,127,1));margin-top:4px}"
     ".runic-out .runic-more{color:var(--jp-warn-color0,#b86e00)}"
     ".runic-out .runic-chip{display:inline-block;border-radius:8px;padding:0 6px;margin-right:3px;"
@@ -144,8 +148,55 @@ def format_value(value: Any) -> str:
     return _fmt(value, set(), 0)
 
 
+def cell_text(value: Any) -> str:
+    """A table cell's text: a string as it is (cut, not quoted), anything else ``format_value``."""
+    if isinstance(value, str):
+        return _cut(value)
+    return format_value(value)
+
+
+_TYPE_NAMES = [
+    (bool, "bool"),
+    (int, "int"),
+    (float, "float"),
+    (str, "string"),
+    (NodeRecord, "node"),
+    (EdgeRecord, "edge"),
+    (PathRecord, "path"),
+    (dict, "map"),
+    ((list, tuple), "list"),
+]
+
+
+def _type_name(value: Any) -> str:
+    for cls, name in _TYPE_NAMES:
+        if isinstance(value, cls):
+            return name
+    return type(value).__name__
+
+
+def column_types(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
+    """Per column, the type names of its non-null values (``int``, ``string``, ``node``, …,
+    ``int | string`` when mixed, ``null`` when every value is null)."""
+    out = []
+    for i in range(len(columns)):
+        seen: dict[str, None] = {}
+        for row in rows:
+            value = row[i] if i < len(row) else None
+            if value is not None:
+                seen[_type_name(value)] = None
+                if len(seen) > 3:
+                    break
+        out.append(" | ".join(seen) if seen else "null")
+    return out
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def html_value(value: Any) -> str:
-    """``format_value`` as HTML, with chips for labels and types."""
+    """``format_value`` as HTML, with chips for labels and types; strings unquoted."""
     if isinstance(value, NodeRecord):
         chips = "".join(f'<span class="runic-chip">{html.escape(label)}</span>' for label in value.labels)
         props = html.escape(_props_text(value.properties, set(), 0)) if value.properties else ""
@@ -159,7 +210,7 @@ def html_value(value: Any) -> str:
         )
     if value is None:
         return '<span class="runic-muted">null</span>'
-    return html.escape(format_value(value))
+    return html.escape(cell_text(value))
 
 
 def html_table(
@@ -170,15 +221,25 @@ def html_table(
     footer_class: str = "",
     raw_cells: bool = False,
     standalone: bool = True,
+    types: Sequence[str] | None = None,
 ) -> str:
     """An HTML table in a scroll box, with an optional footer line.
 
-    ``standalone=False`` leaves out the wrapper and style block (for a table inside
-    another runic output)."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    Strings are shown as they are (left-aligned, unquoted), numbers right-aligned;
+    ``types`` puts each column's type under its name. ``standalone=False`` leaves out the
+    wrapper and style block (for a table inside another runic output)."""
+    if types is not None:
+        head = "".join(
+            f'<th>{html.escape(str(c))}<span class="runic-coltype">{html.escape(t)}</span></th>' for c, t in zip(columns, types)
+        )
+    else:
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
     body = []
     for row in rows:
-        cells = "".join(f"<td>{cell if raw_cells else html_value(cell)}</td>" for cell in row)
+        if raw_cells:
+            cells = "".join(f"<td>{cell}</td>" for cell in row)
+        else:
+            cells = "".join(f'<td class="runic-n">{html_value(c)}</td>' if _is_number(c) else f"<td>{html_value(c)}</td>" for c in row)
         body.append(f"<tr>{cells}</tr>")
     foot = ""
     if footer:
@@ -193,7 +254,7 @@ def html_table(
 def text_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, style: str = "grid", max_rows: int | None = None) -> str:
     """A fixed-width text table (``style``: ``grid``, ``plain`` or ``markdown``)."""
     shown = list(rows if max_rows is None else rows[:max_rows])
-    cells = [[format_value(v) for v in row] for row in shown]
+    cells = [[cell_text(v) for v in row] for row in shown]
     headers = [str(c) for c in columns]
     widths = [len(h) for h in headers]
     for row in cells:

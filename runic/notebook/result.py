@@ -157,6 +157,7 @@ class QueryResult:
             return self
         self.raw = self._rerun(self.query, "fetching all rows")  # type: ignore[arg-type]
         self.fetch_limit = None
+        self._widen_display()
         self._df = None
         self.column_data = None
         return self
@@ -174,17 +175,97 @@ class QueryResult:
             return self.fetch_all()
         self.raw = self._rerun(query, f"fetching {n:,} more rows")
         self.fetch_limit = wanted + 1
+        self._widen_display()
         self._df = None
         self.column_data = None
         return self
 
+    def _widen_display(self) -> None:
+        """A ``--limit N`` was a fetch limit: once more rows are fetched, show up to the default."""
+        if self.displaylimit is not None and self.displaylimit < DEFAULT_DISPLAYLIMIT:
+            self.displaylimit = DEFAULT_DISPLAYLIMIT
+
     # -- converters ----------------------------------------------------------------------
-    def to_dataframe(self, *, expand: bool = False) -> Any:
-        """A pandas DataFrame (``expand=True``: node/edge columns become property columns)."""
+    def to_dataframe(self, *, expand: bool = True) -> Any:
+        """A pandas DataFrame, one row per result row.
+
+        A node column becomes its labels (``label``, ``A:B`` for several) and one column
+        per property; an edge column its ``type`` and its properties. With several
+        columns these are prefixed by the result column (``p.label``, ``p.name``).
+        ``expand=False`` keeps the records themselves in one column each (the raw form).
+        """
+
         from .convert import to_dataframe
 
         with gc_paused():
-            return to_dataframe(self, expand=expand)
+            if not expand:
+                return to_dataframe(self, expand=False)
+            return self._readable_frame()
+
+    def _readable_frame(self) -> Any:
+        import pandas as pd
+
+        from runic.ogm.driver.result import ColumnRows
+
+        from .convert import to_dataframe
+
+        columns = self.columns
+        n = len(self.rows)
+        if self.column_data is not None:
+            data = [col[:n] for col in self.column_data]
+        else:
+            data = [list(col) for col in zip(*self.rows)] if n else [[] for _ in columns]
+        if not columns:
+            return to_dataframe(self, expand=False)
+        single = len(columns) == 1
+        parts = []
+        for name, values in zip(columns, data):
+            one = to_dataframe(GraphResult([name], ColumnRows([values])), expand=True)
+            first = next((v for v in values if v is not None), None)
+            if isinstance(first, (NodeRecord, EdgeRecord)) and all(v is None or isinstance(v, type(first)) for v in values):
+                is_node = isinstance(first, NodeRecord)
+                kind = "label" if is_node else "type"
+                kinds = [None if v is None else (":".join(v.labels) if is_node else v.type) for v in values]
+                if not single:
+                    one.columns = [f"{name}.{c}" for c in one.columns]
+                    kind = f"{name}.{kind}"
+                elif kind in one.columns:
+                    kind = f"_{kind}"
+                parts.append(pd.DataFrame({kind: pd.array(kinds, dtype=pd.StringDtype())}))
+            parts.append(one)
+        return pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
+
+    def to_arrow(self, *, expand: bool = False) -> Any:
+        """A ``pyarrow.Table``, column by column, dtypes as ``to_dataframe()`` (extra ``arrow``)."""
+        from .columnar import to_arrow
+
+        return to_arrow(self, expand=expand)
+
+    def to_polars(self, *, expand: bool = False) -> Any:
+        """A ``polars.DataFrame``, column by column, dtypes as ``to_dataframe()`` (extra ``polars``)."""
+        from .columnar import to_polars
+
+        return to_polars(self, expand=expand)
+
+    def plot(self, *args: Any, **kwargs: Any) -> Any:
+        """A quick chart of the rows held: ``to_dataframe().plot(...)`` (pandas + matplotlib,
+        ``pip install runic[plot]``). ``%runic plot`` counts in the database instead."""
+        from .plot import plot_result
+
+        return plot_result(self, *args, **kwargs)
+
+    def to_csv(self, path: Any = None, **kwargs: Any) -> Any:
+        """``to_dataframe().to_csv(path, index=False, ...)``; with no path, the CSV text."""
+        kwargs.setdefault("index", False)
+        return self.to_dataframe().to_csv(path, **kwargs)
+
+    def to_parquet(self, path: Any, **kwargs: Any) -> Any:
+        """``to_dataframe().to_parquet(path, index=False, ...)`` (needs pyarrow: ``pip install runic[parquet]``)."""
+        kwargs.setdefault("index", False)
+        try:
+            return self.to_dataframe().to_parquet(path, **kwargs)
+        except ImportError as exc:
+            raise ImportError(f"to_parquet needs pyarrow: pip install 'runic[parquet]' ({exc})") from exc
 
     @property
     def df(self) -> Any:
@@ -229,9 +310,12 @@ class QueryResult:
     def footer(self) -> str:
         """One line: how many rows, whether more exist and how to get them, counters."""
         n = len(self.rows)
+        shown = len(self._display_rows())
         target = self.name or "result"
         if self.has_more:
-            text = f"showing {n:,} rows — more exist; {target}.fetch_all() or --no-limit"
+            text = f"showing {shown:,} rows — more exist (how many is not counted); {target}.fetch_all() or --no-limit fetches them"
+        elif shown < n:
+            text = f"showing {shown:,} of {n:,} rows — all {n:,} are in {target} (len({target}), {target}.to_dataframe())"
         else:
             text = f"{n:,} row{'s' if n != 1 else ''}"
         counters = self.summary.counters.as_dict() if self.summary.counters.available else {}
@@ -267,7 +351,9 @@ class QueryResult:
                 f'<div class="runic-out">{render.CSS}<div class="runic-footer {footer_class}">'
                 f"{_escape(self.footer())}</div></div>"
             )
-        table = render.html_table(self.columns, rows, footer=self.footer(), footer_class=footer_class)
+        table = render.html_table(
+            self.columns, rows, footer=self.footer(), footer_class=footer_class, types=render.column_types(self.columns, rows)
+        )
         shown = GraphResult(self.columns, rows)
         nodes, edges = len(shown.nodes()), len(shown.edges())
         if nodes or edges:

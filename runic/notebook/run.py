@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from runic.ogm import gc_paused
 from runic.ogm.exceptions import QueryError, QueryTimeoutError, ReadOnlyError
 
 from .connections import Connection, registry
+from .history import history
 from .result import DEFAULT_DISPLAYLIMIT, QueryResult
 from .statement import mask, prepare
 
@@ -90,13 +92,22 @@ def run(
     conn = _connection(connection)
     prepared = prepare(query, namespace, params, limit=limit)
     ro = bool(readonly or conn.readonly)
+    started = time.time()
     try:
-        with gc_paused():
-            raw, column_data = _execute(conn.driver, prepared.sent, prepared.params or None, ro, timeout)
-    except QueryError as exc:
-        if prepared.autolimited and not isinstance(exc, (ReadOnlyError, QueryTimeoutError)):
-            _raise_error_of_original(conn, prepared.query, prepared.params)
+        try:
+            with gc_paused():
+                raw, column_data = _execute(conn.driver, prepared.sent, prepared.params or None, ro, timeout)
+        except QueryError as exc:
+            if prepared.autolimited and not isinstance(exc, (ReadOnlyError, QueryTimeoutError)):
+                _raise_error_of_original(conn, prepared.query, prepared.params)
+            raise
+    except BaseException as exc:
+        history.record(query, prepared.params, conn.alias, started=started, error=str(exc).split("\n", 1)[0] or type(exc).__name__)
         raise
+    shown_rows = len(raw.rows)
+    if prepared.fetch_limit is not None and shown_rows >= prepared.fetch_limit:
+        shown_rows = prepared.fetch_limit - 1
+    history.record(query, prepared.params, conn.alias, started=started, rows=shown_rows)
     if raw.summary.counters.contains_updates or prepared.is_write:
         conn.schema_cache.clear()
     notices = schema_notices(conn, query) if not raw.rows and not prepared.is_write and raw.columns else []

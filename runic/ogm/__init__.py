@@ -37,6 +37,7 @@ from .exceptions import __all__ as _exception_names
 _LAZY = {
     "Session": "runic.ogm.session.session",
     "AsyncSession": "runic.ogm.session.async_session",
+    "EdgeRows": "runic.ogm.session._bulk",
     "ConnectionManager": "runic.ogm.session.connection_pool",
     "AsyncConnectionManager": "runic.ogm.session.connection_pool",
     "Repository": "runic.ogm.repository.repository",

@@ -12,6 +12,7 @@
     │   ├── UnboundQueryError
     │   └── PoolTimeoutError  (+TimeoutError)
     ├── BulkWriteError
+    │   └── BulkWriteInterrupted (+KeyboardInterrupt)
     ├── DriverError
     │   └── ConnectionFailedError (+ConnectionError)
     ├── QueryError
@@ -47,6 +48,7 @@ __all__ = [
     "UnboundQueryError",
     "PoolTimeoutError",
     "BulkWriteError",
+    "BulkWriteInterrupted",
     "DriverError",
     "ConnectionFailedError",
     "QueryError",
@@ -207,6 +209,13 @@ class BulkWriteError(OrmError):
     """A bulk-write batch failed; earlier batches stay committed."""
 
     _attrs = ("row_range", "committed_rows", "batches_committed")
+
+
+class BulkWriteInterrupted(BulkWriteError, KeyboardInterrupt):
+    """Ctrl-C / a kernel interrupt stopped a bulk write between batches.
+
+    Still a ``KeyboardInterrupt`` (scripts stop as before); ``committed_rows`` says what the
+    database holds."""
 
 
 class DriverError(OrmError):

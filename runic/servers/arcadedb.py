@@ -241,6 +241,46 @@ class ArcadeDBServer:
         self.start_seconds = time.monotonic() - started
         return self
 
+    def kill(self) -> None:
+        """Kill the server process at once (SIGKILL, as a crash would), keeping its directory,
+        ports and password so ``restart()`` brings the same server back."""
+        proc = self._proc
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=10)
+
+    def restart(self) -> ArcadeDBServer:
+        """Start the killed server again on the same directory, ports and password (its
+        databases recover from their journal); returns once Bolt answers."""
+        if self.running:
+            return self
+        if self._root is None:
+            return self.start()
+        started = time.monotonic()
+        self.kill()
+        if self._finalizer is not None:
+            atexit.unregister(self._finalizer)
+            self._finalizer.detach()
+        argfile = Path(self._root) / "jvm.args"
+        with open(self.log_path, "ab") as log:
+            self._proc = subprocess.Popen(
+                [str(arcadedb_home() / "jre" / "bin" / "java"), f"@{argfile}"],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self._root,
+                start_new_session=True,
+                preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 - only async-signal-safe calls
+            )
+        self._finalizer = weakref.finalize(self, _stop_process, self._proc, self._root)
+        atexit.register(self._finalizer)
+        self._wait_ready(started)
+        self._wait_for_bolt(started)
+        return self
+
     def _jvm_args(self, jars: Path) -> list[str]:
         settings = {
             "arcadedb.server.rootPath": self._root,

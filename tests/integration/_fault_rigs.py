@@ -88,6 +88,33 @@ class ArcadeDBRig:
         self.server.drop_database(self.database)
 
 
+class ArcadeDBCrashRig:
+    """A private ArcadeDB server whose process is killed (SIGKILL) and started again on the
+    same directory and ports; the driver connects to it directly."""
+
+    backend = "arcadedb"
+
+    def __init__(self) -> None:
+        from runic.servers.arcadedb import ArcadeDBServer
+
+        self.server = ArcadeDBServer(database="crash").start()
+
+    def driver(self, *, async_: bool = False) -> Any:
+        from runic.ogm.driver.arcadedb import create_arcadedb_driver
+
+        s = self.server
+        return create_arcadedb_driver(s.host, s.bolt_port, s.database, s.username, s.password, http_port=s.http_port, async_=async_)
+
+    def kill(self) -> None:
+        self.server.kill()
+
+    def back(self) -> None:
+        self.server.restart()
+
+    def close(self) -> None:
+        self.server.stop()
+
+
 class AGERig:
     backend = "age"
 

@@ -15,7 +15,7 @@ import pytest
 from type_fidelity_cases import BACKENDS, CASES, Case, Outcome, render_table
 
 from runic.ogm import Field, Node, Session
-from runic.ogm.exceptions import UnsupportedValueError
+from runic.ogm.exceptions import FieldValidationError, UnsupportedValueError
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "type-fidelity.md"
 START, END = "<!-- fidelity-table:start -->", "<!-- fidelity-table:end -->"
@@ -49,6 +49,8 @@ def check_refusal(info: pytest.ExceptionInfo, outcome: Outcome, backend: str, va
         assert err.backend == backend
         assert err.value_type == type(value).__name__
         assert " — " in str(err) and err.hint  # says what to do
+    if isinstance(err, FieldValidationError):
+        assert err.field == "v" and err.hint
 
 
 def _model(case: Case) -> type:
@@ -83,6 +85,19 @@ def test_raw_parameter_round_trips_as_the_table_says(driver, backend, case):
     assert same(got, expected(outcome, value)), f"{backend} read back {got!r}"
     if "stored exactly" in outcome.note:
         assert driver.execute("MATCH (n:Fidelity) WHERE n.v = $v RETURN count(n) AS c", {"v": value}).value("c") == 1
+
+
+async def test_raw_parameter_round_trips_as_the_table_says_on_async_drivers(async_driver, backend, case):
+    outcome, value = case.raw[backend], case.make()
+    write = "CREATE (n:Fidelity {v: $v})"
+    if outcome.kind == "refused":
+        with pytest.raises(outcome.error) as info:
+            await async_driver.execute(write, {"v": value})
+        check_refusal(info, outcome, backend, value)
+        return
+    await async_driver.execute(write, {"v": value})
+    got = (await async_driver.execute("MATCH (n:Fidelity) RETURN n.v AS v")).value("v")
+    assert same(got, expected(outcome, value)), f"{backend} read back {got!r}"
 
 
 def test_model_field_round_trips_as_the_table_says(driver, backend, case):

@@ -9,7 +9,6 @@ import pytest
 from runic.migrate import Runic, create_adapter, init
 
 
-
 @pytest.fixture
 def location(tmp_path: Path) -> Path:
     """A fresh script directory (``runic init``)."""

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from _revisions import write_revision
+
 from runic.migrate import AsyncRunic, MultipleHeadsError, RevisionNotFound
 
 

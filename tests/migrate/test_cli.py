@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from runic.migrate import Runic, create_adapter
-
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -44,9 +42,11 @@ class Cli:
     def __init__(self, cwd: Path, url: str, password: str | None) -> None:
         self.cwd, self.url, self.password = cwd, url, password
 
-    def __call__(self, *args: str, code: int = 0) -> str:
+    def __call__(self, *args: str, code: int = 0, url_in_env: bool = True) -> str:
         env = {**os.environ, "RUNIC_URL": self.url, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-        done = subprocess.run([*runic_command(), *args], cwd=self.cwd, env=env, capture_output=True, text=True, timeout=240)
+        if not url_in_env:
+            env.pop("RUNIC_URL")
+        done = subprocess.run([*runic_command(), *args], cwd=self.cwd, env=env, capture_output=True, text=True, timeout=240, check=False)
         out = done.stdout + done.stderr
         assert done.returncode == code, f"runic {' '.join(args)} exited {done.returncode}:\n{out}"
         if self.password:
@@ -111,7 +111,7 @@ def test_cli_bad_input_exits_1_and_changes_nothing(cli, driver):
     cli("revision", "-m", "right", "--head", rev)
     assert "MULTIPLE HEADS" in cli("heads")
     assert "heads" in cli("upgrade", code=1)
-    heads = re.findall(r"^(\w+)  ", cli("heads"), re.M)
+    heads = re.findall(r"^(\w+)  ", cli("heads"), re.MULTILINE)
     assert "Created revision" in cli("merge", *heads, "-m", "join")
     assert "(single head)" in cli("heads")
 
@@ -139,3 +139,18 @@ def test_cli_check_autogenerate_and_round_trip_test(cli, driver):
     assert "PASSED" in out and re.search(r"downgrade:\s+✓\s+nodes=0\s+indexes=0\s+constraints=0", out)
     assert re.search(r"upgrade again:\s+✓\s+nodes=0\s+indexes=1\s+constraints=1", out)
     assert "Schema up-to-date." in cli("check")
+
+
+def test_cli_url_option_connects_without_the_environment_variable(cli, driver):
+    cli("init")
+    rev, _ = _new_revision(cli, "one", "op.run_cypher('CREATE (:Mig)')", "op.run_cypher('MATCH (m:Mig) DELETE m')")
+    assert f"Upgraded to: {rev}" in cli("upgrade", "--url", cli.url, url_in_env=False)
+    assert driver.execute("MATCH (m:Mig) RETURN count(m)").rows[0][0] == 1
+    out = cli("current", "--url", cli.url, "--config", "runic/env.py", url_in_env=False)
+    assert out.strip() == f"{rev} — one"
+
+
+def test_cli_check_without_a_target_says_how_to_set_one(cli):
+    cli("init")
+    out = cli("check", code=1)
+    assert "no target schema" in out and "target_manifest" in out

@@ -4,8 +4,8 @@ on every live backend."""
 from __future__ import annotations
 
 import pytest
-
 from _revisions import write_revision
+
 from runic.migrate import MigrationFailedError, Runic, SchemaManifest, create_adapter
 from runic.migrate.autogen import diff_schema, render_downgrade_body, render_upgrade_body
 from runic.ogm import Node
@@ -198,3 +198,21 @@ def test_mandatory_constraint_where_the_backend_has_one(runic, location, adapter
     assert live.mandatory and live.mandatory[0].props == ("name",)
     runic.downgrade("base")
     assert adapter.list_mandatory() == []
+
+
+def test_baseline_writes_the_live_schema_as_a_first_revision(runic, location, adapter, driver):
+    from runic.migrate import GraphAlreadyManagedError
+
+    adapter.create_range_index("Legacy", "code")
+    adapter.create_constraint("UNIQUE", "NODE", "Legacy", ["key"])
+    path = runic.baseline("existing schema")
+    text = path.read_text()
+    assert "op.create_range_index('Legacy', 'code')" in text and "op.create_constraint('UNIQUE', 'NODE', 'Legacy', ['key'])" in text
+    rev = runic.reload().get_revision("head")
+    assert runic.current() == rev.revision and runic.validate() == []
+    with pytest.raises(GraphAlreadyManagedError, match="runic upgrade"):
+        runic.baseline()
+    runic.downgrade("base")
+    assert not {k for k in _kinds(adapter) if k[0] == "Legacy"}
+    runic.upgrade()
+    assert {("Legacy", "code", "exact", False), ("Legacy", "key", "exact", True)} <= _kinds(adapter)

@@ -4,8 +4,8 @@ that leaves the graph and its record as they were."""
 from __future__ import annotations
 
 import pytest
-
 from _revisions import write_revision
+
 from runic.migrate import (
     ChecksumMismatchError,
     IrreversibleMigrationError,
@@ -176,3 +176,17 @@ def test_graph_ahead_of_the_scripts_is_named(runic, location, driver, backend):
     driver.execute(f"MERGE (v:{_label(backend)} {{singleton: true}}) SET v.revisions = $r", {"r": ["f00000"]})
     with pytest.raises(RevisionNotFound, match="f00000.*no script"):
         runic.upgrade()
+
+
+def test_failed_revision_reports_schema_changes_by_what_the_backend_undoes(runic, location, driver, adapter):
+    write_revision(location, "ddl001", None, "op.create_range_index('Mig', 'n')\nop.run_cypher(\"CREATE (:Mig {n: 1})\")\nraise RuntimeError('late failure')")
+    with pytest.raises(MigrationFailedError, match="late failure") as info:
+        runic.upgrade()
+    live = {(s.label, s.field) for s in adapter.live_specs()}
+    assert runic.current() is None and _mig(driver) == ([] if adapter.transactional else [1])
+    if adapter.transactional_ddl:
+        assert ("Mig", "n") not in live and "were undone" in str(info.value)
+    elif adapter.transactional:
+        assert ("Mig", "n") in live and "schema changes stay" in str(info.value)
+    else:
+        assert ("Mig", "n") in live and "stay in the graph" in str(info.value)

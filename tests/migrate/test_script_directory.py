@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
 from _revisions import write_revision
-from runic.migrate import AmbiguousRevision, MigrationError, MultipleBasesError, MultipleHeadsError, RevisionNotFound, ScriptDirectory
+
+from runic.migrate import (
+    AmbiguousRevision,
+    MigrationError,
+    MultipleBasesError,
+    MultipleHeadsError,
+    RevisionNotFound,
+    ScriptDirectory,
+)
 
 pytestmark = pytest.mark.unit
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from _revisions import write_revision
-from runic.migrate import MultipleHeadsError, Runic, RevisionNotFound
+
+from runic.migrate import MultipleHeadsError, RevisionNotFound, Runic
 
 
 def _scripts(location):

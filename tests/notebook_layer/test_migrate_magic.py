@@ -9,10 +9,10 @@ import pytest
 from IPython.core.error import UsageError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "migrate"))
-from _revisions import write_revision  # noqa: E402
+from _revisions import write_revision
 
-from runic.migrate import Runic, init  # noqa: E402
-from runic.notebook.widgets.migration_status import MigrationStatus, MigrationStatusWidget  # noqa: E402
+from runic.migrate import Runic, init
+from runic.notebook.widgets.migration_status import MigrationStatus, MigrationStatusWidget
 
 pytestmark = [pytest.mark.integration, pytest.mark.falkordb]
 

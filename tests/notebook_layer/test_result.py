@@ -71,16 +71,28 @@ def test_dataframe_mixed_and_float_columns(shell):
     assert df["mixed"].dtype == object and df["mixed"][2] == [1, 2]
 
 
-def test_expand_turns_node_and_edge_columns_into_properties(social):
+def test_node_and_edge_columns_are_readable_by_default_with_label_and_type_columns(social):
     r = cell(social, "", "MATCH (a:Person)-[k:KNOWS]->(b) RETURN a, k, b ORDER BY k.since")
-    df = r.to_dataframe(expand=True)
-    assert {"a.name", "a.age", "k.since", "b.name"} <= set(df.columns)
+    df = r.to_dataframe()
+    assert {"a.label", "a.name", "a.age", "k.type", "k.since", "b.label", "b.name"} <= set(df.columns)
+    assert df["a.label"].tolist() == ["Person"] * 3 and set(df["k.type"]) == {"KNOWS"}
     assert df["a.name"].tolist() == ["Ada", "Ada", "Bob"]
     assert str(df["k.since"].dtype) == "Int64" and pd.isna(df["k.since"].iloc[-1]) is True
-    single = cell(social, "", "MATCH (p:Person) RETURN p ORDER BY p.name").to_dataframe(expand=True)
-    assert list(single.columns) == ["name", "age"]
-    not_expanded = r.to_dataframe()
-    assert isinstance(not_expanded["a"][0], NodeRecord)
+    single = cell(social, "", "MATCH (p:Person) RETURN p ORDER BY p.name").to_dataframe()
+    assert list(single.columns) == ["label", "name", "age"]
+    raw = r.to_dataframe(expand=False)  # the records themselves, one column each
+    assert isinstance(raw["a"][0], NodeRecord)
+
+
+def test_to_csv_and_to_parquet_write_the_readable_frame(social, tmp_path):
+    r = cell(social, "", "MATCH (p:Person) RETURN p ORDER BY p.name")
+    text = r.to_csv()
+    assert text.splitlines()[0] == "label,name,age" and "Person,Ada," in text
+    r.to_csv(tmp_path / "people.csv")
+    assert (tmp_path / "people.csv").read_text() == text
+    r.to_parquet(tmp_path / "people.parquet")
+    back = pd.read_parquet(tmp_path / "people.parquet")
+    assert back["name"].tolist() == r.to_dataframe()["name"].tolist()
 
 
 def test_empty_result_has_its_columns(shell):

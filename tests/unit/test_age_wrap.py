@@ -299,3 +299,13 @@ def test_parse_index_def_reads_what_postgresql_lists():
     )
     assert parse_index_def(indexdef) == ("runic_Person_email", "Person", "email", True)
     assert parse_index_def('CREATE UNIQUE INDEX "Person_pkey" ON social."Person" USING btree (id)') is None
+
+
+def test_numpy_values_travel_as_python_values_and_numpy_dates_are_refused():
+    import numpy as np
+
+    from runic.ogm.exceptions import UnsupportedValueError
+
+    assert encode_params({"f": np.float64(0.5), "i": np.int64(7), "a": np.array([1.5])}) == '{"f": 0.5, "i": 7, "a": [1.5]}'
+    with pytest.raises(UnsupportedValueError, match="datetime64"):
+        encode_params({"d": np.datetime64("2024-01-01T00:00:00.000000001")})

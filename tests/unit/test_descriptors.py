@@ -242,3 +242,21 @@ def test_init_false_fields_are_not_constructor_arguments():
     assert Person().score == 7
     with pytest.raises(TypeError, match="unexpected field 'score'"):
         Person(score=1)
+
+
+def test_bare_collection_annotations_declare_collections():
+    from runic.ogm import Field, Node, Relation
+
+    class BcPerson(Node):
+        name: str = Field(primary_key=True)
+        friends: list = Relation("BC_KNOWS", target="BcPerson")
+        fans: set = Relation("BC_KNOWS", target="BcPerson", direction="incoming")
+        links: tuple = Relation("BC_LINK")
+        tags: list = Field(default_factory=list)
+        flags: set | None = Field(default=None)
+
+    infos = {name: BcPerson.__dict__[name].field_info for name in ("friends", "fans", "links", "tags", "flags")}
+    assert {name: info.is_collection for name, info in infos.items()} == dict.fromkeys(infos, True)
+    assert infos["friends"].target_model is BcPerson and infos["links"].target_model is None
+    person = BcPerson(name="x")
+    assert person.friends == [] and person.links == [] and person.tags == []

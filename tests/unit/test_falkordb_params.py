@@ -107,3 +107,15 @@ def test_numpy_like_values_are_converted_through_tolist():
             return [1.0, 2.0]
 
     assert encode_value(FakeArray()) == "[1.0,2.0]"
+
+
+def test_numpy_values_travel_as_python_values_and_numpy_dates_are_refused():
+    import numpy as np
+
+    from runic.ogm.exceptions import UnsupportedValueError
+
+    assert encode_value(np.float64(0.5), "v") == "0.5" and encode_value(np.int64(7), "v") == "7"
+    assert encode_value(np.array([1.5, 2.5]), "v") == "[1.5,2.5]"
+    for value in (np.datetime64("2024-01-01T00:00:00.000000001"), np.array(["2024-01-01"], dtype="datetime64[D]")):
+        with pytest.raises(UnsupportedValueError, match="datetime64|ndarray"):
+            encode_value(value, "v")

@@ -44,12 +44,17 @@ class GraphAdapterBase:
     #: can one node carry several labels (``relabel_nodes`` needs it)?
     supports_multi_label = True
 
-    def __init__(self, driver: Any, *, owns_driver: bool = True) -> None:
+    def __init__(self, driver: Any, name: Any = None, *, owns_driver: bool = True) -> None:
+        driver = self._driver_of(driver, name)
         if getattr(driver, "execute", None) is None:
             raise TypeError(f"an adapter needs a runic driver, got {type(driver).__name__}")
         self.driver = driver
         self._owns_driver = owns_driver
         self._indexes: IndexManager | None = None
+
+    def _driver_of(self, driver: Any, name: Any) -> Any:
+        """The reference built adapters as ``Adapter(driver, graph_name)``; the name is then the driver's."""
+        return driver
 
     # -- identity -------------------------------------------------------------------------
     @property

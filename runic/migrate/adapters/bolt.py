@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from runic.cypher import escape_identifier, validate_identifier
-from runic.ogm.exceptions import DriverError
 from runic.migrate.manifest import MandatoryConstraint
+from runic.ogm.exceptions import DriverError
 
 from ._base import GraphAdapterBase
 

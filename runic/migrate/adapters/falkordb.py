@@ -23,6 +23,15 @@ class FalkorDBAdapter(GraphAdapterBase):
 
     version_label = FALKORDB_VERSION_LABEL
 
+    def _driver_of(self, driver: Any, name: Any) -> Any:
+        """``FalkorDBAdapter(driver)``, or the reference's ``FalkorDBAdapter(db, graph)`` over client handles."""
+        if name is None or isinstance(name, str):
+            return driver
+        from runic.ogm.driver.falkordb import FalkorDBDriver
+
+        self._owns_handles = False
+        return FalkorDBDriver(name, driver)
+
     @classmethod
     def from_url(cls, url: str, graph_name: str | None = None, *, username: str | None = None, password: str | None = None) -> FalkorDBAdapter:
         from runic.ogm.driver.factory import create_driver
@@ -42,6 +51,10 @@ class FalkorDBAdapter(GraphAdapterBase):
         from runic.ogm.driver.falkordb import FalkorDBDriver
 
         return cls(FalkorDBDriver(graph, db), owns_driver=False)
+
+    def close(self) -> None:
+        if getattr(self, "_owns_handles", True):
+            super().close()
 
     # -- mandatory constraints ----------------------------------------------------------------
     def _constraint_command(self, action: str, c: MandatoryConstraint) -> None:

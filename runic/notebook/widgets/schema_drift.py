@@ -23,7 +23,7 @@ import ipywidgets as widgets
 
 from runic.ogm.exceptions import OrmError
 
-__all__ = ["SchemaDriftWidget", "render_drift_table"]
+__all__ = ["SchemaDriftWidget", "drift_rows", "render_drift_table", "render_errors", "unreadable"]
 
 _STATUS_HELP = {
     "ok": "declared and present",
@@ -31,6 +31,7 @@ _STATUS_HELP = {
     "extra": "in the database, not declared",
     "unsupported": "declared, but this backend cannot hold it",
     "unverified": "declared, of a kind this backend does not list",
+    "unknown": "declared; the live indexes could not be read, so whether it exists is unknown",
 }
 
 CSS = """<style>
@@ -43,7 +44,9 @@ CSS = """<style>
 .runic-sd-unsupported .runic-sd-status,.runic-sd-unverified .runic-sd-status{color:inherit;opacity:.7;background:rgba(127,127,127,.15)}
 .runic-sd-summary{font-size:12px;margin:2px 0}
 .runic-sd-outcome{font-size:12px;margin:2px 0;white-space:pre-wrap}
+.runic-sd-unknown .runic-sd-status{color:inherit;background:rgba(127,127,127,.15);font-style:italic}
 .runic-sd-error{color:#c62828}
+.runic-sd-errors{color:#c62828;font-size:12px;margin:2px 0 4px 0;padding-left:18px;white-space:pre-wrap}
 </style>"""
 
 
@@ -54,9 +57,31 @@ def _kind(spec: Any) -> str:
     return kind
 
 
+def unreadable(result: Any) -> bool:
+    """Did reading the live schema fail (so nothing can be called missing or extra)?"""
+    return bool(getattr(result, "errors", None))
+
+
+def drift_rows(result: Any) -> list[tuple[str, Any]]:
+    """``(status, spec)`` rows; when the live schema could not be read, a declared index
+    that was not found is ``unknown``, never ``missing``."""
+    rows = result.rows()
+    if unreadable(result):
+        rows = [("unknown" if status == "missing" else status, spec) for status, spec in rows]
+    return rows
+
+
+def render_errors(result: Any) -> str:
+    """The errors met reading the live schema, as a list (empty string when none)."""
+    errors = list(getattr(result, "errors", None) or [])
+    if not errors:
+        return ""
+    return '<ul class="runic-sd-errors">' + "".join(f"<li>{escape(str(e))}</li>" for e in errors) + "</ul>"
+
+
 def render_drift_table(result: Any) -> str:
     """The rows of a ``ValidationResult`` as an HTML table with status colours."""
-    rows = result.rows()
+    rows = drift_rows(result)
     if not rows:
         return '<div class="runic-sd-summary">no indexes declared and none in the database</div>'
     body = "".join(
@@ -70,6 +95,11 @@ def render_drift_table(result: Any) -> str:
         '<table class="runic-sd-table"><thead><tr><th>status</th><th>entity</th><th>label / type</th>'
         f"<th>property</th><th>index</th><th>name</th></tr></thead><tbody>{body}</tbody></table>"
     )
+
+
+def _error_text(exc: BaseException) -> str:
+    text = str(exc).strip().split("\n", 1)[0]
+    return text if isinstance(exc, OrmError) else f"{type(exc).__name__}: {text}"
 
 
 def _export_file_name(graph: Any) -> str:
@@ -137,17 +167,26 @@ class SchemaDriftWidget(widgets.VBox):
         """Compare declared and live indexes again; returns the ``ValidationResult``."""
         try:
             self.result = self.manager.validate()
-        except OrmError as exc:
-            self._set_outcome(f"could not read the schema: {exc}", error=True)
+        except Exception as exc:  # noqa: BLE001 - shown in place, the widget stays usable
+            self.result = None
+            self._summary.value = f'<div class="runic-sd-summary runic-sd-error">{escape(self._summary_text())}</div>'
+            self._table.value = f'<ul class="runic-sd-errors"><li>{escape(_error_text(exc))}</li></ul>'
+            self._set_buttons(disabled=bool(self._pending_drop))
+            self._set_outcome(f"could not read the schema: {_error_text(exc)}", error=True)
             return None
         self._render()
-        if announce:
+        if unreadable(self.result):
+            self._set_outcome(f"could not read the live indexes ({len(self.result.errors)} error(s), listed above); nothing is shown as missing or extra and Apply / Drop stay off until Refresh succeeds", error=True)
+        elif announce:
             self._set_outcome(f"refreshed: {self.result.summary()}")
         return self.result
 
     def apply_missing(self) -> list[Any]:
         """Create the missing indexes (``SchemaManager.sync(drop_extra=False)``); returns those created."""
-        missing = list(self.result.missing) if self.result is not None else []
+        if self.result is None or unreadable(self.result):
+            self._set_outcome("cannot apply: the live indexes could not be read — press Refresh once the database answers", error=True)
+            return []
+        missing = list(self.result.missing)
         if not missing:
             self._set_outcome("nothing to apply: no declared index is missing")
             return []
@@ -162,7 +201,10 @@ class SchemaDriftWidget(widgets.VBox):
 
     def request_drop(self) -> list[Any]:
         """Ask for confirmation before dropping the extra indexes; returns what would be dropped."""
-        extra = list(self.result.extra) if self.result is not None else []
+        if self.result is None or unreadable(self.result):
+            self._set_outcome("cannot drop: the live indexes could not be read — press Refresh once the database answers", error=True)
+            return []
+        extra = list(self.result.extra)
         if not extra:
             self._set_outcome("nothing to drop: every live index is declared")
             return []
@@ -230,7 +272,7 @@ class SchemaDriftWidget(widgets.VBox):
         return (
             f'<div class="runic-schema-drift-static">{CSS}'
             f'<div class="runic-sd-summary">{escape(self._summary_text())}</div>'
-            f"{render_drift_table(self.result)}</div>"
+            f"{render_errors(self.result)}{render_drift_table(self.result)}</div>"
         )
 
     def _repr_html_(self) -> str:
@@ -256,18 +298,24 @@ class SchemaDriftWidget(widgets.VBox):
         if self.result is None:
             return "schema not read"
         backend = getattr(self.result, "backend", None)
-        return (f"{backend}: " if backend else "") + self.result.summary()
+        prefix = f"{backend}: " if backend else ""
+        if unreadable(self.result):
+            declared = len(getattr(self.result, "declared", []) or [])
+            return f"{prefix}the live indexes could not be read ({len(self.result.errors)} error(s)); {declared} declared index(es) not checked"
+        return prefix + self.result.summary()
 
     def _render(self) -> None:
-        self._summary.value = f'<div class="runic-sd-summary">{escape(self._summary_text())}</div>'
-        self._table.value = render_drift_table(self.result)
+        css = "runic-sd-summary runic-sd-error" if unreadable(self.result) else "runic-sd-summary"
+        self._summary.value = f'<div class="{css}">{escape(self._summary_text())}</div>'
+        self._table.value = render_errors(self.result) + render_drift_table(self.result)
         self._set_buttons(disabled=bool(self._pending_drop))
 
     def _set_buttons(self, *, disabled: bool) -> None:
         self.refresh_button.disabled = disabled
         self.export_button.disabled = disabled
-        self.apply_button.disabled = disabled or not (self.result is not None and self.result.missing)
-        self.drop_button.disabled = disabled or not (self.result is not None and self.result.extra)
+        readable = self.result is not None and not unreadable(self.result)
+        self.apply_button.disabled = disabled or not (readable and self.result.missing)
+        self.drop_button.disabled = disabled or not (readable and self.result.extra)
 
     def _set_outcome(self, text: str, *, error: bool = False) -> None:
         self.outcome = text

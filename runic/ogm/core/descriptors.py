@@ -244,19 +244,27 @@ def _normalise_index(info: FieldInfo, owner_name: str, name: str) -> None:
     info.vector = kind == "vector"
 
 
+_BARE_COLLECTIONS = ("list", "set", "tuple", "frozenset", "List", "Set", "Tuple")
+
+
 def _relation_target_from_annotation(annotation: Any) -> tuple[Any, bool]:
     """``list[X]`` → (X, True); ``X | None`` → (X, False); strings parsed loosely."""
     if isinstance(annotation, str):
         text = annotation.strip().replace(" ", "")
-        collection = text.startswith(("list[", "List[", "typing.List[", "set[", "tuple["))
+        bare = text.split("|")[0].removeprefix("typing.")
+        if bare in _BARE_COLLECTIONS:  # ``list`` / ``set`` / ``tuple`` without an item type
+            return None, True
+        collection = text.startswith(("list[", "List[", "typing.List[", "set[", "Set[", "tuple[", "Tuple[", "frozenset["))
         inner = text[text.index("[") + 1 : -1] if collection else text
         inner = inner.split("|")[0].strip("'\"")
         if inner.startswith("Optional["):
             inner = inner[len("Optional[") : -1]
         return (inner.strip("'\"") or None), collection
     tp = unwrap_optional(annotation)
+    if tp in (list, set, tuple, frozenset, typing.List, typing.Set, typing.Tuple):  # noqa: UP006 - bare typing aliases too
+        return None, True
     origin = typing.get_origin(tp)
-    if origin in (list, set, tuple):
+    if origin in (list, set, tuple, frozenset):
         args = typing.get_args(tp)
         target = args[0] if args else None
         if isinstance(target, typing.ForwardRef):
@@ -333,7 +341,7 @@ class FieldDescriptor:
             return
         info.python_type = unwrap_optional(resolved) if resolved is not None else None
         origin = typing.get_origin(info.python_type)
-        info.is_collection = origin in (list, set, tuple) or info.python_type in (list, set, tuple)
+        info.is_collection = origin in (list, set, tuple, frozenset) or info.python_type in (list, set, tuple, frozenset)
         _normalise_index(info, owner_name, name)
         if info.converter is None and resolved is not None:
             info.converter = converter_for(resolved)

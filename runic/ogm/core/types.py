@@ -27,17 +27,18 @@ __all__ = [
     "DateConverter",
     "DatetimeConverter",
     "DecimalConverter",
-    "JsonConverter",
-    "TimeConverter",
-    "TimedeltaConverter",
     "EnumConverter",
     "GeoLocation",
     "GeoLocationConverter",
+    "JsonConverter",
+    "TimeConverter",
+    "TimedeltaConverter",
     "TypeConverter",
     "Vector",
     "VectorConverter",
     "converter_for",
     "is_missing",
+    "is_numpy_temporal",
     "unwrap_optional",
 ]
 
@@ -327,6 +328,11 @@ def is_missing(value: Any) -> bool:
     """``pandas.NA`` / ``pandas.NaT``: markers of a missing value, stored as ``None``."""
     kind = type(value)
     return kind.__name__ in ("NAType", "NaTType") and kind.__module__.startswith("pandas")
+
+
+def is_numpy_temporal(value: Any) -> bool:
+    """A numpy ``datetime64``/``timedelta64`` scalar or array (``tolist()`` would give bare ints)."""
+    return getattr(getattr(value, "dtype", None), "kind", "") in ("m", "M") and type(value).__module__ == "numpy"
 
 
 def unwrap_optional(annotation: Any) -> Any:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["check_value", "short_repr"]
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
 
 def short_repr(value: Any, limit: int = 80) -> str:
     text = repr(value)
@@ -90,6 +92,8 @@ def _coerce_type(info: FieldInfo, tp: Any, value: Any) -> Any:
     if tp is int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise _fail(info, value, "type", "expected int", "pass an int or change the annotation")
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise _fail(info, value, "type", "is outside the 64-bit range no graph backend stores", "declare the field Decimal (stored exactly as text) or str")
         return value
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -98,6 +102,11 @@ def _coerce_type(info: FieldInfo, tp: Any, value: Any) -> Any:
     if tp is str:
         if not isinstance(value, str):
             raise _fail(info, value, "type", "expected str", "pass a str or change the annotation")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise _fail(info, value, "type", "holds a lone surrogate (not valid UTF-8), which no graph backend stores", "encode the text properly") from None
         return value
     if issubclass(tp, Vector):
         try:

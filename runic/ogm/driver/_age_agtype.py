@@ -19,7 +19,7 @@ from decimal import Decimal
 from json.decoder import scanstring
 from typing import Any
 
-from runic.ogm.core.types import is_missing
+from runic.ogm.core.types import is_missing, is_numpy_temporal
 from runic.ogm.exceptions import UnsupportedValueError
 
 from .result import EdgeRecord, NodeRecord, PathRecord
@@ -57,8 +57,60 @@ def encode_params(params: Mapping[str, Any] | None) -> str:
     for key, value in params.items():
         if not isinstance(key, str):
             raise TypeError(f"parameter names must be strings, got {type(key).__name__} — name it with a str")
-        parts.append(_string(key, key) + ": " + _encode(value, key))
+        try:
+            literal = _fast(value)
+            if "\\u0000" in literal:  # a NUL (or the text of one): the careful path decides
+                raise _Slow
+            literal.encode("utf-8")  # a lone surrogate fails here
+        except (_Slow, UnicodeEncodeError):
+            literal = _encode(value, key)
+        parts.append(_string(key, key) + ": " + literal)
     return "{" + ", ".join(parts) + "}"
+
+
+class _Slow(Exception):
+    """A value the fast encoder leaves to ``_encode`` (which checks it and names it)."""
+
+
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_isfinite = math.isfinite
+
+
+def _fast(value: Any) -> str:
+    """``_encode`` for the plain types bulk rows are made of, checked once afterwards."""
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is int:
+        if _INT64_MIN <= value <= _INT64_MAX:
+            return str(value)
+        raise _Slow
+    if kind is float:
+        if _isfinite(value):
+            return repr(value)
+        raise _Slow
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is dict:
+        parts = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Slow
+            t = type(item)
+            if t is str:
+                parts.append(f"{_quote(key)}: {_quote(item)}")
+            elif t is int and _INT64_MIN <= item <= _INT64_MAX:
+                parts.append(f"{_quote(key)}: {item}")
+            elif t is float and _isfinite(item):
+                parts.append(f"{_quote(key)}: {item!r}")
+            else:
+                parts.append(f"{_quote(key)}: {_fast(item)}")
+        return "{" + ", ".join(parts) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ", ".join([_fast(item) for item in value]) + "]"
+    raise _Slow
 
 
 def _string(text: str, name: str) -> str:
@@ -114,7 +166,7 @@ def _encode(value: Any, name: str) -> str:
         return "[" + ", ".join(_encode(item, name) for item in seq) + "]"
     if isinstance(value, (NodeRecord, EdgeRecord, PathRecord)):
         raise AgtypeParameterError(name, f"is a {type(value).__name__}", "pass its id or its properties instead", value_type=type(value).__name__)
-    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):  # numpy scalars and arrays
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist") and not is_numpy_temporal(value):  # numpy scalars and arrays
         return _encode(value.tolist(), name)
     raise AgtypeParameterError(
         name, f"has type {type(value).__name__}, which Apache AGE (agtype) cannot carry",

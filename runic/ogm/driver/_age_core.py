@@ -276,12 +276,20 @@ class AGECore:
             yield SqlStep("ROLLBACK" if ro else "COMMIT")
         except Exception as exc:
             if connection_lost(exc):
+                import psycopg.errors as pe
+
+                if isinstance(exc, pe.AdminShutdown | pe.CrashShutdown | pe.CannotConnectNow):
+                    outcome = "the server ended the connection before COMMIT, so the transaction was not committed"
+                    hint = "run the transaction again once the server answers (the driver reconnects on its next call)"
+                else:
+                    outcome = (
+                        "the connection broke while COMMIT was on its way: PostgreSQL rolls the transaction back "
+                        "unless COMMIT had reached it, so whether it was committed is unknown"
+                    )
+                    hint = "check what the graph holds before running the transaction again"
                 raise DriverError(
-                    f"COMMIT on graph '{self.graph_name}' failed: the connection to PostgreSQL at {self.url} was lost "
-                    f"({_first_line(exc, self._password)}); PostgreSQL rolls back a transaction whose connection ends "
-                    "before COMMIT reaches it, so it was not committed unless the connection broke while COMMIT was on its way",
-                    backend=BACKEND, url=self.url,
-                    hint="run the transaction again once the server answers (the driver reconnects on its next call)",
+                    f"COMMIT on graph '{self.graph_name}' at {self.url} failed: {outcome} ({_first_line(exc, self._password)})",
+                    backend=BACKEND, url=self.url, hint=hint,
                 ) from exc
             raise self.error(exc, "COMMIT", None, readonly=ro, timeout=None, offset=0) from exc
 
@@ -308,6 +316,9 @@ class AGECore:
         )
 
     def connect_error(self, exc: BaseException) -> Exception:
+        """runic's error for a failed connect (raise it ``from exc``); ``exc`` and its chain
+        lose the connection options psycopg keeps on them (the password among them)."""
+        _forget_connection_info(exc)
         text = _first_line(exc, self._password)
         low = text.lower()
         if "password" in low or "authentication" in low or "role" in low and "does not exist" in low:
@@ -410,6 +421,15 @@ def connection_lost(exc: BaseException) -> bool:
         and not isinstance(exc, pe.QueryCanceled)
         and getattr(exc, "sqlstate", None) is None
     )
+
+
+def _forget_connection_info(exc: BaseException | None) -> None:
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if getattr(exc, "_pgconn", None) is not None:
+            exc._pgconn = None  # type: ignore[attr-defined]  # psycopg: the failed connection, with its conninfo
+        exc = exc.__cause__ or exc.__context__
 
 
 def _is_readonly_refusal(exc: BaseException) -> bool:

@@ -27,7 +27,7 @@ from runic.ogm.exceptions import (
 
 from ._checks import check_params, check_query, check_timeout
 from .result import Counters, EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
-from .urls import Secret, redact_url
+from .urls import Secret, redact_url, split_userinfo
 
 __all__ = [
     "BoltCore",
@@ -92,7 +92,8 @@ def client_uri_for(uri: str, encrypted: bool | None) -> tuple[str, str | None]:
         raise ValueError(
             f"{redact_url(uri)!r} is not a Bolt URI — write bolt://host:7687 or neo4j+s://host"
         )
-    parts = urlsplit(uri)
+    prefix, _userinfo, rest = split_userinfo(uri)
+    parts = urlsplit(prefix + rest)
     scheme = parts.scheme.lower()
     if scheme not in _CLIENT_SCHEMES:
         raise ValueError(
@@ -108,7 +109,10 @@ def client_uri_for(uri: str, encrypted: bool | None) -> tuple[str, str | None]:
     host = parts.hostname or "localhost"
     if ":" in host:
         host = f"[{host}]"
-    port = parts.port or 7687
+    try:
+        port = parts.port or 7687
+    except ValueError:
+        raise ValueError(f"the port in {redact_url(uri)} is not a number between 0 and 65535") from None
     return f"{client}://{host}:{port}", _SCHEME_DIALECT.get(scheme)
 
 
@@ -342,6 +346,29 @@ class BoltCore:
         if secret and secret in text:
             text = text.replace(secret, "***")
         return text
+
+    def commit_error(self, exc: BaseException) -> Exception:
+        """The runic error for a failed COMMIT, saying whether the transaction was committed:
+        a connection that broke before COMMIT was written means it was not; one that broke
+        while waiting for the answer leaves it unknown."""
+        from neo4j import exceptions as ne
+
+        if not isinstance(exc, ne.ServiceUnavailable | ne.SessionExpired | OSError) or isinstance(exc, ne.Neo4jError):
+            return self.query_error(exc, "COMMIT", None)
+        text = self.scrub(getattr(exc, "message", None) or str(exc) or type(exc).__name__)
+        if "failed to write" in text.lower():
+            outcome = "the connection broke before COMMIT was sent, so the transaction was not committed"
+            hint = "run the transaction again once the server answers (the driver reconnects)"
+        else:
+            outcome = (
+                "the connection broke while COMMIT was on its way: the server rolls the transaction back "
+                "unless COMMIT had reached it, so whether it was committed is unknown"
+            )
+            hint = "check what the database holds before running the transaction again"
+        return DriverError(
+            f"COMMIT on {self.backend} at {self.url} failed: {outcome} ({text})",
+            backend=self.backend, url=self.url, hint=hint,
+        )
 
     def connection_error(self, exc: BaseException) -> ConnectionFailedError | DriverError:
         """A connection-level failure (refused, TLS, login) as runic's error."""

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from runic.cypher import escape_string, is_plain_identifier, quote_identifier
+from runic.cypher import escape_string
 
 from ._bolt_schema import MemgraphSchemaSteps, Neo4jSchemaSteps, memgraph_index_ddl, neo4j_index_ddl
-from .base import Clause, GraphDialect
+from .base import GraphDialect
 
 if TYPE_CHECKING:  # pragma: no cover
     from runic.ogm.core.descriptors import FieldInfo
@@ -49,36 +48,11 @@ class Neo4jDialect(GraphDialect):
         """The id a ``NodeRecord``/``EdgeRecord`` carries, from the client's ``element_id``."""
         return element_id
 
-    def render_create_node(
-        self,
-        label: str | Sequence[str],
-        props: Mapping[str, Any],
-        fields: Mapping[str, FieldInfo] | None = None,
-    ) -> Clause:
-        """``CREATE (n:Person {name: $n_name})``; values travel in ``.params``."""
-        labels = (label,) if isinstance(label, str) else tuple(label)
-        params: dict[str, Any] = {}
-        parts: list[str] = []
-        for i, (key, value) in enumerate(props.items()):
-            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
-            while pname in params:
-                pname += "_"
-            info = fields.get(key) if fields else None
-            if info is not None:
-                ref = self.param_ref("$" + pname, info)
-            elif _is_geo_map(value):
-                ref = f"point(${pname})"
-            else:
-                ref = "$" + pname
-            to_db = getattr(info, "to_db", None) if info is not None else None
-            if callable(to_db) and not isinstance(
-                value, (str, int, float, bool, list, dict, type(None))
-            ):
-                value = to_db(value)
-            params[pname] = value
-            parts.append(f"{quote_identifier(key)}: {ref}")
-        body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{''.join(':' + quote_identifier(x) for x in labels)}{body})", params)
+    def node_value(self, ref: str, value: Any, info: FieldInfo | None) -> tuple[str, Any]:
+        """A ``{latitude, longitude}`` map without field info is stored as a point."""
+        if info is None and _is_geo_map(value):
+            return f"point({ref})", value
+        return super().node_value(ref, value, info)
 
     def render_index(self, label: str, field: str) -> str:
         """The exact index DDL ``driver.schema`` sends (``neo4j_index_ddl``)."""

@@ -168,7 +168,7 @@ def commit_flow(core: BoltCore, *, in_transaction: bool, transaction_readonly: b
     try:
         yield FinishTransaction(commit=keep)
     except Exception as exc:
-        raise core.query_error(exc, "COMMIT", None) from exc
+        raise core.commit_error(exc) from exc
 
 
 def plan_lines(plan: Any, rows: list[list[Any]]) -> list[str]:

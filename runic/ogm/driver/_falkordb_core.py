@@ -388,6 +388,11 @@ def _hint_for(message: str) -> str:
         return "pass every $name the query uses in params"
     if "not registered" in low:
         return "check the procedure name (CALL dbms.procedures() lists them)"
+    if "db.idx.vector.querynodes" in low and "invalid arguments" in low:
+        return (
+            "no vector index of that dimension exists on this label and property — apply the model's indexes "
+            "(IndexManager(driver).apply(...)) or pass a vector of the declared dimension"
+        )
     return "fix the query and run it again"
 
 

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from runic.ogm.core.types import is_missing
+from runic.ogm.core.types import is_missing, is_numpy_temporal
 from runic.ogm.exceptions import UnsupportedValueError
 
 __all__ = ["ParameterError", "build_query", "encode_value"]
@@ -120,7 +120,7 @@ def _encode(value: Any, name: str, nan: str | None) -> str:
     if is_missing(value):
         return "null"
     as_list = getattr(value, "tolist", None)  # numpy arrays and scalars
-    if callable(as_list):
+    if callable(as_list) and not is_numpy_temporal(value):
         return _encode(as_list(), name, nan)
     raise ParameterError(
         f"parameter ${name} holds a {type(value).__name__}, which FalkorDB cannot receive — "
@@ -137,6 +137,65 @@ def _map_key(key: str, name: str) -> str:
             f"parameter ${name} holds a map key FalkorDB cannot name (empty, or containing a backtick or NUL) — rename the key"
         )
     return f"`{key}`"
+
+
+class _Slow(Exception):
+    """A value the fast encoder leaves to ``_encode`` (which checks it and names it)."""
+
+
+_KEYS: dict[str, str] = {}
+_isfinite = math.isfinite
+_NEEDS_ESCAPE = re.compile(r"[\\'\n\r\t]")
+
+
+def _fast(value: Any) -> str:
+    """``_encode`` for the plain types bulk rows are made of, without per-value checks.
+
+    NUL characters and lone surrogates are checked once on the whole text afterwards
+    (``build_query``); anything unusual raises ``_Slow`` and goes the careful way."""
+    kind = type(value)
+    if kind is str:
+        if _NEEDS_ESCAPE.search(value) is not None:
+            value = value.translate(_STR_ESCAPES)
+        return f"'{value}'"
+    if kind is int:
+        if _INT_MIN <= value <= _INT_MAX:
+            return str(value)
+        raise _Slow
+    if kind is float:
+        if math.isnan(value) or math.isinf(value):
+            raise _Slow
+        return repr(value)
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is dict:
+        keys = _KEYS
+        parts = []
+        for key, item in value.items():
+            literal = keys.get(key)
+            if literal is None:
+                if type(key) is not str or not _NAME_OK.match(key):
+                    raise _Slow
+                literal = keys[key] = key + ":"
+                if len(keys) > 10_000:
+                    keys.clear()
+            kind = type(item)  # the common scalars inline: bulk rows are maps of them
+            if kind is str:
+                if _NEEDS_ESCAPE.search(item) is not None:
+                    item = item.translate(_STR_ESCAPES)
+                parts.append(f"{literal}'{item}'")
+            elif kind is int and _INT_MIN <= item <= _INT_MAX:
+                parts.append(f"{literal}{item}")
+            elif kind is float and _isfinite(item):
+                parts.append(f"{literal}{item!r}")
+            else:
+                parts.append(literal + _fast(item))
+        return "{" + ",".join(parts) + "}"
+    if kind is list or kind is tuple:
+        return "[" + ",".join([_fast(item) for item in value]) + "]"
+    raise _Slow
 
 
 def encode_value(value: Any, name: str = "value") -> str:
@@ -165,7 +224,13 @@ def build_query(query: str, params: Mapping[str, Any] | None) -> tuple[str, str]
     for name, value in params.items():
         key = _param_name(name)
         try:
-            literal = _encode(value, name, None)
+            try:
+                literal = _fast(value)
+                if "\x00" in literal:
+                    raise _Slow
+                literal.encode("utf-8")
+            except (_Slow, UnicodeEncodeError):
+                literal = _encode(value, name, None)
         except _NaNFound:
             inline[name] = _encode(value, name, _NAN_EXPR)
             continue

@@ -96,6 +96,11 @@ def exact_index_ddl(label: str, field: str, entity: str = "node") -> str:
     return f"CREATE INDEX FOR {pattern} ON (n.{quote_identifier(field)})"
 
 
+def _unique_constraint(action: str, spec: IndexSpec, graph_name: str) -> _Command:
+    """``GRAPH.CONSTRAINT CREATE|DROP <graph> UNIQUE NODE|RELATIONSHIP <label> PROPERTIES 1 <field>``."""
+    return _Command(("GRAPH.CONSTRAINT", action, graph_name, "UNIQUE", _entity_keyword(spec), spec.label, "PROPERTIES", "1", spec.field))
+
+
 def _entity_keyword(spec: IndexSpec) -> str:
     return "NODE" if spec.entity == "node" else "RELATIONSHIP"
 
@@ -233,34 +238,10 @@ def _create_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Step
         status = yield from _constraint_status(spec)
         if status != "OPERATIONAL":
             if status == "FAILED":
-                yield _Command(
-                    (
-                        "GRAPH.CONSTRAINT",
-                        "DROP",
-                        graph_name,
-                        "UNIQUE",
-                        _entity_keyword(spec),
-                        spec.label,
-                        "PROPERTIES",
-                        "1",
-                        spec.field,
-                    )
-                )
+                yield _unique_constraint("DROP", spec, graph_name)
             if status in (None, "FAILED"):
                 try:
-                    yield _Command(
-                        (
-                            "GRAPH.CONSTRAINT",
-                            "CREATE",
-                            graph_name,
-                            "UNIQUE",
-                            _entity_keyword(spec),
-                            spec.label,
-                            "PROPERTIES",
-                            "1",
-                            spec.field,
-                        )
-                    )
+                    yield _unique_constraint("CREATE", spec, graph_name)
                 except QueryError as exc:
                     if not _already(exc):
                         raise
@@ -270,19 +251,7 @@ def _create_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Step
                 if status == "OPERATIONAL":
                     break
                 if status == "FAILED":
-                    yield _Command(
-                        (
-                            "GRAPH.CONSTRAINT",
-                            "DROP",
-                            graph_name,
-                            "UNIQUE",
-                            _entity_keyword(spec),
-                            spec.label,
-                            "PROPERTIES",
-                            "1",
-                            spec.field,
-                        )
-                    )
+                    yield _unique_constraint("DROP", spec, graph_name)
                     raise ConstraintFailedError(
                         f"FalkorDB could not make {spec.label}.{spec.field} unique: stored values repeat",
                         spec=spec,
@@ -339,19 +308,7 @@ def _drop_steps(spec: IndexSpec, graph_name: str) -> Steps:
     if spec.index_type == "exact":
         if spec.unique:
             try:
-                yield _Command(
-                    (
-                        "GRAPH.CONSTRAINT",
-                        "DROP",
-                        graph_name,
-                        "UNIQUE",
-                        _entity_keyword(spec),
-                        spec.label,
-                        "PROPERTIES",
-                        "1",
-                        spec.field,
-                    )
-                )
+                yield _unique_constraint("DROP", spec, graph_name)
             except QueryError as exc:
                 if not (_absent(exc) or "constraint" in (exc.backend_message or "").lower()):
                     raise

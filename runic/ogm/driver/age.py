@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from runic.cypher import (
     CYPHER_KEYWORDS,
@@ -36,12 +36,9 @@ from ._age_agtype import LABELS_PROPERTY
 from ._age_core import AGECore, AgtypeText, SqlStep, Steps
 from ._age_cypher import return_columns, validate_graph_name, wrap_cypher
 from ._age_schema import AGESchemaSteps
-from .base import AsyncSchemaCapabilities, Clause, GraphDialect, SchemaCapabilities
+from .base import AsyncSchemaCapabilities, GraphDialect, GraphNamed, SchemaCapabilities
 from .result import GraphResult
 from .urls import ConnectionTarget, Secret, format_url
-
-if TYPE_CHECKING:  # pragma: no cover
-    from runic.ogm.core.descriptors import FieldInfo
 
 __all__ = ["AGEDialect", "AGEDriver", "AGESchema", "AsyncAGEDriver", "AsyncAGESchema", "create_age_driver"]
 
@@ -63,6 +60,9 @@ class AGEDialect(GraphDialect):
     #: AGE drops the properties of all but the first row a ``MERGE`` inside ``UNWIND``
     #: creates, so bulk writes send one row per statement
     batched_merge = False
+    #: ``id(n) = $x`` scans the label (no index on the id expression): bulk edges match
+    #: their endpoints by an indexed key instead
+    indexed_id_lookup = False
 
     def property_ref(self, var: str, prop: str) -> str:
         """``var.prop``; reserved words and names that need quoting are read by subscript
@@ -108,24 +108,13 @@ class AGEDialect(GraphDialect):
         return {LABELS_PROPERTY: unique} if len(unique) > 1 else {}
 
     # -- statements ---------------------------------------------------------------------
-    def render_create_node(self, label: str | Sequence[str], props: Mapping[str, Any], fields: Mapping[str, FieldInfo] | None = None) -> Clause:
-        """``CREATE (n:Person {name: $n_name, _labels: $n__labels})``; values in ``.params``."""
-        labels = (label,) if isinstance(label, str) else tuple(label)
-        params: dict[str, Any] = {}
-        parts: list[str] = []
-        items = list(props.items()) + list(self.label_properties(labels).items())
-        for i, (key, value) in enumerate(items):
-            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
-            while pname in params:
-                pname += "_"
-            info = fields.get(key) if fields else None
-            to_db = getattr(info, "to_db", None) if info is not None else None
-            if callable(to_db) and not isinstance(value, (str, int, float, bool, list, dict, type(None))):
-                value = to_db(value)
-            params[pname] = value
-            parts.append(f"{quote_identifier(key)}: {self.param_ref('$' + pname, info)}")
-        body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{self.label_pattern(labels)}{body})", params)
+    def stored_labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """One label per vertex in AGE: the first; the rest travel as ``node_properties``."""
+        return labels[:1]
+
+    def node_properties(self, labels: tuple[str, ...], props: Mapping[str, Any]) -> Mapping[str, Any]:
+        """``props`` plus the label property that keeps every label (``_labels``)."""
+        return {**props, **self.label_properties(labels)}
 
     def render_index(self, label: str, field: str) -> str:
         """AGE has no Cypher index DDL: the PostgreSQL expression index ``driver.schema`` makes."""
@@ -159,6 +148,13 @@ class AGEDialect(GraphDialect):
             hint="use pgvector on the label's table, or FalkorDB, Neo4j or Memgraph",
         )
 
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        raise UnsupportedFeatureError(
+            f"Apache AGE cannot compute vector distances in Cypher ({expr}): it has no reduce() or list comprehension",
+            backend="age", feature="vector search", alternative="pgvector",
+            hint="use pgvector on the label's table, or FalkorDB, ArcadeDB, Neo4j or Memgraph",
+        )
+
 
 _DIALECT = AGEDialect()
 
@@ -188,7 +184,7 @@ def _register_agtype(conn: Any, oid: int) -> None:
     conn.adapters.register_dumper(AgtypeText, _AgtypeDumper)
 
 
-class _AGEDriverBase:
+class _AGEDriverBase(GraphNamed):
     """State shared by the twins; no I/O."""
 
     backend = "age"
@@ -201,26 +197,9 @@ class _AGEDriverBase:
         self._ready = False
 
     @property
-    def url(self) -> str:
-        """Redacted URL of this connection (``***`` for a password)."""
-        return self._core.url
-
-    @property
-    def graph_name(self) -> str:
-        return self._core.graph_name
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
-
-    @property
     def connection(self) -> Any:
         """The psycopg connection."""
         return self._conn
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     def in_transaction(self) -> bool:
         return self._core.tx_open
@@ -228,10 +207,6 @@ class _AGEDriverBase:
     def wrap_query(self, query: str, columns: Sequence[str] | None = None) -> str:
         """The SQL this driver sends for ``query``."""
         return self.dialect.wrap_query(self.graph_name, query, columns)
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise DriverError(f"this driver for {self.url} is closed", backend=self.backend, url=self.url, hint="create a new driver")
 
     def __repr__(self) -> str:
         state = " closed" if self._closed else (" in transaction" if self._core.tx_open else "")

@@ -18,7 +18,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -33,7 +33,6 @@ from runic.ogm.exceptions import (
 from runic.ogm.schema.index_manager import IndexSpec
 
 from ._bolt_schema import _SAMPLE_KEYS, Cypher, Neo4jSchemaSteps, Sql, Steps, sql_name
-from .base import Clause
 from .bolt import AsyncBoltDriver, BoltDriver, Neo4jDialect
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -342,15 +341,6 @@ class ArcadeDBDialect(Neo4jDialect):
 
     def id_function(self, alias: str) -> str:
         return f"elementId({alias})"
-
-    def render_create_node(
-        self,
-        label: str | Sequence[str],
-        props: Mapping[str, Any],
-        fields: Mapping[str, FieldInfo] | None = None,
-    ) -> Clause:
-        """``CREATE (n:Person {name: $n_name, emb: $n_emb})`` — plain lists/maps, no wrappers."""
-        return super().render_create_node(label, props, fields)
 
     def render_index(self, label: str, field: str) -> str:
         """ArcadeDB SQL (run through ``driver.schema``, not Cypher): ``arcadedb_index_sql``."""

@@ -8,10 +8,11 @@ differences only through ``GraphDialect``. No ``if backend == ...`` lives outsid
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, Sequence, runtime_checkable
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from runic.cypher import escape_identifier, is_plain_identifier
-from runic.ogm.exceptions import UnsupportedFeatureError
+from runic.cypher import escape_identifier, is_plain_identifier, quote_identifier
+from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
 
 from .result import GraphResult
 
@@ -26,9 +27,15 @@ __all__ = [
     "AsyncGraphDriver",
     "TransactionalGraphDriver",
     "SchemaOps",
+    "DriverState",
+    "GraphNamed",
     "SchemaCapabilities",
     "AsyncSchemaCapabilities",
 ]
+
+
+#: values sent as they are, without their field's converter
+_PLAIN_VALUES = (str, int, float, bool, list, dict, type(None))
 
 
 class Clause(str):
@@ -55,6 +62,11 @@ class GraphDialect:
     supports_undirected_merge: bool = True
     #: does the backend have transactions that ``rollback()`` undoes
     transactional: bool = True
+    #: does ``MERGE (n:L {k: $v})`` find ``n`` through an index on ``L.k``? (else bulk
+    #: merges look keys up with an indexed ``MATCH`` and create the rest)
+    merge_uses_index: bool = False
+    #: is ``id(n) = $x`` an index lookup? (else bulk edges match endpoints by a key)
+    indexed_id_lookup: bool = True
 
     #: does the backend's regular-expression match search the string (rather than match
     #: all of it, as Cypher's ``=~`` does)? runic then anchors ``.matches()`` patterns
@@ -109,16 +121,48 @@ class GraphDialect:
         return f"*{lo}..{hi}"
 
     # -- statements ----------------------------------------------------------------
-    def render_create_node(self, label: str | Sequence[str], props: dict[str, Any]) -> Clause:
-        """``CREATE (n:Label {key: $n_key, ...})`` with the values as parameters."""
-        parts = []
+    def render_create_node(
+        self,
+        label: str | Sequence[str],
+        props: Mapping[str, Any],
+        fields: Mapping[str, FieldInfo] | None = None,
+    ) -> Clause:
+        """``CREATE (n:Person {name: $n_name, ...})`` with the values in ``.params``.
+
+        ``fields`` maps property names to ``FieldInfo``: a value is sent in its field's
+        stored form and referenced as ``node_value`` says (e.g. ``vecf32($n_emb)``).
+        Dialects change ``node_value``, ``stored_labels`` and ``node_properties``, not this.
+        """
+        labels = (label,) if isinstance(label, str) else tuple(label)
         params: dict[str, Any] = {}
-        for i, (key, value) in enumerate(props.items()):
-            pname = f"n_{i}"
-            params[pname] = value
-            parts.append(f"{self.quote(key)}: {self.param_ref('$' + pname)}")
+        parts: list[str] = []
+        for i, (key, value) in enumerate(self.node_properties(labels, props).items()):
+            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
+            while pname in params:
+                pname += "_"
+            info = fields.get(key) if fields else None
+            ref, params[pname] = self.node_value("$" + pname, value, info)
+            parts.append(f"{quote_identifier(key)}: {ref}")
         body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{self.label_pattern(label)}{body})", params)
+        names = "".join(":" + quote_identifier(name) for name in self.stored_labels(labels))
+        return Clause(f"CREATE (n{names}{body})", params)
+
+    def stored_labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
+        """The labels a created node carries in the pattern (all of them, by default)."""
+        return labels
+
+    def node_properties(self, labels: tuple[str, ...], props: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The properties a created node gets (``props``, by default)."""
+        return props
+
+    def node_value(self, ref: str, value: Any, info: FieldInfo | None) -> tuple[str, Any]:
+        """``(reference, value sent)`` of one property of a created node: a model value
+        (not a plain str/number/bool/list/dict) goes through its field's ``to_db``, and
+        the reference is wrapped by ``param_ref`` for the field's db type."""
+        to_db = getattr(info, "to_db", None) if info is not None else None
+        if callable(to_db) and not isinstance(value, _PLAIN_VALUES):
+            value = to_db(value)
+        return self.param_ref(ref, info), value
 
     def render_index(self, label: str, field: str) -> str:
         return f"CREATE INDEX FOR (n{self.label_pattern(label)}) ON (n.{self.quote(field)})"
@@ -149,10 +193,59 @@ class GraphDialect:
     def check_written_names(self, query: str, params: Any) -> None:
         """Refuse, before sending, a write that stores a property name this backend cannot
         give back (ArcadeDB: names starting with ``@``). Most backends take any name."""
-        return None
+
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        """A Cypher expression: the exact distance between ``expr`` and ``vector_param``
+        (``cosine``: 1 − cosine similarity, the default; ``euclidean``: L2), for vector
+        search without a usable index."""
+        v, a, b = "_vi", expr, vector_param
+
+        def total(term: str) -> str:
+            return f"reduce(_vs = 0.0, {v} IN range(0, size({b}) - 1) | _vs + {term})"
+
+        if similarity == "euclidean":
+            return f"sqrt({total(f'({a}[{v}] - {b}[{v}]) * ({a}[{v}] - {b}[{v}])')})"
+        dot = total(f"{a}[{v}] * {b}[{v}]")
+        norms = f"sqrt({total(f'{a}[{v}] * {a}[{v}]')}) * sqrt({total(f'{b}[{v}] * {b}[{v}]')})"
+        return f"1.0 - {dot} / ({norms})"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}>"
+
+
+class DriverState:
+    """What every driver shell reports about itself, written once: the I/O-free core
+    (``_core``) knows the redacted URL, the graph and the read-only default; ``_closed``
+    says whether ``close()`` was called."""
+
+    _core: Any
+    _closed: bool
+    backend: Any
+
+    @property
+    def url(self) -> str:
+        """Redacted URL of this connection (``***`` for a password)."""
+        return self._core.url
+
+    @property
+    def readonly(self) -> bool:
+        return self._core.readonly
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise DriverError(f"this driver for {self.url} is closed", backend=self.backend, url=self.url, hint="create a new driver")
+
+
+class GraphNamed(DriverState):
+    """``DriverState`` of a driver bound to one named graph (FalkorDB, AGE)."""
+
+    @property
+    def graph_name(self) -> str:
+        return self._core.graph_name
 
 
 @runtime_checkable

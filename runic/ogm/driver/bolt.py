@@ -45,9 +45,9 @@ from ._bolt_flows import (
     execute_flow,
     explain_flow,
 )
-from .base import GraphDialect
+from .base import DriverState, GraphDialect
 from .result import GraphResult
-from .urls import Secret, redact_url
+from .urls import Secret, redact_url, split_userinfo
 
 T = TypeVar("T")
 
@@ -89,7 +89,7 @@ def _display_url(uri: str, username: str | None, password: Secret, database: str
     return redact_url(f"{parts.scheme}://{auth}{host}:{port}{path}")
 
 
-class _BoltBase:
+class _BoltBase(DriverState):
     """State both shells share; no I/O."""
 
     _client_module: str = "GraphDatabase"
@@ -120,11 +120,14 @@ class _BoltBase:
         username, password = _split_auth(auth)
         from urllib.parse import unquote, urlsplit
 
-        parts = urlsplit(uri)
-        if username is None and parts.username:
-            username = unquote(parts.username)
-        if not password and parts.password:
-            password = Secret(unquote(parts.password))
+        prefix, userinfo, rest = split_userinfo(uri)
+        parts = urlsplit(prefix + rest)
+        if userinfo is not None:
+            user, colon, secret = userinfo.partition(":")
+            if username is None and user:
+                username = unquote(user)
+            if not password and colon and secret:
+                password = Secret(unquote(secret))
         if isinstance(dialect, str):
             dialect = _dialect_named(dialect.lower())
         self._dialect: GraphDialect | None = dialect or _dialect_named(scheme_dialect)
@@ -134,9 +137,7 @@ class _BoltBase:
             display_scheme = f"{scheme}+s"
         elif encrypted is False:
             display_scheme = scheme.split("+")[0]
-        url = _display_url(
-            f"{display_scheme}://{parts.netloc.rpartition('@')[2]}", username, password, database
-        )
+        url = _display_url(f"{display_scheme}://{parts.netloc}", username, password, database)
         self._core = BoltCore(
             client_uri=client_uri,
             url=url,
@@ -165,23 +166,30 @@ class _BoltBase:
         except (neo4j.exceptions.ConfigurationError, ValueError) as exc:
             raise self._core.connection_error(exc) from None
 
-    # -- public state --------------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        """The redacted URL (``***`` for the password)."""
-        return self._core.url
+    @classmethod
+    def from_params(
+        cls,
+        host: str = "localhost",
+        port: int = 7687,
+        database: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        scheme: str = "bolt",
+        dialect: GraphDialect | str | None = None,
+        encrypted: bool | None = None,
+        **kwargs: Any,
+    ) -> Self:
+        """A driver from host/port/credentials instead of a URI."""
+        auth = (username or "", password or "") if (username or password) else None
+        return cls(
+            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
+        )
 
+    # -- public state --------------------------------------------------------------------
     @property
     def database(self) -> str | None:
         return self._core.database
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
 
     @property
     def backend(self) -> str:
@@ -275,26 +283,6 @@ class BoltDriver(_BoltBase):
     """
 
     _client_module = "GraphDatabase"
-
-    @classmethod
-    def from_params(
-        cls,
-        host: str = "localhost",
-        port: int = 7687,
-        database: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        scheme: str = "bolt",
-        dialect: GraphDialect | str | None = None,
-        encrypted: bool | None = None,
-        **kwargs: Any,
-    ) -> BoltDriver:
-        """A driver from host/port/credentials instead of a URI."""
-        auth = (username or "", password or "") if (username or password) else None
-        return cls(
-            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
-        )
 
     @property
     def dialect(self) -> GraphDialect:
@@ -451,25 +439,6 @@ class AsyncBoltDriver(_BoltBase):
     """
 
     _client_module = "AsyncGraphDatabase"
-
-    @classmethod
-    def from_params(
-        cls,
-        host: str = "localhost",
-        port: int = 7687,
-        database: str | None = None,
-        username: str | None = None,
-        password: str | None = None,
-        *,
-        scheme: str = "bolt",
-        dialect: GraphDialect | str | None = None,
-        encrypted: bool | None = None,
-        **kwargs: Any,
-    ) -> AsyncBoltDriver:
-        auth = (username or "", password or "") if (username or password) else None
-        return cls(
-            f"{scheme}://{host}:{int(port)}", auth, database, dialect, encrypted=encrypted, **kwargs
-        )
 
     @property
     def dialect(self) -> GraphDialect:

@@ -19,16 +19,16 @@ read of a graph that does not exist yet finds an empty graph (created empty on t
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from runic.cypher import escape_string, is_plain_identifier, quote_identifier
+from runic.cypher import escape_string, is_plain_identifier
 from runic.ogm.core.flow import Flow, run_flow, run_flow_async
 from runic.ogm.exceptions import ConnectionFailedError, DriverError
 
 from ._falkordb_core import FalkorDBCore
 from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema, exact_index_ddl
-from .base import Clause, GraphDialect
+from .base import GraphDialect, GraphNamed
 from .embedded import EmbeddedFalkorDB
 from .result import GraphResult, ResultSummary
 from .urls import ConnectionTarget, Secret, format_url
@@ -48,6 +48,10 @@ class FalkorDBDialect(GraphDialect):
     supports_undirected_merge = False
     transactional = False
     regex_searches = True
+    #: ``MERGE (n:L {k: $v})`` finds ``n`` through an index on ``L.k`` (bulk merges use it)
+    merge_uses_index = True
+    #: ``MATCH (a) WHERE id(a) = row.s`` under ``UNWIND`` scans every node (no id seek)
+    indexed_id_lookup = False
 
     def regex_match(self, lhs: str, ref: str) -> str:
         """FalkorDB has no ``=~``: ``string.matchRegEx`` lists the matches (none for null)."""
@@ -77,38 +81,15 @@ class FalkorDBDialect(GraphDialect):
     def id_param(self, expr: str) -> str:
         return f"toInteger({expr})"
 
-    def render_create_node(
-        self,
-        label: str | Sequence[str],
-        props: Mapping[str, Any],
-        fields: Mapping[str, FieldInfo] | None = None,
-    ) -> Clause:
-        """``CREATE (n:Person {name: $n_name, emb: vecf32($n_emb)})`` with the values in ``.params``.
-
-        A value is wrapped for its field's db type (``fields`` maps names to ``FieldInfo``);
-        without field info, ``Vector`` values get ``vecf32`` and ``GeoLocation`` values
-        ``point`` (and are sent as a list / map).
-        """
-        labels = (label,) if isinstance(label, str) else tuple(label)
-        params: dict[str, Any] = {}
-        parts: list[str] = []
-        for i, (key, value) in enumerate(props.items()):
-            pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
-            while pname in params:
-                pname += "_"
-            info = fields.get(key) if fields else None
-            ref = "$" + pname
-            if info is not None:
-                ref = self.param_ref(ref, info)
-                to_db = getattr(info, "to_db", None)
-                if callable(to_db) and _is_model_value(value):
-                    value = to_db(value)
-            else:
-                ref, value = _wrap_by_value(ref, value)
-            params[pname] = value
-            parts.append(f"{quote_identifier(key)}: {ref}")
-        body = " {" + ", ".join(parts) + "}" if parts else ""
-        return Clause(f"CREATE (n{''.join(':' + quote_identifier(lbl) for lbl in labels)}{body})", params)
+    def node_value(self, ref: str, value: Any, info: FieldInfo | None) -> tuple[str, Any]:
+        """With field info, the value wrapped for the field's db type; without, ``Vector``
+        values get ``vecf32`` and ``GeoLocation`` values ``point`` (sent as a list / map)."""
+        if info is None:
+            return _wrap_by_value(ref, value)
+        to_db = getattr(info, "to_db", None)
+        if callable(to_db) and _is_model_value(value):
+            value = to_db(value)
+        return self.param_ref(ref, info), value
 
     def render_index(self, label: str, field: str) -> str:
         """``CREATE INDEX FOR (n:Person) ON (n.email)``, the DDL ``driver.schema`` sends for an
@@ -134,6 +115,12 @@ class FalkorDBDialect(GraphDialect):
             f"CALL db.idx.vector.queryNodes({escape_string(label)}, {escape_string(field)}, {k_param}, vecf32({vector_param})) "
             f"YIELD node AS {alias}, score AS {score}"
         )
+
+
+    def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
+        """FalkorDB's own exact distances over ``vecf32`` values."""
+        fn = "vec.euclideanDistance" if similarity == "euclidean" else "vec.cosineDistance"
+        return f"{fn}({expr}, vecf32({vector_param}))"
 
 
 def _is_model_value(value: Any) -> bool:
@@ -196,7 +183,7 @@ def _url_of_handle(db: Any, graph_name: str) -> str:
     return format_url(target)
 
 
-class _FalkorDBDriverBase:
+class _FalkorDBDriverBase(GraphNamed):
     """Shared state of the twins; everything here is free of I/O."""
 
     backend = "falkordb"
@@ -224,44 +211,18 @@ class _FalkorDBDriverBase:
         self._closed = False
 
     @property
-    def url(self) -> str:
-        """Redacted URL of this connection (``***`` for a password)."""
-        return self._core.url
-
-    @property
-    def graph_name(self) -> str:
-        return self._core.graph_name
-
-    @property
     def graph(self) -> Any:
         """The wrapped ``falkordb`` graph handle."""
         return self._graph
-
-    @property
-    def readonly(self) -> bool:
-        return self._core.readonly
 
     @property
     def embedded(self) -> EmbeddedFalkorDB | None:
         """The embedded server this driver talks to, if any."""
         return self._server
 
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
     def falkordb_connection(self) -> tuple[Any, Any]:
         """``(db, graph)`` of the client library (for the reference's migration adapter)."""
         return self._db, self._graph
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise DriverError(
-                f"this driver for {self.url} is closed",
-                backend=self.backend,
-                url=self.url,
-                hint="create a new driver",
-            )
 
     def _stop_owned_server(self) -> None:
         if self._owns_server and self._server is not None:

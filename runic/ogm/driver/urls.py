@@ -33,6 +33,7 @@ __all__ = [
     "parse_url",
     "redact_url",
     "scheme_suggestion",
+    "split_userinfo",
 ]
 
 REDACTED = "***"
@@ -189,6 +190,48 @@ def _int(value: str, key: str, url: str) -> int:
         raise ValueError(f"?{key}={value!r} in {redact_url(url)} is not a whole number") from None
 
 
+#: a host (name, IPv4 or bracketed IPv6) with an optional port, then the end of the
+#: authority: what must follow the '@' that ends the user-info part
+_HOST_AFTER_AT = re.compile(r"(?:\[[0-9A-Fa-f:.]*\]|[A-Za-z0-9._~\-%]*)(?::[0-9]*)?(?=[/?#]|$)")
+
+
+def split_userinfo(url: str, *, cautious: bool = False) -> tuple[str, str | None, str]:
+    """``(scheme://, user-info or None, the rest)`` of ``url``, read as users mean it.
+
+    A password may hold ``#``, ``@``, ``/``, ``?`` or ``%`` without percent-encoding: the
+    user-info part (``user:password``) ends at the last ``@`` that is followed by a host
+    (and port) and then the end of the URL or a ``/``, ``?`` or ``#`` — unless that ``@``
+    sits in a query value (``?graph=a@b``). ``cautious=True`` (for redaction) skips that
+    exception: hiding too much is safe, hiding too little is not. Text that is not a URL
+    gives ``("", None, url)``.
+    """
+    match = _URL_RE.match(url)
+    if not match:
+        return "", None, url
+    prefix, rest = url[: match.end()], url[match.end():]
+    for at in reversed([i for i, c in enumerate(rest) if c == "@"]):
+        head = rest[:at]
+        if ":" not in head or not _HOST_AFTER_AT.match(rest, at + 1):
+            continue
+        if not cautious and _in_query_value(rest, at):
+            continue
+        return prefix, head, rest[at + 1:]
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    at = rest.rfind("@", 0, end)
+    if at >= 0:  # "user@host": a user name without a password
+        return prefix, rest[:at], rest[at + 1:]
+    return prefix, None, rest
+
+
+def _in_query_value(rest: str, at: int) -> bool:
+    """Is ``rest[at]`` inside the value of a ``?key=value`` pair?"""
+    question = rest.find("?")
+    if question < 0 or question > at:
+        return False
+    start = max(rest.rfind("?", 0, at), rest.rfind("&", 0, at))
+    return "=" in rest[start + 1 : at]
+
+
 def parse_url(url: str) -> ConnectionTarget:
     """Parse a connection URL into a ``ConnectionTarget``; ``ValueError`` for unknown forms."""
     if not isinstance(url, str):
@@ -205,7 +248,8 @@ def parse_url(url: str) -> ConnectionTarget:
         raise ValueError(
             f"unknown URL scheme '{scheme}://' in {redact_url(url)} — {scheme_suggestion(scheme)}"
         )
-    parts = urlsplit(url)
+    prefix, userinfo, rest = split_userinfo(url)
+    parts = urlsplit(prefix + rest)
     query = dict(parse_qsl(parts.query, keep_blank_values=True))
     try:
         port = parts.port
@@ -213,8 +257,11 @@ def parse_url(url: str) -> ConnectionTarget:
         raise ValueError(
             f"the port in {redact_url(url)} is not a number between 0 and 65535"
         ) from None
-    username = unquote(parts.username) if parts.username else None
-    password = unquote(parts.password) if parts.password is not None else None
+    username = password = None
+    if userinfo is not None:
+        user, colon, secret = userinfo.partition(":")
+        username = unquote(user) if user else None
+        password = unquote(secret) if colon else None
     username = query.pop("username", None) or username
     password = query.pop("password", None) or password
     path = unquote(parts.path or "")
@@ -247,7 +294,7 @@ def parse_url(url: str) -> ConnectionTarget:
             options=query,
         )
     if scheme == "unix":
-        socket_path = unquote(parts.netloc.rpartition("@")[2]) + path
+        socket_path = unquote(parts.netloc) + path
         if not socket_path:
             raise ValueError(
                 f"{redact_url(url)} names no socket — write unix:///path/to/falkordb.sock?graph=g"
@@ -383,16 +430,10 @@ def redact_url(url: str) -> str:
     """
     if not isinstance(url, str):
         return repr(type(url).__name__)
+    prefix, userinfo, rest = split_userinfo(url, cautious=True)
     text = url
-    match = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#]*)(.*)$", text, re.DOTALL)
-    if match:
-        prefix, netloc, rest = match.groups()
-        if "@" in netloc:
-            userinfo, _, hostport = netloc.rpartition("@")
-            if ":" in userinfo:
-                user = userinfo.split(":", 1)[0]
-                netloc = f"{user}:{REDACTED}@{hostport}"
-        text = prefix + netloc + rest
+    if userinfo is not None and ":" in userinfo:
+        text = f"{prefix}{userinfo.split(':', 1)[0]}:{REDACTED}@{rest}"
 
     def _mask(m: re.Match[str]) -> str:
         return f"{m.group(1)}={REDACTED}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
 from runic.ogm.core.metadata import fields_of, get_metadata
 from runic.ogm.core.models import is_edge_model, node_labels
@@ -18,10 +18,36 @@ from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.driver.result import EdgeRecord, NodeRecord
 from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError, did_you_mean
 
-__all__ = ["DATABASE_KEY", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
+__all__ = ["DATABASE_KEY", "ElementKey", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
 
 #: ``FieldInfo.generated`` values meaning "the database's internal id is the key"
 DATABASE_KEY = (True, "database")
+
+
+class ElementKey(tuple):
+    """The identity of a stored entity that lacks its key property (written by another
+    tool): the database's element id. Never equal to a declared key value."""
+
+    __slots__ = ()
+
+    def __new__(cls, element_id: Any) -> Self:
+        return super().__new__(cls, (element_id,))
+
+    @property
+    def element_id(self) -> Any:
+        return self[0]
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is ElementKey and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((ElementKey, self[0]))
+
+    def __repr__(self) -> str:
+        return f"<element id {self[0]!r}>"
 
 
 def _fields_of(cls: type) -> dict[str, Any]:
@@ -34,6 +60,8 @@ _MUTABLE = frozenset({list, dict})
 
 def snapshot(value: Any) -> Any:
     """A copy of a stored value that later in-place edits of the entity's value cannot change."""
+    if type(value) is dict:  # a property map: copy it, recursing only into containers
+        return {k: v if type(v) not in _MUTABLE else snapshot(v) for k, v in value.items()}
     if isinstance(value, list):
         return [snapshot(v) for v in value]
     if isinstance(value, dict):
@@ -211,11 +239,20 @@ class Mapper:
         return (self.root_class(cls), _hashable(key))
 
     def key_of(self, entity: Any) -> Any:
-        """The entity's identity value: its declared key, else its database id (``None`` until known)."""
+        """The entity's identity value: its declared key, else its database id (``None`` until known).
+
+        A stored entity without its key property (written by another tool) is known by its
+        element id, as an ``ElementKey``.
+        """
         cls = type(entity)
         if self.has_database_key(cls):
             return getattr(entity, STATE_ATTR).element_id
-        return entity.__dict__.get(self.pk_name(cls))
+        key = entity.__dict__.get(self.pk_name(cls))
+        if key is None:
+            element_id = getattr(entity, STATE_ATTR).element_id
+            if element_id is not None:
+                return ElementKey(element_id)
+        return key
 
     def db_key(self, cls: type, key: Any) -> Any:
         """A key value as stored (through the key field's converter)."""
@@ -312,6 +349,13 @@ class Mapper:
         state.element_id = element_id
         object.__setattr__(entity, STATE_ATTR, state)
         return entity
+
+    def set_database_key(self, entity: Any, element_id: Any) -> None:
+        """Show a database-generated key (``Field(primary_key=True, generated=True)``) on the
+        entity: the field holds the element id once the node exists."""
+        plan = self.plan(type(entity))
+        if plan.database_key and plan.pk_info is not None:
+            entity.__dict__[plan.pk_info.name] = element_id
 
     def build_persistent(self, cls: type, plan: _ClassPlan, element_id: Any, properties: dict[str, Any]) -> Any:
         """``new_instance`` + ``populate`` in one step, for the session's bulk hydration.
@@ -427,6 +471,8 @@ class Mapper:
         else:
             name = plan.pk_name
             key = self.decode(cls, name, plan.pk_info, record.properties.get(name))
+            if key is None:
+                key = ElementKey(record.id)
         return cls, (self.root_class(cls), _hashable(key))
 
 

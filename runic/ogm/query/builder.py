@@ -593,6 +593,10 @@ class BaseQueryBuilder(Generic[T]):
         compiled = self._compile(dialect)
         return compiled.cypher, compiled.params
 
+    def _for_session(self, session: Any) -> BaseQueryBuilder[T]:
+        """This builder as it runs on ``session`` (search builders pick index or exact scan)."""
+        return self
+
     def _plan(self, mode: str, dialect: GraphDialect | None) -> Plan:
         """The plan of terminal ``mode`` (all, rows, edges, scalar, scalars, count, execute, scores)."""
         state = self._state
@@ -754,7 +758,7 @@ class QueryBuilder(BaseQueryBuilder[T]):
 
     def _run(self, mode: str) -> Any:
         session = self._session_for_run()
-        plan = self._plan(mode, session.dialect)
+        plan = self._for_session(session)._plan(mode, session.dialect)
         result = session.execute(plan.cypher, plan.params)
         value, loads = plan.finish(result, session)
         for entities, names in loads:

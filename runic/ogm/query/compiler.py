@@ -146,6 +146,7 @@ class SearchSpec:
     candidates: int | None = None
     field_info: Any = None
     subtype_labels: tuple[str, ...] | None = None
+    exact: bool = False  # vector search without a usable index: distance computed per node
 
 
 @dataclass(frozen=True)
@@ -521,6 +522,16 @@ def _search_clause(r: _Renderer, search: SearchSpec, conditions: list[str]) -> l
             text = dialect.fulltext_scope(text, list(search.fields))
         r.params.values[FTS_PARAM] = text
         call = dialect.fulltext_call(search.label, search.index, "$" + FTS_PARAM, alias, SCORE)
+    elif search.exact:
+        r.params.values[KNN_VEC_PARAM] = list(search.vector or ())
+        prop = r.prop(0, search.field)
+        similarity = getattr(search.field_info, "similarity", None)
+        distance = dialect.vector_distance(prop, "$" + KNN_VEC_PARAM, similarity)
+        if search.subtype_labels:
+            cond = dialect.subtype_filter(alias, search.subtype_labels)
+            conditions.append(cond or f"{alias}{r.label_pattern(search.subtype_labels[-1:])}")
+        match = f"MATCH ({alias}{r.label_pattern((search.label,))}) WHERE {prop} IS NOT NULL"
+        return [match, f"WITH {alias}, {distance} AS {SCORE}"]
     else:
         k = int(search.k or 0)
         wanted = k

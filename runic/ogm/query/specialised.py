@@ -8,9 +8,11 @@ raises ``UnsupportedFeatureError`` on backends without that index kind.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from runic.ogm.core import vector_indexes
 from runic.ogm.core.ambient import current_session
 from runic.ogm.core.metadata import fields_of
 from runic.ogm.exceptions import FieldValidationError, MetadataError
@@ -48,7 +50,7 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
 
     async def _run(self, mode: str) -> Any:
         session = self._session_for_run()
-        plan = self._plan(mode, session.dialect)
+        plan = self._for_session(session)._plan(mode, session.dialect)
         result = await session.execute(plan.cypher, plan.params)
         value, loads = plan.finish(result, session)
         for entities, names in loads:
@@ -278,6 +280,29 @@ class _VectorSearch:
             subtype_labels=_subtype(model, label),
         )
         return self._with(search=spec)  # type: ignore[attr-defined]
+
+    def _for_session(self, session: Any) -> Any:
+        """Index search where a usable index exists; else an exact scan, with a notice.
+
+        An index is usable when the field declares its dimension, or when schema
+        management created it on this driver after learning the dimension
+        (``runic.ogm.core.vector_indexes``). A named ``index=`` is always used.
+        """
+        search = self._state.search  # type: ignore[attr-defined]
+        if search is None or search.kind != "vector" or search.exact or search.index:
+            return self
+        if getattr(search.field_info, "dimension", None):
+            return self
+        if vector_indexes.dimension_of(getattr(session, "driver", None), search.label, search.field):
+            return self
+        model = self._state.model  # type: ignore[attr-defined]
+        session.dialect.vector_distance("n.v", "$v", None)  # a backend that cannot scan says so, without a notice
+        warnings.warn(
+            f"{model.__name__}.{search.field} has no vector index yet (no dimension declared or learned) — "
+            f"answering by an exact scan of every {search.label}; declare Field(..., dimension=N) and apply the indexes",
+            stacklevel=4,
+        )
+        return self._with(search=replace(search, exact=True))  # type: ignore[attr-defined]
 
     def _check_ready(self) -> None:
         search = self._state.search  # type: ignore[attr-defined]

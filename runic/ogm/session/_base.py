@@ -14,10 +14,19 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any
 
+from runic.ogm.core.metadata import get_metadata
 from runic.ogm.core.state import EntityState
-from runic.ogm.exceptions import LazyLoadError, MetadataError, ReadOnlyError, SessionError
+from runic.ogm.driver.factory import create_driver
+from runic.ogm.exceptions import (
+    DriverError,
+    LazyLoadError,
+    MetadataError,
+    ReadOnlyError,
+    SessionError,
+)
 from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import is_edge_model
+from runic.ogm.query import select
 
 from ._core import SessionCore
 from ._entity import entity_repr, relation_name, state_of, unknown_relation
@@ -94,8 +103,6 @@ class BaseSession(SessionFlows):
         return driver
 
     def _driver_from_url(self, url: str) -> Any:
-        from runic.ogm.driver.factory import create_driver
-
         if self._is_async:
             return create_driver(url, async_=True)
         return create_driver(url)
@@ -230,8 +237,6 @@ class BaseSession(SessionFlows):
     # -- shared checks for I/O members --------------------------------------------------------------
     def query(self, model: type) -> Any:
         """A ``select(model)`` builder bound to this session."""
-        from runic.ogm.query import select
-
         return select(model).bind(self)
 
     def _bound(self, stmt: Any) -> Any:
@@ -242,8 +247,6 @@ class BaseSession(SessionFlows):
     def _check_model(self, model: Any) -> None:
         if not isinstance(model, type):
             raise TypeError(f"expected a Node or Edge class, got {model!r}")
-        from runic.ogm.core.metadata import get_metadata
-
         registry = get_metadata()
         edge = is_edge_model(model)
         meta = registry.get_edge_meta(model) if edge else registry.get_node_meta(model)
@@ -313,8 +316,6 @@ class BaseSession(SessionFlows):
         return ro
 
     def _after_error(self, exc: BaseException) -> None:
-        from runic.ogm.exceptions import DriverError
-
         if isinstance(exc, DriverError):
             self._broken = True
 

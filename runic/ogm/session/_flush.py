@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, FieldValidationError
-from runic.ogm.mapper.mapper import as_list, create_labels, hashable_key, is_edge_model
+from runic.ogm.mapper.mapper import ElementKey, as_list, create_labels, hashable_key, is_edge_model
 
 from ._assign import set_assignments
 from ._entity import entity_repr, state_of
@@ -147,8 +147,11 @@ class FlushPlanner:
         for entity in entities:
             cls = type(entity)
             data = entity.__dict__
+            keyless = self.core.by_element_id(entity)  # stored by another tool without its key
             for name, info in mapper.property_fields(cls).items():
                 if data.get(name) is not None:
+                    continue
+                if keyless and getattr(info, "primary_key", False):
                     continue
                 if getattr(info, "required", False) or getattr(info, "primary_key", False):
                     what = "key" if getattr(info, "primary_key", False) else "required field"
@@ -195,7 +198,7 @@ class FlushPlanner:
                 committed_set = set(hashable_key(k) for k in committed)
                 current_keys = set()
                 for target in targets:
-                    key = mapper.key_of(target)
+                    key = self.core.relation_key(info, target)
                     current_keys.add(hashable_key(key))
                     if id(target) in deleted_ids:
                         continue
@@ -228,12 +231,21 @@ class FlushPlanner:
     # -- (1) node creates -----------------------------------------------------------------------
     def _node_creates(self, entities: list[Any]) -> list[Statement]:
         groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = {}
+        per_class: dict[type, tuple[tuple[str, ...], dict[str, Any]]] = {}
+        properties = self.mapper.properties
         for entity in entities:
-            labels = create_labels(type(entity))
-            # backends with one label per node keep the others in a property (AGE: _labels)
-            props = {**self.mapper.properties(entity), **self.dialect.label_properties(labels)}
-            names = tuple(n for n, v in props.items() if v is not None)
-            groups.setdefault((labels, names, type(entity)), []).append((entity, props))
+            cls = type(entity)
+            known = per_class.get(cls)
+            if known is None:
+                labels = create_labels(cls)
+                # backends with one label per node keep the others in a property (AGE: _labels)
+                known = per_class[cls] = (labels, dict(self.dialect.label_properties(labels)))
+            labels, label_props = known
+            props = properties(entity)
+            if label_props:
+                props = {**props, **label_props}
+            names = tuple([n for n, v in props.items() if v is not None])
+            groups.setdefault((labels, names, cls), []).append((entity, props))
         out = []
         for (labels, names, cls), items in groups.items():
             fields = self.mapper.fields(cls)
@@ -250,15 +262,16 @@ class FlushPlanner:
     def _create_statement(self, cypher: str, batch: list[tuple[Any, dict[str, Any]]], names: tuple[str, ...], step: str, *, edge: bool) -> Statement:
         core = self.core
 
+        slots = [(f"p{j}", n) for j, n in enumerate(names)]
+
         def params() -> dict[str, Any]:
             rows = []
             for i, (entity, props) in enumerate(batch):
-                row: dict[str, Any] = {"i": i}
+                row: dict[str, Any] = {slot: props[n] for slot, n in slots}
+                row["i"] = i
                 if edge:
                     row["s"] = self._db_key(entity.__dict__["source"])
                     row["t"] = self._db_key(entity.__dict__["target"])
-                for j, n in enumerate(names):
-                    row[f"p{j}"] = props[n]
                 rows.append(row)
             return {"rows": rows}
 
@@ -294,20 +307,21 @@ class FlushPlanner:
             names = tuple(n for n, v in changes.items() if v is not None)
             nulls = tuple(n for n, v in changes.items() if v is None)
             cls = type(entity)
-            groups.setdefault((mapper.root_class(cls), names, nulls, cls), []).append((entity, self._db_key(entity), changes))
+            by_id = self.core.by_element_id(entity)
+            groups.setdefault((mapper.root_class(cls), names, nulls, cls, by_id), []).append((entity, self._db_key(entity), changes))
         out = []
-        for (root, names, nulls, cls), items in groups.items():
+        for (root, names, nulls, cls, by_id), items in groups.items():
             fields = mapper.fields(cls)
             sets = self._set_clause("n", names, nulls, fields)
             if edge:
                 etype = self._q(cls.__type__)
-                if mapper.has_database_key(cls):
+                if mapper.has_database_key(cls) or by_id:
                     cond = f"{self.dialect.id_function('n')} = {self.dialect.id_param('row.k')}"
                 else:
                     cond = f"{self.dialect.property_ref('n', mapper.pk_name(cls))} = row.k"
                 match = f"MATCH ()-[n:{etype}]->() WHERE {cond}"
             else:
-                pattern, cond = self.core.match_node("n", root, "row.k", anchor_only=True)
+                pattern, cond = self.core.match_node("n", root, "row.k", anchor_only=True, by_id=by_id)
                 match = f"MATCH {pattern} WHERE {cond}"
             cypher = f"UNWIND $rows AS row {match} SET {sets} RETURN row.k AS k"
             for batch in self._batches(items):
@@ -349,14 +363,15 @@ class FlushPlanner:
         for edge in edges:
             props = mapper.properties(edge)
             names = tuple(n for n, v in props.items() if v is not None)
-            src = mapper.root_class(type(edge.__dict__["source"]))
-            dst = mapper.root_class(type(edge.__dict__["target"]))
-            groups.setdefault((type(edge), src, dst, names), []).append((edge, props))
+            source, target = edge.__dict__["source"], edge.__dict__["target"]
+            src, dst = mapper.root_class(type(source)), mapper.root_class(type(target))
+            ids = (self.core.by_element_id(source), self.core.by_element_id(target))
+            groups.setdefault((type(edge), src, dst, names, ids), []).append((edge, props))
         out = []
-        for (cls, src, dst, names), items in groups.items():
+        for (cls, src, dst, names, ids), items in groups.items():
             fields = mapper.fields(cls)
-            a_pattern, a_cond = self.core.match_node("a", src, "row.s", anchor_only=True)
-            b_pattern, b_cond = self.core.match_node("b", dst, "row.t", anchor_only=True)
+            a_pattern, a_cond = self.core.match_node("a", src, "row.s", anchor_only=True, by_id=ids[0])
+            b_pattern, b_cond = self.core.match_node("b", dst, "row.t", anchor_only=True, by_id=ids[1])
             body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
             body = f" {{{body}}}" if body else ""
             cypher = (
@@ -367,20 +382,25 @@ class FlushPlanner:
                 out.append(self._create_statement(cypher, batch, names, STEPS[2], edge=True))
         return out
 
-    def _relation_groups(self, changes: list[_RelationChange], target_class: Callable[[_RelationChange], type]) -> dict[tuple, list[_RelationChange]]:
+    def _relation_groups(self, changes: list[_RelationChange], target_class: Callable[[_RelationChange], type | None], target_by_id: Callable[[_RelationChange], bool]) -> dict[tuple, list[_RelationChange]]:
+        """Changes grouped by owner root, type, direction, target root, and whether each end
+        is found by element id (stored without its key, or a relation without a target model)."""
         groups: dict[tuple, list[_RelationChange]] = {}
         for change in changes:
             owner_root = self.mapper.root_class(type(change.owner))
-            key = (owner_root, change.info.relation_type, getattr(change.info, "direction", "outgoing"), self.mapper.root_class(target_class(change)))
+            target = target_class(change)
+            by_id = (self.core.by_element_id(change.owner), target_by_id(change))
+            key = (owner_root, change.info.relation_type, getattr(change.info, "direction", "outgoing"),
+                   self.mapper.root_class(target) if target is not None else None, by_id)
             groups.setdefault(key, []).append(change)
         return groups
 
     def _relation_additions(self, additions: list[_RelationChange]) -> list[Statement]:
         out = []
-        groups = self._relation_groups(additions, lambda c: type(c.target))
-        for (owner_root, rtype, direction, target_root), items in groups.items():
-            a_pattern, a_cond = self.core.match_node("a", owner_root, "row.s", anchor_only=True)
-            b_pattern, b_cond = self.core.match_node("b", target_root, "row.t", anchor_only=True)
+        groups = self._relation_groups(additions, lambda c: type(c.target), lambda c: self.core.by_element_id(c.target))
+        for (owner_root, rtype, direction, target_root, ids), items in groups.items():
+            a_pattern, a_cond = self.core.match_node("a", owner_root, "row.s", anchor_only=True, by_id=ids[0])
+            b_pattern, b_cond = self.core.match_node("b", target_root, "row.t", anchor_only=True, by_id=ids[1])
             head = f"UNWIND $rows AS row MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} "
             t = self._q(rtype)
             if direction == "both" and not getattr(self.dialect, "supports_undirected_merge", True):
@@ -401,10 +421,10 @@ class FlushPlanner:
 
     def _relation_removals(self, removals: list[_RelationChange]) -> list[Statement]:
         out = []
-        groups = self._relation_groups(removals, lambda c: c.info.target_model)
-        for (owner_root, rtype, direction, target_root), items in groups.items():
-            a_pattern, a_cond = self.core.match_node("a", owner_root, "row.s", anchor_only=True)
-            b_pattern, b_cond = self.core.match_node("b", target_root, "row.t", anchor_only=True)
+        groups = self._relation_groups(removals, lambda c: c.info.target_model, lambda c: isinstance(c.key, ElementKey))
+        for (owner_root, rtype, direction, target_root, ids), items in groups.items():
+            a_pattern, a_cond = self.core.match_node("a", owner_root, "row.s", anchor_only=True, by_id=ids[0])
+            b_pattern, b_cond = self.core.match_node("b", target_root, "row.t", anchor_only=True, by_id=ids[1])
             t = self._q(rtype)
             rel = {"incoming": f"(a)<-[r:{t}]-(b)", "both": f"(a)-[r:{t}]-(b)"}.get(direction, f"(a)-[r:{t}]->(b)")
             cypher = (
@@ -416,8 +436,6 @@ class FlushPlanner:
         return out
 
     def _relation_statement(self, cypher: str, batch: list[_RelationChange], step: str, *, add: bool) -> Statement:
-        mapper = self.mapper
-
         def params() -> dict[str, Any]:
             rows = []
             for i, change in enumerate(batch):
@@ -434,7 +452,7 @@ class FlushPlanner:
                 state = state_of(change.owner)
                 keys = list(state.committed_relations.get(change.name, ()))
                 if add:
-                    keys.append(mapper.key_of(change.target))
+                    keys.append(self.core.relation_key(change.info, change.target))
                 else:
                     keys = [k for k in keys if hashable_key(k) != hashable_key(change.key)]
                 state.committed_relations[change.name] = tuple(keys)
@@ -451,6 +469,8 @@ class FlushPlanner:
         return Statement(cypher, None, on_result, params_fn=params, step=step, rows=len(batch), write=True)
 
     def _stored_target_key(self, change: _RelationChange) -> Any:
+        if isinstance(change.key, ElementKey):
+            return change.key.element_id
         target_cls = change.info.target_model
         if self.mapper.has_database_key(target_cls):
             return change.key
@@ -461,10 +481,10 @@ class FlushPlanner:
         mapper = self.mapper
         groups: dict[type, list[Any]] = {}
         for edge in edges:
-            groups.setdefault(type(edge), []).append(edge)
+            groups.setdefault((type(edge), self.core.by_element_id(edge)), []).append(edge)
         out = []
-        for cls, items in groups.items():
-            if mapper.has_database_key(cls):
+        for (cls, by_id), items in groups.items():
+            if mapper.has_database_key(cls) or by_id:
                 cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('row.k')}"
             else:
                 cond = f"{self.dialect.property_ref('r', mapper.pk_name(cls))} = row.k"
@@ -476,10 +496,10 @@ class FlushPlanner:
     def _node_deletes(self, nodes: list[Any]) -> list[Statement]:
         groups: dict[type, list[Any]] = {}
         for node in nodes:
-            groups.setdefault(self.mapper.root_class(type(node)), []).append(node)
+            groups.setdefault((self.mapper.root_class(type(node)), self.core.by_element_id(node)), []).append(node)
         out = []
-        for root, items in groups.items():
-            pattern, cond = self.core.match_node("n", root, "row.k", anchor_only=True)
+        for (root, by_id), items in groups.items():
+            pattern, cond = self.core.match_node("n", root, "row.k", anchor_only=True, by_id=by_id)
             cypher = f"UNWIND $rows AS row MATCH {pattern} WHERE {cond} DETACH DELETE n"
             for batch in self._batches(items):
                 out.append(self._delete_statement(cypher, batch, STEPS[5]))

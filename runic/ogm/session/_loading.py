@@ -10,7 +10,7 @@ from runic.ogm.core.state import STATE_ATTR, EntityState
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
 from runic.ogm.exceptions import EntityNotFoundError
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import hashable_key, node_labels
+from runic.ogm.mapper.mapper import ElementKey, hashable_key, node_labels
 
 from ._entity import relation_name, state_of, unknown_relation
 from ._identity import IdentityMap, WeakIndex
@@ -81,16 +81,20 @@ class Loading:
             key = record.id
         else:
             key = record.properties.get(plan.pk_name)
-            if key is not None and plan.pk_converted:
+            if key is None:  # written by another tool: known by its element id
+                key = ElementKey(record.id)
+            elif plan.pk_converted:
                 key = mapper.decode(cls, plan.pk_name, plan.pk_info, key)
         ikey = (root, key if key.__class__ is str or key.__class__ is int else hashable_key(key))
         existing = self._mapped(ikey, record)
         if existing is not None:
             return existing
         entity = mapper.build_persistent(cls, plan, record.id, record.properties)
+        if plan.database_key and plan.pk_info is not None:
+            entity.__dict__[plan.pk_info.name] = record.id
         state = entity.__dict__[STATE_ATTR]
         state.session = self.owner
-        state.key = ikey[1]
+        state.key = None if key.__class__ is ElementKey else key
         self.identity.add(ikey, entity)
         self._node_by_eid[record.id] = entity
         return entity
@@ -103,10 +107,11 @@ class Loading:
             return existing
         entity = mapper.new_instance(cls, record.id)
         mapper.populate(entity, record.properties)
+        mapper.set_database_key(entity, record.id)
         state = entity._runic_state
         state.session = self.owner
         self.identity.add(ikey, entity)
-        state.key = ikey[1]
+        state.key = None if isinstance(ikey[1], ElementKey) else ikey[1]
         if edge:
             self._attach_edge_endpoints(entity, record)
         else:
@@ -144,7 +149,7 @@ class Loading:
         value: Any = list(targets) if info.is_collection else (targets[0] if targets else None)
         entity.__dict__[name] = value
         state.loaded_relations.add(name)
-        state.committed_relations[name] = tuple(self.mapper.key_of(t) for t in targets)
+        state.committed_relations[name] = tuple(self.relation_key(info, t) for t in targets)
         return value
 
     def drop_relation_cache(self, entity: Any, name: str | None = None) -> None:
@@ -169,10 +174,16 @@ class Loading:
                 info = rels[name]
                 groups.setdefault((mapper.root_class(type(entity)), id(info)), []).append(entity)
             for (root, _), owners in groups.items():
-                statements.append(self._load_relation_statement(root, name, owners))
+                # owners stored without their key property are found by element id
+                by_id = [o for o in owners if self.by_element_id(o)]
+                keyed = [o for o in owners if not self.by_element_id(o)]
+                if keyed:
+                    statements.append(self._load_relation_statement(root, name, keyed))
+                if by_id:
+                    statements.append(self._load_relation_statement(root, name, by_id, by_id=True))
         return statements
 
-    def _load_relation_statement(self, root: type, name: str, owners: list[Any]) -> Statement:
+    def _load_relation_statement(self, root: type, name: str, owners: list[Any], *, by_id: bool = False) -> Statement:
         mapper = self.mapper
         info = mapper.relation_fields(type(owners[0]))[name]
         target = info.target_model
@@ -185,11 +196,11 @@ class Loading:
                 continue
             keys.append(k)
             by_key.setdefault(hashable_key(k), []).append(owner)
-        a_pattern, a_cond = self.match_node("a", root, "k", anchor_only=True)
-        t_labels = node_labels(target)
-        b = f"b{self.dialect.label_pattern(t_labels)}"
+        a_pattern, a_cond = self.match_node("a", root, "k", anchor_only=True, by_id=by_id)
+        t_labels = node_labels(target) if target is not None else ()
+        b = f"b{self.dialect.label_pattern(t_labels)}" if t_labels else "b"
         rel = self.relation_pattern(info, "a", b)
-        extra = self.dialect.subtype_filter("b", t_labels)
+        extra = self.dialect.subtype_filter("b", t_labels) if t_labels else None
         where_b = f" WHERE {extra}" if extra else ""
         cypher = f"UNWIND $keys AS k MATCH {a_pattern} WHERE {a_cond} MATCH {rel}{where_b} RETURN k, b"
 

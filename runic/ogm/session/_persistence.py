@@ -9,7 +9,7 @@ from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, FlushReport, OrmError
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import is_edge_model, snapshot
+from runic.ogm.mapper.mapper import ElementKey, is_edge_model, snapshot
 
 from ._assign import set_assignments
 from ._entity import entity_repr, state_of, unknown_relation
@@ -69,6 +69,7 @@ class Persistence:
     def mark_created(self, entity: Any, element_id: Any, committed: dict[str, Any]) -> None:
         state = state_of(entity)
         state.element_id = element_id
+        self.mapper.set_database_key(entity, element_id)
         state.state = EntityState.PERSISTENT
         state.committed = snapshot(committed)
         state.expired = False
@@ -103,9 +104,10 @@ class Persistence:
         mapper = self.mapper
         if mapper.has_database_key(cls):
             return self.identity_key_of(entity)
-        stored = state_of(entity).committed.get(mapper.pk_name(cls))
-        if stored is None:
-            return None
+        state = state_of(entity)
+        stored = state.committed.get(mapper.pk_name(cls))
+        if stored is None:  # stored without its key: known by its element id
+            return None if state.element_id is None else mapper.identity_key(cls, ElementKey(state.element_id))
         info = mapper.pk_info(cls)
         return mapper.identity_key(cls, mapper.decode(cls, info.name if hasattr(info, "name") else mapper.pk_name(cls), info, stored))
 
@@ -134,8 +136,8 @@ class Persistence:
         if name not in rels:
             raise TypeError(unknown_relation(type(source), name, rels))
         info = rels[name]
-        a_pattern, a_cond = self.match_node("a", type(source), "$a", anchor_only=True)
-        b_pattern, b_cond = self.match_node("b", type(target), "$b", anchor_only=True)
+        a_pattern, a_cond = self.match_node("a", type(source), "$a", anchor_only=True, by_id=self.by_element_id(source))
+        b_pattern, b_cond = self.match_node("b", type(target), "$b", anchor_only=True, by_id=self.by_element_id(target))
         params: dict[str, Any] = {"a": self._match_key(source), "b": self._match_key(target)}
         if remove:
             rel = self.relation_pattern(info, "a", "b", "r")

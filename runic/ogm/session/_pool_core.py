@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from runic.ogm.core.flow import Flow
+from runic.ogm.driver.factory import create_driver
+from runic.ogm.driver.falkordb import AsyncFalkorDBDriver, FalkorDBDriver
 from runic.ogm.exceptions import DriverError, PoolTimeoutError, SessionError
 
 __all__ = [
@@ -213,8 +215,6 @@ def driver_source(target: Any, graph_name: str | None, driver_kwargs: dict[str, 
             kwargs["async_"] = True
 
         def from_url() -> Any:
-            from runic.ogm.driver.factory import create_driver
-
             return create_driver(target, **kwargs)
 
         return from_url, None
@@ -240,6 +240,4 @@ def driver_source(target: Any, graph_name: str | None, driver_kwargs: dict[str, 
 
 
 def _falkordb_driver(graph: Any, db: Any, *, async_: bool) -> Any:
-    from runic.ogm.driver.falkordb import AsyncFalkorDBDriver, FalkorDBDriver
-
     return AsyncFalkorDBDriver(graph, db) if async_ else FalkorDBDriver(graph, db)

@@ -7,7 +7,7 @@ from typing import Any
 
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import is_edge_model, node_labels
+from runic.ogm.mapper.mapper import ElementKey, is_edge_model, node_labels
 
 from ._entity import state_of
 from ._statement import Statement
@@ -22,14 +22,17 @@ class Reads:
     mapper: Mapper
 
     # -- read statements ------------------------------------------------------------------------------
-    def match_node(self, alias: str, cls: type, key_expr: str, *, anchor_only: bool = False) -> tuple[str, str]:
-        """``(pattern, condition)`` matching one node of ``cls`` by key expression ``key_expr``."""
+    def match_node(self, alias: str, cls: type | None, key_expr: str, *, anchor_only: bool = False, by_id: bool = False) -> tuple[str, str]:
+        """``(pattern, condition)`` matching one node of ``cls`` by key expression ``key_expr``
+        (``by_id``: the expression holds element ids, for nodes stored without their key)."""
         mapper = self.mapper
         dialect = self.dialect
+        if cls is None:  # a relation without a declared target: any node, by element id
+            return f"({alias})", f"{dialect.id_function(alias)} = {dialect.id_param(key_expr)}"
         root = mapper.root_class(cls)
         labels = node_labels(root) if anchor_only else node_labels(cls)
         pattern = f"({alias}{dialect.label_pattern(labels[:1] if anchor_only else labels)})"
-        if mapper.has_database_key(cls):
+        if by_id or mapper.has_database_key(cls):
             cond = f"{dialect.id_function(alias)} = {dialect.id_param(key_expr)}"
         else:
             cond = f"{dialect.property_ref(alias, mapper.pk_name(cls))} = {key_expr}"
@@ -80,19 +83,20 @@ class Reads:
         cls = type(entity)
         state = state_of(entity)
         mapper = self.mapper
-        if mapper.has_database_key(cls):
+        by_id = self.by_element_id(entity)
+        if mapper.has_database_key(cls) or by_id:
             key = state.element_id
         else:
             key = state.committed.get(mapper.pk_name(cls), mapper.db_key(cls, mapper.key_of(entity)))
         if is_edge_model(cls):
             etype = self.dialect.quote(cls.__type__)
-            if mapper.has_database_key(cls):
+            if mapper.has_database_key(cls) or by_id:
                 cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('$key')}"
             else:
                 cond = f"r.{self.dialect.quote(mapper.pk_name(cls))} = $key"
             cypher = f"MATCH ()-[r:{etype}]->() WHERE {cond} RETURN r LIMIT 1"
         else:
-            pattern, cond = self.match_node("n", cls, "$key", anchor_only=True)
+            pattern, cond = self.match_node("n", cls, "$key", anchor_only=True, by_id=by_id)
             cypher = f"MATCH {pattern} WHERE {cond} RETURN n LIMIT 1"
 
         def on_result(result: GraphResult) -> Any:
@@ -112,12 +116,32 @@ class Reads:
             return f"({a})-{rel}-({b})"
         return f"({a})-{rel}->({b})"
 
+    def relation_key(self, info: Any, target: Any) -> Any:
+        """How a relation remembers ``target``: its identity (``key_of``); by element id when
+        the relation declares no target model (no label or key property to match on)."""
+        if info.target_model is None:
+            element_id = state_of(target).element_id
+            if element_id is not None:
+                return ElementKey(element_id)
+        return self.mapper.key_of(target)
+
+    def by_element_id(self, entity: Any) -> bool:
+        """Is ``entity`` stored without its key property (written by another tool)? Then
+        statements find it by its element id."""
+        state = state_of(entity)
+        if state.element_id is None:
+            return False
+        cls = type(entity)
+        mapper = self.mapper
+        return not mapper.has_database_key(cls) and state.committed.get(mapper.pk_name(cls)) is None
+
     def _match_key(self, entity: Any) -> Any:
-        """The db-form key that matches ``entity``'s node as stored."""
+        """The db-form key that matches ``entity``'s node as stored (its element id when
+        ``by_element_id(entity)``)."""
         cls = type(entity)
         mapper = self.mapper
         state = state_of(entity)
-        if mapper.has_database_key(cls):
+        if mapper.has_database_key(cls) or self.by_element_id(entity):
             return state.element_id
         pk = mapper.pk_name(cls)
         if pk in state.committed and state.committed[pk] is not None:

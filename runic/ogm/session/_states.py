@@ -8,7 +8,7 @@ from typing import Any
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.exceptions import DetachedEntityError, SessionError
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import as_list, is_edge_model
+from runic.ogm.mapper.mapper import ElementKey, as_list, is_edge_model
 
 from ._entity import entity_repr, state_of
 from ._identity import IdentityMap, WeakIndex
@@ -74,7 +74,7 @@ class EntityStates:
     def _register(self, entity: Any) -> None:
         ikey = self.identity_key_of(entity)
         if ikey is not None:
-            state_of(entity).key = ikey[1]
+            state_of(entity).key = None if isinstance(ikey[1], ElementKey) else ikey[1]
             self.identity.add(ikey, entity)
 
     def lookup(self, model: type, key: Any) -> Any:
@@ -355,6 +355,7 @@ class EntityStates:
         if state.element_id is not None:
             self._node_by_eid.pop(state.element_id, None)
             state.element_id = None
+            self.mapper.set_database_key(entity, None)  # a generated key named the rolled-back node
         state.state = EntityState.PENDING
         state.committed = {}
         state.committed_relations = {}

@@ -15,11 +15,12 @@ from typing import Any, TypeVar
 
 from runic.ogm.core.ambient import ASYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
-from runic.ogm.exceptions import LazyLoadError, OrmError, SessionError
+from runic.ogm.exceptions import LazyLoadError, SessionError
 from runic.ogm.mapper import Mapper
+from runic.ogm.query.specialised import AsyncFulltextQueryBuilder, AsyncVectorQueryBuilder
 
 from ._base import BaseSession
-from ._bulk import BulkSave
+from ._bulk import BulkSave, bulk_save_flow
 from ._entity import entity_repr
 from ._flows import Flow
 from ._statement import Statement
@@ -191,13 +192,9 @@ class AsyncSession(BaseSession):
         return await self._run(self._execute_flow(cypher_or_stmt, params, write, readonly, timeout))
 
     def fulltext_search(self, model: type[T], *, query: str, fields: Any = None) -> Any:
-        from runic.ogm.query.specialised import AsyncFulltextQueryBuilder
-
         return AsyncFulltextQueryBuilder(model, self, query=query, fields=fields)
 
     def vector_search(self, model: type[T], *, field: Any = None, vector: Any, k: int = 10) -> Any:
-        from runic.ogm.query.specialised import AsyncVectorQueryBuilder
-
         return AsyncVectorQueryBuilder(model, self, field=field, vector=vector, k=k)
 
     async def scalars(self, stmt: Any) -> list[Any]:
@@ -217,13 +214,22 @@ class AsyncSession(BaseSession):
 
     async def bulk_save(
         self,
-        model: type,
-        rows: Iterable[dict[str, Any]],
+        model: Any,
+        rows: Iterable[Any],
         *,
         key: str | None = None,
         batch_size: int | None = None,
-        progress: Callable[[int, int], Any] | None = None,
+        progress: Callable[[int, int | None], Any] | None = None,
+        on_ids: Callable[[list[tuple[int, Any]]], Any] | None = None,
     ) -> int:
+        """Write ``rows`` outside the unit of work, each batch committed alone.
+
+        ``model``: a model class, a label or tuple of labels, or ``EdgeRows(...)``. Rows are
+        merged on ``key`` (default: the primary key; an index backs it) and created where
+        there is no key. ``progress(done, total)`` runs after each batch; ``on_ids(pairs)``
+        receives ``(row index, element id)`` of created nodes. Returns the rows written; a
+        failing batch raises BulkWriteError, an interrupt BulkWriteInterrupted, both
+        counting the rows the database holds."""
         self._check_open()
         if self._tx_open:
             raise SessionError(
@@ -231,32 +237,7 @@ class AsyncSession(BaseSession):
                 session=self,
                 hint="await session.commit() or await session.rollback() first",
             )
-        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size)
-        for batch in job.batches():
-            try:
-                await self._send_autocommit(batch)
-            except OrmError as exc:
-                raise job.failed(exc) from exc
-            job.done(batch)
-            if progress is not None:
-                progress(job.committed_rows, job.total_rows)
-        return job.committed_rows
-
-    async def _send_autocommit(self, batch: list[Statement]) -> None:
-        """Send one bulk batch; on a transactional backend its statements commit together."""
-        if not self.transactional:
-            for statement in batch:
-                await self._send(statement, readonly=False)
-            return
-        self._claim_transaction()
-        await self._driver.begin(readonly=False)
-        self._tx_open = True
-        try:
-            for statement in batch:
-                await self._send(statement, readonly=False)
-            await self._driver.commit()
-        except BaseException:
-            await self._driver.rollback()
-            raise
-        finally:
-            self._release_transaction()
+        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size, on_ids=on_ids)
+        written = await self._run(bulk_save_flow(self, job, progress=progress))
+        self._core.expire_all()
+        return written

@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from runic.ogm.core import vector_indexes
 from runic.ogm.core.ambient import SYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
-from runic.ogm.exceptions import EntityNotFoundError, OrmError, SessionError
+from runic.ogm.exceptions import EntityNotFoundError, SessionError
 from runic.ogm.mapper import Mapper
+from runic.ogm.query.specialised import FulltextQueryBuilder, VectorQueryBuilder
 
 from ._base import BaseSession
-from ._bulk import BulkSave
+from ._bulk import BulkSave, bulk_save_flow, deferred_interrupts
 from ._flows import Flow
 from ._statement import Statement
 
@@ -103,6 +105,8 @@ class Session(BaseSession):
         A failed COMMIT stages again everything since the last commit: commit() again once
         the database answers, or rollback() to drop it."""
         self._run(self._commit_flow())
+        if vector_indexes.has_pending(self._driver):  # vector indexes waiting for their dimension
+            vector_indexes.retry_pending(self._driver)
 
     def rollback(self) -> None:
         """Drop staged changes; undo the open transaction where there is one; expire entities.
@@ -187,13 +191,9 @@ class Session(BaseSession):
         return self._run(self._execute_flow(cypher_or_stmt, params, write, readonly, timeout))
 
     def fulltext_search(self, model: type[T], *, query: str, fields: Any = None) -> Any:
-        from runic.ogm.query.specialised import FulltextQueryBuilder
-
         return FulltextQueryBuilder(model, self, query=query, fields=fields)
 
     def vector_search(self, model: type[T], *, field: Any = None, vector: Any, k: int = 10) -> Any:
-        from runic.ogm.query.specialised import VectorQueryBuilder
-
         return VectorQueryBuilder(model, self, field=field, vector=vector, k=k)
 
     def scalars(self, stmt: Any) -> list[Any]:
@@ -214,16 +214,22 @@ class Session(BaseSession):
     # -- bulk ------------------------------------------------------------------------------------------
     def bulk_save(
         self,
-        model: type,
-        rows: Iterable[dict[str, Any]],
+        model: Any,
+        rows: Iterable[Any],
         *,
         key: str | None = None,
         batch_size: int | None = None,
-        progress: Callable[[int, int], Any] | None = None,
+        progress: Callable[[int, int | None], Any] | None = None,
+        on_ids: Callable[[list[tuple[int, Any]]], Any] | None = None,
     ) -> int:
-        """``MERGE`` rows on ``key`` outside the unit of work; each batch committed alone.
+        """Write ``rows`` outside the unit of work, each batch committed alone.
 
-        Returns the number of rows written; a failing batch raises BulkWriteError."""
+        ``model``: a model class, a label or tuple of labels, or ``EdgeRows(...)``. Rows are
+        merged on ``key`` (default: the primary key; an index backs it) and created where
+        there is no key. ``progress(done, total)`` runs after each batch; ``on_ids(pairs)``
+        receives ``(row index, element id)`` of created nodes. Returns the rows written; a
+        failing batch raises BulkWriteError, an interrupt BulkWriteInterrupted, both
+        counting the rows the database holds."""
         self._check_open()
         if self._tx_open:
             raise SessionError(
@@ -231,35 +237,11 @@ class Session(BaseSession):
                 session=self,
                 hint="call session.commit() or session.rollback() first",
             )
-        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size)
-        for batch in job.batches():
-            try:
-                self._send_autocommit(batch)
-            except OrmError as exc:
-                raise job.failed(exc) from exc
-            job.done(batch)
-            if progress is not None:
-                progress(job.committed_rows, job.total_rows)
-        return job.committed_rows
-
-    def _send_autocommit(self, batch: list[Statement]) -> None:
-        """Send one bulk batch; on a transactional backend its statements commit together."""
-        if not self.transactional:
-            for statement in batch:
-                self._send(statement, readonly=False)
-            return
-        self._claim_transaction()
-        self._driver.begin(readonly=False)
-        self._tx_open = True
-        try:
-            for statement in batch:
-                self._send(statement, readonly=False)
-            self._driver.commit()
-        except BaseException:
-            self._driver.rollback()
-            raise
-        finally:
-            self._release_transaction()
+        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size, on_ids=on_ids)
+        with deferred_interrupts() as interrupted:
+            written = self._run(bulk_save_flow(self, job, progress=progress, interrupted=interrupted))
+        self._core.expire_all()
+        return written
 
 
 def _not_found(model: type, key: Any, session: BaseSession) -> EntityNotFoundError:
