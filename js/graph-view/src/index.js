@@ -84,36 +84,39 @@ function loadGraph(graph, cols, seed) {
     });
   }
   const m = cols.source.length;
+  // arrow heads cost a second draw per edge; past a few thousand edges they are too small to read
+  const directed = m <= 5000 ? "arrow" : "line";
   for (let j = 0; j < m; j++) {
     const s = cols.ids[cols.source[j]];
     const t = cols.ids[cols.target[j]];
     if (s === undefined || t === undefined) continue;
-    graph.addEdgeWithKey(`e${j}`, s, t, { type: s === t ? "line" : "arrow", label: cols.types[cols.edgeType[j]] || "", size: 1 });
+    graph.addEdgeWithKey(`e${j}`, s, t, { type: s === t ? "line" : directed, label: cols.types[cols.edgeType[j]] || "", size: 1 });
   }
   // place new nodes: next to a placed neighbour when there is one, else at random
   let placedAny = false;
   graph.forEachNode((key, attrs) => {
     if (!Number.isNaN(attrs.x)) placedAny = true;
   });
-  graph.forEachNode((key, attrs) => {
-    if (!Number.isNaN(attrs.x)) return;
+  graph.updateEachNodeAttributes((key, attrs) => {
+    if (!Number.isNaN(attrs.x)) return attrs;
+    const angle = random() * 2 * Math.PI;
     let anchor = null;
     if (placedAny) {
+      // only after an expansion: the first drawing has nothing placed to look for
       graph.someNeighbor(key, (other, o) => {
-        if (!Number.isNaN(o.x)) {
-          anchor = o;
-          return true;
-        }
-        return false;
+        if (!Number.isNaN(o.x)) anchor = o;
+        return anchor !== null;
       });
     }
-    const angle = random() * 2 * Math.PI;
     if (anchor) {
-      graph.mergeNodeAttributes(key, { x: anchor.x + Math.cos(angle) * 5, y: anchor.y + Math.sin(angle) * 5 });
+      attrs.x = anchor.x + Math.cos(angle) * 5;
+      attrs.y = anchor.y + Math.sin(angle) * 5;
     } else {
       const r = spread * Math.sqrt(random());
-      graph.mergeNodeAttributes(key, { x: Math.cos(angle) * r, y: Math.sin(angle) * r });
+      attrs.x = Math.cos(angle) * r;
+      attrs.y = Math.sin(angle) * r;
     }
+    return attrs;
   });
 }
 
@@ -264,6 +267,7 @@ function render({ model, el }) {
   const graph = new Graph({ multi: true, type: "directed", allowSelfLoops: true });
   let cols = decode(model.get("data"));
   loadGraph(graph, cols, model.get("seed"));
+  el.dataset.loadMs = (performance.now() - started).toFixed(1);
 
   const captionState = { boxes: [], color: getComputedStyle(el).color || "#222" };
   let selected = new Set(model.get("selected"));
@@ -300,15 +304,26 @@ function render({ model, el }) {
     return () => {};
   }
   stage.append(tooltip);
+  el.dataset.sigmaMs = (performance.now() - started).toFixed(1);
   let renderStarted = 0;
   let renderMs = 0;
   renderer.on("beforeRender", () => {
     captionState.boxes = [];
     renderStarted = performance.now();
   });
+  // what one layout step costs the page: from writing positions to the end of the redraw
+  // (sigma re-indexes the graph, then draws); the layout writes no more often than that allows
+  let writeMs = 0;
+  let writeSeen = 0;
   renderer.on("afterRender", () => {
-    renderMs = 0.8 * renderMs + 0.2 * (performance.now() - renderStarted);
+    const now = performance.now();
+    renderMs = 0.8 * renderMs + 0.2 * (now - renderStarted);
     el.dataset.renderMs = renderMs.toFixed(1);
+    if (layout && layout.lastWrite > writeSeen) {
+      writeSeen = layout.lastWrite;
+      writeMs = writeMs ? 0.7 * writeMs + 0.3 * (now - writeSeen) : now - writeSeen;
+      el.dataset.layoutStepMs = writeMs.toFixed(1);
+    }
   });
   const painted = () => {
     if (el.dataset.ready || !stage.offsetWidth) return;
@@ -338,7 +353,7 @@ function render({ model, el }) {
     const settings = forceAtlas2.inferSettings(graph);
     settings.barnesHutOptimize = graph.order > 500;
     // write positions at most every few frames' worth of drawing, so the page stays responsive
-    layout = new WorkerLayout(graph, settings, () => Math.max(16, 4 * renderMs, (graph.order + graph.size) / 80));
+    layout = new WorkerLayout(graph, settings, () => Math.max(16, 4 * renderMs, 3 * writeMs, (graph.order + graph.size) / 80));
   };
   const settleMs = () => Math.min(3000 + graph.order * 1.5, 20000);
   const startPhysics = () => {

@@ -22,6 +22,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from runic.ogm.core.collector import gc_paused
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import OrmError
 from runic.progress import progress_bar
@@ -113,7 +114,8 @@ class GraphView(anywidget.AnyWidget):
         self._known_positions: dict[str, tuple[float, float]] = {}
         self._picture: tuple[Any, dict[str, Any]] | None = None
         if data is not None:
-            self._model.add(*collect_elements(data))
+            with gc_paused():  # many small objects that all stay alive: nothing to collect
+                self._model.add(*collect_elements(data))
         self._publish()
         self.on_msg(self._on_custom_msg)
         self.observe(self._on_cap, names=["node_cap"])
@@ -209,7 +211,8 @@ class GraphView(anywidget.AnyWidget):
 
     def add(self, data: Any) -> tuple[int, int]:
         """Add the nodes and edges of ``data``; returns how many nodes and edges were new."""
-        added = self._model.add(*collect_elements(data))
+        with gc_paused():
+            added = self._model.add(*collect_elements(data))
         if any(added):
             self._publish()
         return added
@@ -354,6 +357,10 @@ class GraphView(anywidget.AnyWidget):
         self._picture = None
 
     def _publish(self) -> None:
+        with gc_paused():
+            self._publish_shown()
+
+    def _publish_shown(self) -> None:
         nodes, edges = self._model.shown()
         payload, legend, _colors, _sizes = self._styler.columns(nodes, edges, self._model.degrees())
         self._revision += 1
