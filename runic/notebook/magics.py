@@ -229,8 +229,6 @@ class RunicMagic(Magics):
             raise UsageError("--limit and --no-limit exclude each other; pick one")
         if args.limit is not None and args.limit < 0:
             raise UsageError(f"--limit {args.limit} must be 0 or more")
-        if args.timeout is not None and not args.timeout > 0:
-            raise UsageError(f"--timeout {args.timeout:g} must be a positive number of seconds (e.g. --timeout 30)")
         params = dict(parse_param(p) for p in args.param)
         query = query.rstrip()
         if not query.strip():
