@@ -4,6 +4,9 @@ P1  ``%%runic`` → DataFrame of 100k rows × 4 columns, against the falkordb cl
     ``graph.query`` plus ``pd.DataFrame(result_set)`` (target: ≤ 0.4x its time).
 P5  magic overhead on a trivial query against a direct ``driver.execute`` (target ≤ 1 ms).
 P6  displaying a 1M-row match: rows that cross the wire (≤ displaylimit + 1) and peak memory.
+P7  a node column to a readable DataFrame (label + property columns) at 10k / 100k / 1M rows,
+    side by side with the raw form (``expand=False``) and with ``pd.DataFrame`` of the
+    property dicts; the ratio to the dict baseline should stay flat as the rows grow.
 
 P1 alternates the two sides over several rounds and reports the median of each.
 
@@ -119,6 +122,20 @@ def main(argv: list[str]) -> int:
         print(f"P6 display of a {rows_p6:,}-row match: {transferred:,} rows transferred (≤ {limit + 1:,}), "
               f"{elapsed * 1000:.0f} ms, peak Python memory {peak / 1e6:.1f} MB, process max RSS {rss_mb:.0f} MB "
               f"{'ok' if ok else 'MISSED'}")
+
+        # -- P7 -------------------------------------------------------------------------
+        sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
+        for n in sizes:
+            held = ip.run_cell_magic("runic", "--no-limit", f"MATCH (m:M) RETURN m LIMIT {n}")
+            nodes = held["m"]
+            readable = _median(lambda: held.to_dataframe(), 3)
+            raw = _median(lambda: held.to_dataframe(expand=False), 3)
+            dicts = _median(lambda: pd.DataFrame([x.properties for x in nodes]), 3)
+            assert list(held.to_dataframe().columns) == ["label", "i", "name"]
+            print(f"P7 node column → readable DataFrame, {n:,} rows: readable {readable * 1000:.0f} ms, "
+                  f"records {raw * 1000:.0f} ms, pd.DataFrame(dicts) {dicts * 1000:.0f} ms "
+                  f"= {readable / dicts:.2f}x of the dict baseline")
+            del held, nodes
     finally:
         try:
             driver.execute("MATCH (n) DETACH DELETE n")

@@ -13,8 +13,8 @@ import {
   ViewUpdate
 } from '@codemirror/view';
 
-/** `%runic` at the start of a line (not the `%%runic` cell magic). */
-const LINE = /^(\s*)(%runic)(?=\s|$)/;
+/** `%runic` at the start of a line or after `name =` (not the `%%runic` cell magic). */
+const LINE = /^(\s*(?:[A-Za-z_][\w.]*\s*=\s*)?)(%runic)(?=\s|$)/;
 
 const SUBCOMMANDS = new Set([
   'connect', 'connections', 'use', 'close', 'schema', 'history', 'saved', 'run',

@@ -13,7 +13,6 @@ matplotlib is an optional dependency: ``pip install runic[plot]``.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -113,7 +112,7 @@ def histogram_counts(driver: Any, column: str, *, bins: int = 10, label: str | N
     if total == 0 or lo is None:
         return Histogram(column, None, None, 1.0, [], 0)
     if isinstance(lo, bool) or not isinstance(lo, (int, float)) or not isinstance(hi, (int, float)):
-        raise ValueError(f"a histogram needs numbers; {column} holds {type_name(lo)} values — use %runic plot bar {column} to count them")
+        raise TypeError(f"a histogram needs numbers; {column} holds {type_name(lo)} values — use %runic plot bar {column} to count them")
     lo, hi = float(lo), float(hi)
     if hi == lo:
         bins, width = 1, 1.0

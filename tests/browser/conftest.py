@@ -97,6 +97,14 @@ def lab(tmp_path_factory) -> LabServer:
         IPYTHONDIR=str(state / "ipython"),
         MPLBACKEND="Agg",
     )
+    # this tree's build of the runic-lab extension comes first (a worktree's build, not
+    # whatever the shared venv links)
+    build = REPO / "runic" / "labextension"
+    if (build / "package.json").exists():
+        share = state / "share"
+        (share / "labextensions").mkdir(parents=True)
+        (share / "labextensions" / "runic-lab").symlink_to(build)
+        env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(share), env.get("JUPYTER_PATH", "")) if p)
     notification = state / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     notification.parent.mkdir(parents=True)
     notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))

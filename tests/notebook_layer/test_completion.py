@@ -91,7 +91,7 @@ def test_keywords_and_functions_while_a_word_is_typed(schema):
 def test_completion_of_words_and_owned_keys():
     schema = {"labels": ["Person"], "types": ["KNOWS"], "keys": ["name", "since"]}
     keys = {("label", "Person"): ["name"], ("type", "KNOWS"): ["since"]}
-    by_owner = lambda kind, name: keys[(kind, name)]  # noqa: E731
+    by_owner = lambda kind, name: keys[(kind, name)]
     assert complete_cypher("MATCH (a:Person)-[r:KNOWS]->() RETURN r.", schema, by_owner) == ("", [("since", "property of :KNOWS")])
     assert complete_cypher("RETURN a.", schema, by_owner, after=" FROM (a:Person)") == ("", [("name", "property of :Person")])
     assert complete_cypher("MATCH (n) WHE", schema)[1] == [("WHERE", "keyword"), ("WHEN", "keyword")]

@@ -146,7 +146,7 @@ def test_a_write_refused_by_readonly_names_the_option_not_a_keyword(shell):
 
 @pytest.mark.falkordb
 def test_a_bad_timeout_is_refused_in_the_magics_words(shell):
-    with pytest.raises(UsageError, match=r"--timeout -1 must be a finite number of seconds greater than 0"):
+    with pytest.raises(UsageError, match=r"--timeout -1\.0 is not a usable limit: give a finite number of seconds greater than 0"):
         _cell(shell, "--timeout -1", "RETURN 1 AS n")
 
 
