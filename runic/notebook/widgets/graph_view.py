@@ -22,7 +22,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from runic.ogm.core.collector import gc_paused
+from runic.ogm import gc_paused
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import OrmError
 from runic.progress import progress_bar
