@@ -233,7 +233,7 @@ def test_widget_loads_the_bundled_module_and_its_bundle_matches_its_sources():
     assert stamp, (
         "graph_view.bundle.js has no source-hash line; rebuild it with .ci/build-graph-view.sh"
     )
-    root = REPO / "js/graph-view"
+    root = REPO / "extension/graph-view"
     files = ["build.mjs", "package.json", "package-lock.json"] + sorted(
         f"src/{p.name}" for p in (root / "src").iterdir()
     )
@@ -241,7 +241,7 @@ def test_widget_loads_the_bundled_module_and_its_bundle_matches_its_sources():
     for name in files:
         digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
     assert stamp.group(1) == digest.hexdigest(), (
-        "js/graph-view changed since the bundle was built: run .ci/build-graph-view.sh"
+        "extension/graph-view changed since the bundle was built: run .ci/build-graph-view.sh"
     )
     assert not re.search(r"""(?:import|from)\s*\(?\s*["']https?://""", text), (
         "the bundle must not load code from a CDN"

@@ -3,7 +3,7 @@
 An anywidget. The Python side owns the data, the guardrail (``node_cap``) and the styling;
 it sends the shown graph column-wise (numbers as binary buffers) in one ``data`` trait.
 The browser side (``graph_view.bundle.js``: sigma.js + graphology + ForceAtlas2, bundled
-from ``js/graph-view``, no CDN) draws it with WebGL, runs the layout in a web worker while
+from ``extension/graph-view``, no CDN) draws it with WebGL, runs the layout in a web worker while
 ``physics`` is on, and reports the selection (``selected``), expansion requests and the
 settled positions back. Front-ends without a widget manager (untrusted notebooks, GitHub,
 nbval) get a static SVG picture from ``_repr_mimebundle_``.
