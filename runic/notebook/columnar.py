@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from runic.ogm import gc_paused
 from runic.ogm.driver.result import ColumnRows, EdgeRecord, NodeRecord, PathRecord
 
 from .convert import _first_non_null, table_of
@@ -96,8 +97,9 @@ def _array(pa: Any, values: Sequence[Any]) -> Any:
 def to_arrow(x: Any, *, expand: bool = False) -> Any:
     """A ``pyarrow.Table`` of a result-like ``x`` (a result, a ``GraphResult``, a builder)."""
     pa = _require("pyarrow", "arrow")
-    names, values = _columns(x, expand)
-    return pa.table({name: _array(pa, col) for name, col in zip(names, values)}) if names else pa.table({})
+    with gc_paused():  # many short-lived lists: no collector passes over the whole heap
+        names, values = _columns(x, expand)
+        return pa.table({name: _array(pa, col) for name, col in zip(names, values)}) if names else pa.table({})
 
 
 def to_polars(x: Any, *, expand: bool = False) -> Any:
