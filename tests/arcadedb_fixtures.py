@@ -13,6 +13,11 @@ import uuid
 import pytest
 
 
+#: the user failed-login tests log in as. ArcadeDB locks a user out after a few failed
+#: logins, so a test that fails one as the shared server's root would lock the whole run out.
+FAILED_LOGIN_USER = "runic_no_such_user"
+
+
 def _database_name() -> str:
     return f"t_{uuid.uuid4().hex[:12]}"
 

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 import pytest
+from arcadedb_fixtures import FAILED_LOGIN_USER
 
 from runic.ogm.driver import EdgeRecord, NodeRecord, PathRecord, create_driver
 from runic.ogm.driver.arcadedb import ArcadeDBDialect, create_arcadedb_driver
@@ -244,7 +245,7 @@ def test_failed_login_leaks_no_password(arcadedb_server, arcadedb_database, capl
         arcadedb_server.host,
         arcadedb_server.bolt_port,
         arcadedb_database,
-        "root",
+        FAILED_LOGIN_USER,
         wrong,
         http_port=arcadedb_server.http_port,
     )

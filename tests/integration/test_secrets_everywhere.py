@@ -22,6 +22,7 @@ import uuid
 from typing import Any
 
 import pytest
+from arcadedb_fixtures import FAILED_LOGIN_USER
 
 from runic.ogm.driver.factory import create_driver
 from runic.ogm.session import ConnectionManager, Session
@@ -151,7 +152,7 @@ def test_no_password_in_any_text_a_user_can_see(request, shell, caplog):
             "bolt": f"bolt://neo4j:{pw}@127.0.0.1:{port}/db",
             "postgresql": f"postgresql://postgres:{pw}@127.0.0.1:{port}/postgres?graph=leaky",
             "arcadedb (wrong password)": (
-                f"arcadedb://root:{pw}@{arcadedb.host}:{arcadedb.bolt_port}/{arcadedb.database}"
+                f"arcadedb://{FAILED_LOGIN_USER}:{pw}@{arcadedb.host}:{arcadedb.bolt_port}/{arcadedb.database}"
                 f"?http_port={arcadedb.http_port}"
             ),
             "age (wrong password)": f"postgresql://postgres:{pw}@127.0.0.1:{age.port}/postgres?graph=leaky",
