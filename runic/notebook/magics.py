@@ -111,6 +111,11 @@ def _connect_parser() -> MagicArgumentParser:
     return p
 
 
+def _hide_userinfo(text: str) -> str:
+    """``text`` with the password of every URL in it shown as ``***``."""
+    return re.sub(r"(://[^\s:/@]*:)\S*@", r"\1***@", text)
+
+
 def _option_strings(parser: Any) -> list[str]:
     return [s for action in parser._actions for s in action.option_strings]
 
@@ -266,10 +271,19 @@ class RunicMagic(Magics):
     # -- subcommands ---------------------------------------------------------------------
     def _connect(self, rest: str, namespace: dict[str, Any] | None = None) -> None:
         parser = _connect_parser()
+        for word in rest.split():
+            if "://" in word:
+                self._remember_url_secret(word)
         try:
             args = parser.parse_args(_split_options(rest))
         except UsageError as exc:
-            raise _with_suggestion(exc, _option_strings(parser)) from None
+            if "unbalanced quote" in str(exc):
+                raise UsageError(
+                    "cannot read the %runic connect line: it holds an unbalanced quote — if the password "
+                    "has one, put it in an environment variable and pass --password-env VAR"
+                ) from None
+            hidden = UsageError(self._scrub(_hide_userinfo(str(exc))))
+            raise _with_suggestion(hidden, _option_strings(parser)) from None
         if args.url:
             self._remember_url_secret(args.url)
         password = None

@@ -92,3 +92,22 @@ def test_password_inside_a_url_is_never_echoed(shell, capsys):
     text = "\n".join(texts)
     assert "127.0.0.1" in text and "UsageError" in text
     assert secret not in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "connect arcadedb://root:pa'ss-Qz9@127.0.0.1:1/db --alias quoted",
+        'connect arcadedb://root:pa"ss-Qz9@127.0.0.1:1/db --alias quoted',
+        "connect arcadedb://root:pass-Qz9@127.0.0.1:1/db --alais quoted",
+        "connect arcadedb://root:pass-Qz9@127.0.0.1:1/db extra words",
+    ],
+)
+def test_a_connect_line_that_does_not_parse_never_echoes_its_password(shell, line):
+    from IPython.core.error import UsageError
+
+    with pytest.raises(UsageError) as err:
+        shell.run_line_magic("runic", line)
+    text = f"{err.value}\n{err.value!r}\n{err.value.__cause__!r}\n{err.value.__context__!r}"
+    assert "Qz9" not in text and "ss-" not in text
+    assert any(word in text for word in ("unbalanced quote", "did you mean --alias", "unrecognized arguments"))
