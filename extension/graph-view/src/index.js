@@ -272,11 +272,16 @@ function render({ model, el }) {
   const captionState = { boxes: [], color: getComputedStyle(el).color || "#222" };
   let selected = new Set(model.get("selected"));
   let hovered = null;
+  // a big graph draws only its nodes while the layout runs (and while the camera moves):
+  // 20,000 edges and the captions cost most of a frame, the nodes are what moves
+  const isBig = () => graph.size > 5000 || graph.order > 5000;
+  let sparse = false; // edges and captions left out of the drawing
   let renderer;
   try {
     renderer = new Sigma(graph, stage, {
       defaultEdgeType: "arrow",
-      hideEdgesOnMove: graph.size > 5000, // pan and zoom stay smooth on big graphs
+      hideEdgesOnMove: isBig(), // pan and zoom stay smooth on big graphs
+      hideLabelsOnMove: isBig(),
       allowInvalidContainer: true, // anywidget renders before the element is in the page
       renderEdgeLabels: false,
       labelRenderedSizeThreshold: 5,
@@ -293,6 +298,7 @@ function render({ model, el }) {
         return attrs;
       },
       edgeReducer: (key, attrs) => {
+        if (sparse) return { ...attrs, hidden: true };
         if (hovered && graph.source(key) !== hovered && graph.target(key) !== hovered) return attrs;
         if (hovered) return { ...attrs, color: "#555", size: 2, zIndex: 1 };
         return attrs;
@@ -315,10 +321,24 @@ function render({ model, el }) {
   // (sigma re-indexes the graph, then draws); the layout writes no more often than that allows
   let writeMs = 0;
   let writeSeen = 0;
+  // what a drawn frame really costs: from the start of the redraw to the next animation
+  // frame, which comes only once the picture is on screen. With software WebGL putting the
+  // canvases on screen costs far more than the drawing calls themselves (renderMs).
+  let frameMs = 0;
+  let frameProbe = 0;
   renderer.on("afterRender", () => {
     const now = performance.now();
     renderMs = 0.8 * renderMs + 0.2 * (now - renderStarted);
     el.dataset.renderMs = renderMs.toFixed(1);
+    if (!frameProbe) {
+      const from = renderStarted;
+      frameProbe = requestAnimationFrame(() => {
+        frameProbe = 0;
+        const cost = performance.now() - from;
+        frameMs = frameMs ? 0.7 * frameMs + 0.3 * cost : cost;
+        el.dataset.frameMs = frameMs.toFixed(1);
+      });
+    }
     if (layout && layout.lastWrite > writeSeen) {
       writeSeen = layout.lastWrite;
       writeMs = writeMs ? 0.7 * writeMs + 0.3 * (now - writeSeen) : now - writeSeen;
@@ -353,12 +373,29 @@ function render({ model, el }) {
     const settings = forceAtlas2.inferSettings(graph);
     settings.barnesHutOptimize = graph.order > 500;
     // write positions at most every few frames' worth of drawing, so the page stays responsive
-    layout = new WorkerLayout(graph, settings, () => Math.max(16, 4 * renderMs, 3 * writeMs, (graph.order + graph.size) / 80));
+    layout = new WorkerLayout(
+      graph,
+      settings,
+      // a drawn frame takes at most a third of the time, so frames keep coming in between
+      () => Math.max(16, 4 * renderMs, 3 * writeMs, 3 * frameMs, (graph.order + graph.size) / 80),
+      // positions changed, nothing else: re-index and draw once, now (the layout writes in
+      // an animation frame), with no per-node reducer pass
+      () => renderer.refresh({ partialGraph: { nodes: [] } }),
+    );
+  };
+  // leave edges and captions out of the drawing while a big graph's layout runs, and
+  // bring them back once it stops
+  const setSparse = (on) => {
+    if (on === sparse) return;
+    sparse = on;
+    el.dataset.sparse = on ? "1" : "";
+    renderer.setSetting("renderLabels", !on); // also re-reads every edge through the reducer
   };
   const settleMs = () => Math.min(3000 + graph.order * 1.5, 20000);
   const startPhysics = () => {
     if (!graph.order) return;
     if (!layout) makeLayout();
+    setSparse(isBig());
     layout.start();
     el.dataset.physics = "running";
     clearTimeout(stopTimer);
@@ -371,6 +408,7 @@ function render({ model, el }) {
   const stopPhysics = () => {
     clearTimeout(stopTimer);
     if (layout) layout.stop();
+    setSparse(false);
     el.dataset.physics = "stopped";
     sendPositions();
   };
@@ -481,12 +519,20 @@ function render({ model, el }) {
 
   // -- toolbar ---------------------------------------------------------------------------------
   const camera = renderer.getCamera();
+  // a big graph jumps to the new view in one frame instead of animating through many
+  // (each frame of 10,000 nodes is expensive to draw)
   fitButton.addEventListener("click", () => {
     renderer.setCustomBBox(null);
-    camera.animatedReset({ duration: 300 });
+    if (isBig()) camera.setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+    else camera.animatedReset({ duration: 300 });
   });
-  zoomIn.addEventListener("click", () => camera.animatedZoom({ duration: 200 }));
-  zoomOut.addEventListener("click", () => camera.animatedUnzoom({ duration: 200 }));
+  const zoomBy = (factor, duration) => {
+    if (isBig()) camera.setState({ ratio: camera.getBoundedRatio(camera.getState().ratio / factor) });
+    else if (factor > 1) camera.animatedZoom({ duration });
+    else camera.animatedUnzoom({ duration });
+  };
+  zoomIn.addEventListener("click", () => zoomBy(1.5, 200));
+  zoomOut.addEventListener("click", () => zoomBy(1 / 1.5, 200));
   camera.on("updated", (state) => {
     el.dataset.cameraRatio = state.ratio.toFixed(4);
     el.dataset.cameraX = state.x.toFixed(4);
@@ -522,7 +568,6 @@ function render({ model, el }) {
     expandButton.disabled = !model.get("can_expand");
   };
   const reload = () => {
-    const running = !!(layout && layout.isRunning());
     if (layout) {
       layout.kill();
       layout = null;
@@ -532,10 +577,13 @@ function render({ model, el }) {
     selected = new Set(model.get("selected").filter((k) => graph.hasNode(k)));
     el.dataset.nodeCount = String(graph.order);
     el.dataset.edgeCount = String(graph.size);
-    renderer.refresh();
-    if (running || model.get("physics")) {
-      model.get("physics") ? startPhysics() : null;
+    if (renderer.getSetting("hideEdgesOnMove") !== isBig()) {
+      renderer.setSetting("hideEdgesOnMove", isBig());
+      renderer.setSetting("hideLabelsOnMove", isBig());
     }
+    renderer.refresh();
+    if (model.get("physics")) startPhysics();
+    else setSparse(false);
   };
   const reselect = () => {
     selected = new Set(model.get("selected"));
