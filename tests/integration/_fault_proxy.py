@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -89,6 +90,17 @@ class FaultProxy:
         for sock in socks:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
+
+    def wait_idle(self, timeout: float = 5.0) -> None:
+        """Wait until every relayed connection has been closed on both sides (after the
+        server ended them), so a client sees the end before it sends again."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._open:
+                    return
+            time.sleep(0.01)
+        raise AssertionError(f"the proxy still relays {len(self._open)} socket(s) after {timeout} s")
 
     def restore(self) -> None:
         """Accept and relay connections again."""

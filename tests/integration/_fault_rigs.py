@@ -46,6 +46,7 @@ class FalkorDBRig:
 
     def end_connection(self) -> None:
         _command(self.server.unix_socket_path, "CLIENT", "KILL", "TYPE", "normal")
+        self.proxy.wait_idle()
 
     def back(self) -> None:
         if not self.server.running:
