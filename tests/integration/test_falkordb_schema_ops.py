@@ -154,3 +154,22 @@ async def test_async_schema_ops_mirror_the_sync_ones(async_falkordb_driver):
     assert await schema.labels() == ["Person"]
     await schema.drop_index(spec)
     assert await schema.list_indexes() == []
+
+
+def test_index_changes_return_once_the_label_index_is_rebuilt(falkordb_driver):
+    # FalkorDB keeps one index per label and rebuilds it in the background when a field
+    # is added or dropped; create/drop return only after the rebuild, so what is listed
+    # right afterwards is the final state and carries no "under construction" error.
+    falkordb_driver.execute(
+        "UNWIND range(1, 200000) AS i CREATE (:Author {email: 'a' + toString(i), name: 'n', joined: i})"
+    )
+    schema = falkordb_driver.schema
+    specs = [IndexSpec("Author", "email"), IndexSpec("Author", "name"), IndexSpec("Author", "joined")]
+    for spec in specs:
+        schema.create_index(spec)
+        live, errors = schema.inspect_indexes()
+        assert errors == [] and [s for s in live if s.matches(spec)]
+    schema.drop_index(specs[2])
+    live, errors = schema.inspect_indexes()
+    assert errors == []
+    assert sorted(s.field for s in live) == ["email", "name"]

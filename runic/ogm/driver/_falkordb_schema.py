@@ -224,7 +224,41 @@ def _duplicates_query(spec: IndexSpec) -> str:
     return f"{head} WITH e.{field} AS value, count(*) AS n WHERE value IS NOT NULL AND n > 1 RETURN value, n"
 
 
+def _settled_steps(spec: IndexSpec, poll_timeout: float) -> Steps:
+    """Wait until the index of ``spec``'s label is ``OPERATIONAL`` again.
+
+    FalkorDB keeps one index per label; creating or dropping a field rebuilds it in the
+    background, and until then ``db.indexes()`` reports it ``UNDER CONSTRUCTION`` (with
+    the dropped field still listed). A timeout is not an error: ``validate()`` reports
+    an index that is still being built.
+    """
+    entity = "NODE" if spec.entity == "node" else "RELATIONSHIP"
+    deadline = time.monotonic() + poll_timeout
+    while True:
+        try:
+            result = yield _Execute(_INDEXES_QUERY, None, True)
+        except QueryError as exc:
+            if _missing_graph(exc):
+                return
+            raise
+        building = [
+            row
+            for row in result.rows
+            if str(row[0]) == spec.label
+            and str(row[4]).upper() == entity
+            and str(row[5]).upper() not in ("OPERATIONAL", "")
+        ]
+        if not building or time.monotonic() >= deadline:
+            return
+        yield _Sleep(_POLL_INTERVAL_S)
+
+
 def _create_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Steps:
+    yield from _create_index_steps(spec, graph_name, poll_timeout)
+    yield from _settled_steps(spec, poll_timeout)
+
+
+def _create_index_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Steps:
     pattern = _pattern(spec)
     field = escape_identifier(spec.field)
     if spec.index_type == "exact":
@@ -302,7 +336,12 @@ def _create_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Step
             ) from exc
 
 
-def _drop_steps(spec: IndexSpec, graph_name: str) -> Steps:
+def _drop_steps(spec: IndexSpec, graph_name: str, poll_timeout: float) -> Steps:
+    yield from _drop_index_steps(spec, graph_name)
+    yield from _settled_steps(spec, poll_timeout)
+
+
+def _drop_index_steps(spec: IndexSpec, graph_name: str) -> Steps:
     pattern = _pattern(spec)
     field = escape_identifier(spec.field)
     if spec.index_type == "exact":
@@ -405,7 +444,7 @@ class _FalkorDBSchemaMembers:
 
     def drop_index(self, spec: IndexSpec) -> Any:
         """Drop the index (and its unique constraint); an absent one is ignored."""
-        return self._run(_drop_steps(_check_spec(spec), self.graph_name))
+        return self._run(_drop_steps(_check_spec(spec), self.graph_name, self.constraint_timeout))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} graph={self.graph_name!r}>"
