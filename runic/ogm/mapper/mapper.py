@@ -9,6 +9,7 @@ read-only, in the entity's ``InstanceState.extra_properties``.
 from __future__ import annotations
 
 import weakref
+from itertools import repeat
 from collections.abc import Iterable
 from typing import Any, Self
 
@@ -53,6 +54,9 @@ class ElementKey(tuple):
 def _fields_of(cls: type) -> dict[str, Any]:
     return fields_of(cls)
 
+
+#: a committed value no property holds (a property missing from the snapshot)
+_ABSENT = object()
 
 #: stored value types that ``snapshot`` copies
 _MUTABLE = frozenset({list, dict})
@@ -264,8 +268,12 @@ class Mapper:
     def properties(self, entity: Any) -> dict[str, Any]:
         """Every stored property of ``entity`` in db form (``None`` for unset ones)."""
         data = entity.__dict__
+        plan = self.plan(type(entity))
+        if not plan.converted:
+            get = data.get
+            return {name: get(name) for name in plan.plain}
         out = {}
-        for name, info, converter in self.plan(type(entity)).props:
+        for name, info, converter in plan.props:
             value = data.get(name)
             out[name] = value if value is None or converter is None else info.to_db(value)
         return out
@@ -274,7 +282,13 @@ class Mapper:
         """Does any property or loaded relation differ from the snapshot?"""
         plan = self.plan(type(entity))
         data = entity.__dict__
-        for name, info, converter in plan.props:
+        if not plan.converted:  # stored as they are: compare the values side by side
+            if list(map(data.get, plan.plain)) != list(map(committed.get, plan.plain, repeat(_ABSENT))):
+                return True
+            props: tuple = ()
+        else:
+            props = plan.props
+        for name, info, converter in props:
             value = data.get(name)
             if value is not None and converter is not None:
                 value = info.to_db(value)

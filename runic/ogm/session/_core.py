@@ -26,7 +26,7 @@ from ._loading import Loading
 from ._persistence import Persistence
 from ._reads import Reads
 from ._statement import Statement
-from ._states import EntityStates
+from ._states import AddRule, EntityStates
 
 __all__ = ["FlushPlan", "SessionCore", "Statement", "entity_repr", "relation_name", "state_of", "unknown_relation"]
 
@@ -54,4 +54,6 @@ class SessionCore(EntityStates, Loading, Persistence, Reads):
         self._node_by_eid = WeakIndex()
         #: ``(labels, model) → (class, identity root, class plan)`` for ``hydrate``'s node path
         self._node_hydration: dict[tuple[Any, Any], Any] = {}
+        #: per class: what staging (``_states``) and recording a create (``_persistence``) need
+        self._add_rules: dict[type, AddRule] = {}
 

@@ -112,19 +112,26 @@ class FlushPlanner:
         while changed:
             changed = False
             candidates = core.pending_entities() + dirty
+            kinds: dict[type, tuple[bool, dict[str, Any]]] = {}
             for owner in candidates:
                 if id(owner) in seen:
                     continue
                 seen.add(id(owner))
                 cls = type(owner)
-                if is_edge_model(cls):
+                kind = kinds.get(cls)
+                if kind is None:
+                    kind = kinds[cls] = (is_edge_model(cls), self.mapper.relation_fields(cls))
+                edge, relations = kind
+                if edge:
                     for end in ("source", "target"):
                         node = owner.__dict__.get(end)
                         if node is not None and state_of(node).state is EntityState.TRANSIENT:
                             core.add(node)
                             changed = True
                     continue
-                for name, info in self.mapper.relation_fields(cls).items():
+                if not relations:
+                    continue
+                for name, info in relations.items():
                     if name not in owner.__dict__:
                         continue
                     for target in as_list(owner.__dict__[name]):
@@ -151,26 +158,34 @@ class FlushPlanner:
 
     def _check_values(self, entities: list[Any]) -> None:
         mapper = self.mapper
+        rules: dict[type, tuple[tuple[tuple[str, bool], ...], bool]] = {}
         for entity in entities:
             cls = type(entity)
+            rule = rules.get(cls)
+            if rule is None:
+                needed = tuple(
+                    (name, bool(getattr(info, "primary_key", False)))
+                    for name, info in mapper.property_fields(cls).items()
+                    if getattr(info, "required", False) or getattr(info, "primary_key", False)
+                )
+                rule = rules[cls] = (needed, is_edge_model(cls))
+            needed, edge = rule
             data = entity.__dict__
-            keyless = self.core.by_element_id(entity)  # stored by another tool without its key
-            for name, info in mapper.property_fields(cls).items():
+            for name, primary_key in needed:
                 if data.get(name) is not None:
                     continue
-                if keyless and getattr(info, "primary_key", False):
+                if primary_key and self.core.by_element_id(entity):  # stored by another tool without its key
                     continue
-                if getattr(info, "required", False) or getattr(info, "primary_key", False):
-                    what = "key" if getattr(info, "primary_key", False) else "required field"
-                    raise FieldValidationError(
-                        f"{cls.__name__}.{name} is None but is a {what} ({entity_repr(entity)})",
-                        model=cls,
-                        field=name,
-                        value=None,
-                        rule="required",
-                        hint=f"set {cls.__name__}.{name} before flushing",
-                    )
-            if is_edge_model(cls):
+                what = "key" if primary_key else "required field"
+                raise FieldValidationError(
+                    f"{cls.__name__}.{name} is None but is a {what} ({entity_repr(entity)})",
+                    model=cls,
+                    field=name,
+                    value=None,
+                    rule="required",
+                    hint=f"set {cls.__name__}.{name} before flushing",
+                )
+            if edge:
                 for end in ("source", "target"):
                     node = data.get(end)
                     if node is None:
@@ -195,9 +210,16 @@ class FlushPlanner:
         mapper = self.mapper
         additions: list[_RelationChange] = []
         removals: list[_RelationChange] = []
+        relation_fields: dict[type, dict[str, Any]] = {}
         for owner in owners:
+            cls = type(owner)
+            relations = relation_fields.get(cls)
+            if relations is None:
+                relations = relation_fields[cls] = mapper.relation_fields(cls)
+            if not relations:
+                continue
             state = state_of(owner)
-            for name, info in mapper.relation_fields(type(owner)).items():
+            for name, info in relations.items():
                 if name not in owner.__dict__:
                     continue
                 targets = as_list(owner.__dict__[name])
@@ -273,22 +295,31 @@ class FlushPlanner:
 
         def params() -> dict[str, Any]:
             rows = []
-            for i, (entity, props) in enumerate(batch):
-                row: dict[str, Any] = {slot: props[n] for slot, n in slots}
-                row["i"] = i
-                if edge:
+            append = rows.append
+            if edge:
+                for i, (entity, props) in enumerate(batch):
+                    row: dict[str, Any] = {slot: props[n] for slot, n in slots}
+                    row["i"] = i
                     row["s"] = self._db_key(entity.__dict__["source"])
                     row["t"] = self._db_key(entity.__dict__["target"])
-                rows.append(row)
+                    append(row)
+            else:
+                for i, (_, props) in enumerate(batch):
+                    row = {slot: props[n] for slot, n in slots}
+                    row["i"] = i
+                    append(row)
             return {"rows": rows}
 
         def on_result(result: GraphResult) -> None:
+            created = []
             seen = set()
+            for i, element_id in result.rows:
+                i = int(i)
+                entity, props = batch[i]
+                created.append((entity, element_id, props))
+                seen.add(i)
             with gc_paused():
-                for i, element_id in result.rows:
-                    entity, props = batch[int(i)]
-                    core.mark_created(entity, element_id, props)
-                    seen.add(int(i))
+                core.mark_created_many(created)
             if len(seen) < len(batch):
                 missing = [batch[i][0] for i in range(len(batch)) if i not in seen]
                 cls = type(missing[0])

@@ -33,6 +33,7 @@ class Persistence:
     _created_flushed: dict[int, Any]
     _changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]]
     _node_by_eid: WeakIndex
+    _add_rules: dict[type, Any]
 
     # -- flush ----------------------------------------------------------------------------------------
     def plan_flush(self) -> FlushPlan:
@@ -67,19 +68,40 @@ class Persistence:
         return list(self._deleted.values())
 
     def mark_created(self, entity: Any, element_id: Any, committed: dict[str, Any]) -> None:
-        state = state_of(entity)
-        state.element_id = element_id
-        self.mapper.set_database_key(entity, element_id)
-        state.state = EntityState.PERSISTENT
-        state.committed = snapshot(committed)
-        state.expired = False
-        self._pending.pop(id(entity), None)
-        if getattr(self.dialect, "transactional", True):
-            self._created_flushed[id(entity)] = entity
-        if not is_edge_model(type(entity)):
-            self._node_by_eid[element_id] = entity
-        self._register(entity)
-        self.identity.unpin(entity)
+        """The CREATE of ``entity`` ran: it is persistent, known by ``element_id``, and
+        ``committed`` is what was stored."""
+        self.mark_created_many([(entity, element_id, committed)])
+
+    def mark_created_many(self, created: list[tuple[Any, Any, dict[str, Any]]]) -> None:
+        """``mark_created`` for each ``(entity, element id, committed)`` of one statement's
+        reply (what each class needs is worked out once per class, see ``_add_rule``)."""
+        mapper = self.mapper
+        set_database_key = mapper.set_database_key
+        created_flushed = self._created_flushed if getattr(self.dialect, "transactional", True) else None
+        pending = self._pending
+        by_eid = self._node_by_eid
+        identity = self.identity
+        rules = self._add_rules
+        persistent = EntityState.PERSISTENT
+        for entity, element_id, committed in created:
+            cls = type(entity)
+            rule = rules.get(cls) or self._add_rule(cls)
+            state = state_of(entity)
+            state.element_id = element_id
+            set_database_key(entity, element_id)
+            state.state = persistent
+            state.committed = snapshot(committed)
+            state.expired = False
+            pending.pop(id(entity), None)
+            if created_flushed is not None:
+                created_flushed[id(entity)] = entity
+            if not rule.edge:
+                by_eid[element_id] = entity
+            ikey = self._identity_key_by_rule(entity, state, rule)
+            if ikey is not None:
+                state.key = None if isinstance(ikey[1], ElementKey) else ikey[1]
+                identity.add(ikey, entity)
+            identity.unpin(entity)
 
     def remember_committed(self, entity: Any) -> None:
         """Keep ``entity``'s stored snapshot as it was before this transaction's first

@@ -3,17 +3,28 @@ commit and rollback do to each entity (no I/O)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.exceptions import DetachedEntityError, SessionError
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import ElementKey, as_list, is_edge_model
+from runic.ogm.mapper.mapper import ElementKey, as_list, hashable_key, is_edge_model
 
 from ._entity import entity_repr, state_of
 from ._identity import IdentityMap, WeakIndex
 
-__all__ = ["EntityStates"]
+__all__ = ["AddRule", "EntityStates"]
+
+
+class AddRule(NamedTuple):
+    """What the unit of work needs of one model class to stage it and record its create."""
+
+    root: type  #: the identity map's root class
+    generated: bool  #: the key is the database's id (none before the create)
+    key_name: str | None  #: the declared key field read directly, else ``None``
+    edge: bool
+    cascades: tuple[str, ...]  #: relations declared ``cascade=True``
 
 
 class EntityStates:
@@ -29,6 +40,7 @@ class EntityStates:
     _created_flushed: dict[int, Any]
     _changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]]
     _node_by_eid: WeakIndex
+    _add_rules: dict[type, AddRule]
 
     # -- views ------------------------------------------------------------------------------
     @property
@@ -97,6 +109,43 @@ class EntityStates:
         self._add(entity, added, cascade_only=False)
         return added
 
+    def add_all(self, entities: Iterable[Any]) -> list[Any]:
+        """``add`` each of ``entities``; returns every entity staged (cascades included)."""
+        added: list[Any] = []
+        add = self._add
+        for entity in entities:
+            add(entity, added, cascade_only=False)
+        return added
+
+    def _add_rule(self, cls: type) -> AddRule:
+        """What staging and recording a create need of ``cls``, worked out once."""
+        rule = self._add_rules.get(cls)
+        if rule is None:
+            mapper = self.mapper
+            kind = type(mapper)
+            # the shortcuts below are Mapper's own key rules; a mapper that overrides them is asked
+            own = all(getattr(kind, name) is getattr(Mapper, name) for name in ("key_of", "identity_key", "root_class"))
+            database_key = mapper.has_database_key(cls)
+            rule = self._add_rules[cls] = AddRule(
+                root=mapper.root_class(cls),
+                generated=own and database_key,
+                key_name=mapper.pk_name(cls) if own and not database_key else None,
+                edge=is_edge_model(cls),
+                cascades=tuple(name for name, info in mapper.relation_fields(cls).items() if getattr(info, "cascade", False)),
+            )
+        return rule
+
+    def _identity_key_by_rule(self, entity: Any, state: InstanceState, rule: AddRule) -> Any:
+        """``identity_key_of(entity)``, the short way where ``rule`` allows it."""
+        if rule.generated:  # the key is the database's id: none until the node exists
+            element_id = state.element_id
+            return None if element_id is None else (rule.root, hashable_key(element_id))
+        if rule.key_name is not None:
+            key = entity.__dict__.get(rule.key_name)
+            if key is not None:
+                return (rule.root, hashable_key(key))
+        return self.identity_key_of(entity)
+
     def _add(self, entity: Any, added: list[Any], *, cascade_only: bool) -> None:
         state = state_of(entity)
         if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
@@ -105,12 +154,13 @@ class EntityStates:
                 session=self.owner,
                 hint="expunge it there first, or copy it into this session with session.merge(obj)",
             )
+        rule = self._add_rule(type(entity))
         if state.state is EntityState.TRANSIENT:
             state.session = self.owner
             state.state = EntityState.PENDING
             self._pending[id(entity)] = entity
             self.identity.pin(entity)
-            ikey = self.identity_key_of(entity)
+            ikey = self._identity_key_by_rule(entity, state, rule)
             if ikey is not None:
                 other = self.identity.get(ikey)
                 if other is not None and other is not entity:
@@ -139,18 +189,18 @@ class EntityStates:
         else:
             if state.session is not self.owner:  # persistent elsewhere is refused above
                 state.session = self.owner
-        self._cascade(entity, added)
+        if rule.edge or rule.cascades:
+            self._cascade(entity, added, rule.edge, rule.cascades)
 
-    def _cascade(self, entity: Any, added: list[Any]) -> None:
-        cls = type(entity)
-        if is_edge_model(cls):
+    def _cascade(self, entity: Any, added: list[Any], edge: bool, cascades: tuple[str, ...]) -> None:
+        if edge:
             for end in ("source", "target"):
                 node = entity.__dict__.get(end)
                 if node is not None and state_of(node).state is EntityState.TRANSIENT:
                     self._add(node, added, cascade_only=True)
             return
-        for name, info in self.mapper.relation_fields(cls).items():
-            if not getattr(info, "cascade", False) or name not in entity.__dict__:
+        for name in cascades:
+            if name not in entity.__dict__:
                 continue
             for target in as_list(entity.__dict__[name]):
                 if state_of(target).state is EntityState.TRANSIENT:
