@@ -9,8 +9,8 @@ read-only, in the entity's ``InstanceState.extra_properties``.
 from __future__ import annotations
 
 import weakref
-from itertools import repeat
 from collections.abc import Iterable
+from itertools import repeat
 from typing import Any, Self
 
 from runic.ogm.core.metadata import fields_of, get_metadata
@@ -71,6 +71,12 @@ def snapshot(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: snapshot(v) for k, v in value.items()}
     return value
+
+
+def owned_snapshot(value: dict[str, Any]) -> dict[str, Any]:
+    """``snapshot`` of a property map its caller made and will not change: the map itself
+    when none of its values is a container."""
+    return value if _MUTABLE.isdisjoint(map(type, value.values())) else snapshot(value)
 
 
 def _state_defaults() -> tuple[tuple[str, Any], ...]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import is_not
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.core.collector import gc_paused
@@ -81,12 +83,9 @@ class FlushPlanner:
         dirty = [e for e in dirty if id(e) not in deleted_ids]
         self._check_values(pending + dirty)
 
-        pending_nodes = [e for e in pending if not is_edge_model(type(e))]
-        pending_edges = [e for e in pending if is_edge_model(type(e))]
-        dirty_nodes = [e for e in dirty if not is_edge_model(type(e))]
-        dirty_edges = [e for e in dirty if is_edge_model(type(e))]
-        deleted_nodes = [e for e in deleted if not is_edge_model(type(e))]
-        deleted_edges = [e for e in deleted if is_edge_model(type(e))]
+        pending_nodes, pending_edges = _nodes_and_edges(pending)
+        dirty_nodes, dirty_edges = _nodes_and_edges(dirty)
+        deleted_nodes, deleted_edges = _nodes_and_edges(deleted)
         additions, removals = self._relation_changes(pending_nodes + dirty_nodes, deleted_ids)
 
         statements: list[Statement] = []
@@ -114,22 +113,22 @@ class FlushPlanner:
             candidates = core.pending_entities() + dirty
             kinds: dict[type, tuple[bool, dict[str, Any]]] = {}
             for owner in candidates:
-                if id(owner) in seen:
-                    continue
-                seen.add(id(owner))
                 cls = type(owner)
                 kind = kinds.get(cls)
                 if kind is None:
                     kind = kinds[cls] = (is_edge_model(cls), self.mapper.relation_fields(cls))
                 edge, relations = kind
+                if not edge and not relations:  # nothing it holds can be transient
+                    continue
+                if id(owner) in seen:
+                    continue
+                seen.add(id(owner))
                 if edge:
                     for end in ("source", "target"):
                         node = owner.__dict__.get(end)
                         if node is not None and state_of(node).state is EntityState.TRANSIENT:
                             core.add(node)
                             changed = True
-                    continue
-                if not relations:
                     continue
                 for name, info in relations.items():
                     if name not in owner.__dict__:
@@ -273,7 +272,7 @@ class FlushPlanner:
             props = properties(entity)
             if label_props:
                 props = {**props, **label_props}
-            names = tuple([n for n, v in props.items() if v is not None])
+            names = tuple(compress(props, map(is_not, props.values(), repeat(None))))
             groups.setdefault((labels, names, cls), []).append((entity, props))
         out = []
         for (labels, names, cls), items in groups.items():
@@ -553,6 +552,20 @@ class FlushPlanner:
                 core.mark_node_deleted(entity)
 
         return Statement(cypher, {"rows": rows}, on_result, step=step, rows=len(batch), write=True)
+
+
+def _nodes_and_edges(entities: list[Any]) -> tuple[list[Any], list[Any]]:
+    """``entities`` split into nodes and edges (order kept)."""
+    kinds: dict[type, bool] = {}
+    nodes: list[Any] = []
+    edges: list[Any] = []
+    for entity in entities:
+        cls = type(entity)
+        edge = kinds.get(cls)
+        if edge is None:
+            edge = kinds[cls] = is_edge_model(cls)
+        (edges if edge else nodes).append(entity)
+    return nodes, edges
 
 
 class _Missing:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from runic.ogm.core.state import EntityState
+from runic.ogm.core.state import STATE_ATTR, EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, FlushReport, OrmError
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import ElementKey, is_edge_model, snapshot
+from runic.ogm.mapper.mapper import ElementKey, owned_snapshot, snapshot
 
 from ._assign import set_assignments
 from ._entity import entity_repr, state_of, unknown_relation
@@ -76,32 +76,38 @@ class Persistence:
         """``mark_created`` for each ``(entity, element id, committed)`` of one statement's
         reply (what each class needs is worked out once per class, see ``_add_rule``)."""
         mapper = self.mapper
-        set_database_key = mapper.set_database_key
         created_flushed = self._created_flushed if getattr(self.dialect, "transactional", True) else None
         pending = self._pending
-        by_eid = self._node_by_eid
-        identity = self.identity
+        pinned = self.identity._pinned
         rules = self._add_rules
         persistent = EntityState.PERSISTENT
+        nodes: list[tuple[Any, Any]] = []
+        keys: list[tuple[Any, Any]] = []
         for entity, element_id, committed in created:
-            cls = type(entity)
-            rule = rules.get(cls) or self._add_rule(cls)
-            state = state_of(entity)
+            rule = rules.get(type(entity)) or self._add_rule(type(entity))
+            state = getattr(entity, STATE_ATTR)  # staged entities all have one
             state.element_id = element_id
-            set_database_key(entity, element_id)
+            if rule.sets_key:
+                mapper.set_database_key(entity, element_id)
             state.state = persistent
-            state.committed = snapshot(committed)
+            state.committed = owned_snapshot(committed)  # the flush's own map of what was stored
             state.expired = False
             pending.pop(id(entity), None)
             if created_flushed is not None:
                 created_flushed[id(entity)] = entity
             if not rule.edge:
-                by_eid[element_id] = entity
-            ikey = self._identity_key_by_rule(entity, state, rule)
+                nodes.append((element_id, entity))
+            key = entity.__dict__.get(rule.key_name) if rule.key_name is not None else None
+            if type(key) is str:  # the common declared key, as staged
+                ikey = (rule.root, key)
+            else:
+                ikey = self._identity_key_by_rule(entity, state, rule)
             if ikey is not None:
-                state.key = None if isinstance(ikey[1], ElementKey) else ikey[1]
-                identity.add(ikey, entity)
-            identity.unpin(entity)
+                state.key = None if type(ikey[1]) is ElementKey else ikey[1]
+                keys.append((ikey, entity))
+            pinned.pop(id(entity), None)
+        self._node_by_eid.update(nodes)
+        self.identity.update(keys)
 
     def remember_committed(self, entity: Any) -> None:
         """Keep ``entity``'s stored snapshot as it was before this transaction's first

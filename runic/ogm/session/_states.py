@@ -3,7 +3,9 @@ commit and rollback do to each entity (no I/O)."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
@@ -17,6 +19,9 @@ from ._identity import IdentityMap, WeakIndex
 __all__ = ["AddRule", "EntityStates"]
 
 
+_UNKNOWN: Any = object()
+
+
 class AddRule(NamedTuple):
     """What the unit of work needs of one model class to stage it and record its create."""
 
@@ -25,6 +30,7 @@ class AddRule(NamedTuple):
     key_name: str | None  #: the declared key field read directly, else ``None``
     edge: bool
     cascades: tuple[str, ...]  #: relations declared ``cascade=True``
+    sets_key: bool  #: the mapper writes the element id into the key field once created
 
 
 class EntityStates:
@@ -54,9 +60,28 @@ class EntityStates:
     def dirty(self) -> list[Any]:
         """Persistent entities whose properties or loaded relations differ from the snapshot."""
         out = []
+        persistent = EntityState.PERSISTENT
+        # converter-free models without relations compare their values side by side here
+        # (what ``is_modified`` does for them, without its calls per entity)
+        own = type(self.mapper).is_modified is Mapper.is_modified and type(self).is_modified is EntityStates.is_modified
+        plain_names: dict[type, tuple[str, ...] | None] = {}
         for entity in self.identity.entities():
-            state = state_of(entity)
-            if state.state is EntityState.PERSISTENT and self.is_modified(entity):
+            state = getattr(entity, STATE_ATTR)  # the map holds entities only
+            if state.state is not persistent:
+                continue
+            cls = type(entity)
+            names = plain_names.get(cls, _UNKNOWN)
+            if names is _UNKNOWN:
+                plan = self.mapper.plan(cls)
+                names = plain_names[cls] = plan.plain if own and not plan.converted and not plan.relations else None
+            if names is None:
+                if self.is_modified(entity):
+                    out.append(entity)
+                continue
+            committed = state.committed
+            if state.expired and not committed:
+                continue
+            if list(map(entity.__dict__.get, names)) != list(map(committed.get, names, repeat(_UNKNOWN))):
                 out.append(entity)
         return out
 
@@ -110,11 +135,50 @@ class EntityStates:
         return added
 
     def add_all(self, entities: Iterable[Any]) -> list[Any]:
-        """``add`` each of ``entities``; returns every entity staged (cascades included)."""
+        """``add`` each of ``entities``; returns every entity staged (cascades included).
+
+        A new node of a class already seen, without cascades, whose key is the database's
+        or a declared one it holds, is staged here directly; everything else goes through
+        ``_add`` (which also raises every error)."""
         added: list[Any] = []
+        append = added.append
         add = self._add
+        owner = self.owner
+        pending = self._pending
+        identity = self.identity
+        refs = identity._refs
+        pinned = identity._pinned
+        rules = self._add_rules
+        transient, pending_state = EntityState.TRANSIENT, EntityState.PENDING
+        ref_to = weakref.ref
         for entity in entities:
-            add(entity, added, cascade_only=False)
+            state = getattr(entity, STATE_ATTR, None)
+            rule = rules.get(type(entity))
+            if (
+                rule is None or rule.edge or rule.cascades or type(state) is not InstanceState
+                or state.state is not transient or state.session is not None
+            ):
+                add(entity, added, cascade_only=False)
+                continue
+            if rule.generated and state.element_id is None:
+                ikey = None
+            elif rule.key_name is not None and (key := entity.__dict__.get(rule.key_name)) is not None:
+                ikey = (rule.root, hashable_key(key))
+                ref = refs.get(ikey)
+                if ref is not None and ref() is not None:  # taken (``_add`` says by whom)
+                    add(entity, added, cascade_only=False)
+                    continue
+                state.key = ikey[1]
+                refs[ikey] = ref_to(entity)
+            else:
+                add(entity, added, cascade_only=False)
+                continue
+            state.session = owner
+            state.state = pending_state
+            pending[id(entity)] = entity
+            pinned[id(entity)] = entity
+            append(entity)
+        identity.sweep_if_grown()
         return added
 
     def _add_rule(self, cls: type) -> AddRule:
@@ -132,6 +196,7 @@ class EntityStates:
                 key_name=mapper.pk_name(cls) if own and not database_key else None,
                 edge=is_edge_model(cls),
                 cascades=tuple(name for name, info in mapper.relation_fields(cls).items() if getattr(info, "cascade", False)),
+                sets_key=kind.set_database_key is not Mapper.set_database_key or (database_key and mapper.pk_info(cls) is not None),
             )
         return rule
 
