@@ -19,7 +19,7 @@ from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.driver.result import EdgeRecord, NodeRecord
 from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError, did_you_mean
 
-__all__ = ["DATABASE_KEY", "ElementKey", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
+__all__ = ["DATABASE_KEY", "MUTABLE_TYPES", "ElementKey", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
 
 #: ``FieldInfo.generated`` values meaning "the database's internal id is the key"
 DATABASE_KEY = (True, "database")
@@ -59,7 +59,7 @@ def _fields_of(cls: type) -> dict[str, Any]:
 _ABSENT = object()
 
 #: stored value types that ``snapshot`` copies
-_MUTABLE = frozenset({list, dict})
+MUTABLE_TYPES = _MUTABLE = frozenset({list, dict})
 
 
 def snapshot(value: Any) -> Any:
@@ -71,12 +71,6 @@ def snapshot(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: snapshot(v) for k, v in value.items()}
     return value
-
-
-def owned_snapshot(value: dict[str, Any]) -> dict[str, Any]:
-    """``snapshot`` of a property map its caller made and will not change: the map itself
-    when none of its values is a container."""
-    return value if _MUTABLE.isdisjoint(map(type, value.values())) else snapshot(value)
 
 
 def _state_defaults() -> tuple[tuple[str, Any], ...]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import is_not
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.core.collector import gc_paused
@@ -29,6 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._core import SessionCore
 
 __all__ = ["STEPS", "FlushPlan", "FlushPlanner"]
+
+_NONE_TYPE = type(None)
 
 STEPS = ("node creates", "node updates", "edge creates", "edge updates", "edge deletes", "node deletes")
 
@@ -272,7 +272,10 @@ class FlushPlanner:
             props = properties(entity)
             if label_props:
                 props = {**props, **label_props}
-            names = tuple(compress(props, map(is_not, props.values(), repeat(None))))
+            if _NONE_TYPE in map(type, props.values()):
+                names = tuple([n for n, v in props.items() if v is not None])
+            else:
+                names = tuple(props)
             groups.setdefault((labels, names, cls), []).append((entity, props))
         out = []
         for (labels, names, cls), items in groups.items():

@@ -9,7 +9,7 @@ from runic.ogm.core.state import STATE_ATTR, EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, FlushReport, OrmError
 from runic.ogm.mapper import Mapper
-from runic.ogm.mapper.mapper import ElementKey, owned_snapshot, snapshot
+from runic.ogm.mapper.mapper import MUTABLE_TYPES, ElementKey, snapshot
 
 from ._assign import set_assignments
 from ._entity import entity_repr, state_of, unknown_relation
@@ -79,33 +79,40 @@ class Persistence:
         created_flushed = self._created_flushed if getattr(self.dialect, "transactional", True) else None
         pending = self._pending
         pinned = self.identity._pinned
-        rules = self._add_rules
         persistent = EntityState.PERSISTENT
+        mutable = MUTABLE_TYPES
         nodes: list[tuple[Any, Any]] = []
         keys: list[tuple[Any, Any]] = []
+        cls: Any = None
         for entity, element_id, committed in created:
-            rule = rules.get(type(entity)) or self._add_rule(type(entity))
+            if type(entity) is not cls:  # a statement's rows are of one class: this runs once
+                cls = type(entity)
+                rule = self._add_rules.get(cls) or self._add_rule(cls)
+                root, key_name, sets_key, edge = rule.root, rule.key_name, rule.sets_key, rule.edge
             state = getattr(entity, STATE_ATTR)  # staged entities all have one
             state.element_id = element_id
-            if rule.sets_key:
-                mapper.set_database_key(entity, element_id)
             state.state = persistent
-            state.committed = owned_snapshot(committed)  # the flush's own map of what was stored
+            # the flush's own map of what was stored: kept as it is unless it holds containers
+            state.committed = committed if mutable.isdisjoint(map(type, committed.values())) else snapshot(committed)
             state.expired = False
-            pending.pop(id(entity), None)
+            oid = id(entity)
+            pending.pop(oid, None)
+            pinned.pop(oid, None)
             if created_flushed is not None:
-                created_flushed[id(entity)] = entity
-            if not rule.edge:
+                created_flushed[oid] = entity
+            if sets_key:
+                mapper.set_database_key(entity, element_id)
+            if not edge:
                 nodes.append((element_id, entity))
-            key = entity.__dict__.get(rule.key_name) if rule.key_name is not None else None
+            key = entity.__dict__.get(key_name) if key_name is not None else None
             if type(key) is str:  # the common declared key, as staged
-                ikey = (rule.root, key)
-            else:
-                ikey = self._identity_key_by_rule(entity, state, rule)
+                state.key = key
+                keys.append(((root, key), entity))
+                continue
+            ikey = self._identity_key_by_rule(entity, state, rule)
             if ikey is not None:
                 state.key = None if type(ikey[1]) is ElementKey else ikey[1]
                 keys.append((ikey, entity))
-            pinned.pop(id(entity), None)
         self._node_by_eid.update(nodes)
         self.identity.update(keys)
 
