@@ -17,6 +17,7 @@ from runic.ogm.core.collector import gc_paused
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, FieldValidationError
+from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import ElementKey, as_list, create_labels, hashable_key, is_edge_model
 
 from ._assign import set_assignments
@@ -259,17 +260,26 @@ class FlushPlanner:
     # -- (1) node creates -----------------------------------------------------------------------
     def _node_creates(self, entities: list[Any]) -> list[Statement]:
         groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = {}
-        per_class: dict[type, tuple[tuple[str, ...], dict[str, Any]]] = {}
-        properties = self.mapper.properties
+        per_class: dict[type, tuple[tuple[str, ...], dict[str, Any], tuple[str, ...] | None]] = {}
+        mapper = self.mapper
+        properties = mapper.properties
+        own_properties = type(mapper).properties is Mapper.properties
         for entity in entities:
             cls = type(entity)
             known = per_class.get(cls)
             if known is None:
                 labels = create_labels(cls)
-                # backends with one label per node keep the others in a property (AGE: _labels)
-                known = per_class[cls] = (labels, dict(self.dialect.label_properties(labels)))
-            labels, label_props = known
-            props = properties(entity)
+                plan = mapper.plan(cls)
+                # backends with one label per node keep the others in a property (AGE: _labels);
+                # properties without converters are read here directly (what ``properties`` does)
+                plain = plan.plain if own_properties and not plan.converted else None
+                known = per_class[cls] = (labels, dict(self.dialect.label_properties(labels)), plain)
+            labels, label_props, plain = known
+            if plain is not None:
+                get = entity.__dict__.get
+                props = {name: get(name) for name in plain}
+            else:
+                props = properties(entity)
             if label_props:
                 props = {**props, **label_props}
             if _NONE_TYPE in map(type, props.values()):
