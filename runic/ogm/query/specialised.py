@@ -13,10 +13,10 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from runic.ogm.core import vector_indexes
-from runic.ogm.core.ambient import current_session
 from runic.ogm.core.metadata import fields_of
 from runic.ogm.exceptions import FieldValidationError, MetadataError
 
+from ._flows import run, run_async
 from .builder import BaseQueryBuilder, QueryBuilder
 from .compiler import SearchSpec
 
@@ -40,58 +40,41 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
     __slots__ = ()
     _is_async = True
 
-    def _session_for_run(self) -> Any:
-        if self._session is not None:
-            return self._session
-        session = current_session(asynchronous=True)
-        if session is None:
-            raise self._unbound_error()
-        return session
-
-    async def _run(self, mode: str) -> Any:
-        session = self._session_for_run()
-        plan = self._for_session(session)._plan(mode, session.dialect)
-        result = await session.execute(plan.cypher, plan.params)
-        value, loads = plan.finish(result, session)
-        for entities, names in loads:
-            await session.load_relations(entities, names)
-        return value
-
     async def all(self) -> list[T]:
         """Every entity the query returns (null rows skipped, duplicates kept)."""
-        return await self._run("all")
+        return await run_async(self._terminal("all"))
 
     async def one(self) -> T | None:
         """The first entity (``LIMIT 1``), or ``None``."""
-        return await self._run("one")
+        return await run_async(self._terminal("one"))
 
     async def first(self) -> T | None:
         """Alias of ``one()``."""
-        return await self._run("one")
+        return await run_async(self._terminal("one"))
 
     async def count(self) -> int:
         """How many rows ``all()``/``all_rows()`` would give, ignoring order/skip/limit."""
-        return await self._run("count")
+        return await run_async(self._terminal("count"))
 
     async def all_rows(self) -> list[dict[str, Any]]:
         """Rows as dicts keyed by column name; entity columns hydrated."""
-        return await self._run("rows")
+        return await run_async(self._terminal("rows"))
 
     async def all_with_edges(self) -> list[tuple[Any, ...]]:
         """Rows as tuples in RETURN order."""
-        return await self._run("edges")
+        return await run_async(self._terminal("edges"))
 
     async def scalar(self) -> Any:
         """The first column of the first row, or ``None``."""
-        return await self._run("scalar")
+        return await run_async(self._terminal("scalar"))
 
     async def scalars(self) -> list[Any]:
         """The first column of every row."""
-        return await self._run("scalars")
+        return await run_async(self._terminal("scalars"))
 
     async def execute(self) -> Any:
         """The raw ``GraphResult``."""
-        return await self._run("execute")
+        return await run_async(self._terminal("execute"))
 
 
 # -- search support ------------------------------------------------------------------------------
@@ -328,7 +311,7 @@ class _SyncScores:
 
     def all_with_scores(self) -> list[tuple[Any, float | None]]:
         """``(entity, score)`` pairs in result order."""
-        return self._run("scores")  # type: ignore[attr-defined]
+        return run(self._terminal("scores"))  # type: ignore[attr-defined]
 
 
 class _AsyncScores:
@@ -336,7 +319,7 @@ class _AsyncScores:
 
     async def all_with_scores(self) -> list[tuple[Any, float | None]]:
         """``(entity, score)`` pairs in result order."""
-        return await self._run("scores")  # type: ignore[attr-defined]
+        return await run_async(self._terminal("scores"))  # type: ignore[attr-defined]
 
 
 class FulltextQueryBuilder(_FulltextSearch, _SyncScores, QueryBuilder[T]):
