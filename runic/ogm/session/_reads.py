@@ -6,20 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from runic.ogm.driver.result import GraphResult
-from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import ElementKey, is_edge_model, node_labels
 
+from ._core_state import CoreState
 from ._entity import state_of
 from ._statement import Statement
 
 __all__ = ["Reads"]
 
 
-class Reads:
+class Reads(CoreState):
     """Statements reading one entity, and how statements match stored nodes."""
-
-    dialect: Any
-    mapper: Mapper
 
     # -- read statements ------------------------------------------------------------------------------
     def match_node(self, alias: str, cls: type | None, key_expr: str, *, anchor_only: bool = False, by_id: bool = False) -> tuple[str, str]:

@@ -7,28 +7,16 @@ from typing import Any
 
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.exceptions import DetachedEntityError, SessionError
-from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import ElementKey, as_list, is_edge_model
 
+from ._core_state import CoreState
 from ._entity import entity_repr, state_of
-from ._identity import IdentityMap, WeakIndex
 
 __all__ = ["EntityStates"]
 
 
-class EntityStates:
+class EntityStates(CoreState):
     """Which entities a session holds and in which state; every transition between states."""
-
-    owner: Any
-    dialect: Any
-    mapper: Mapper
-    identity: IdentityMap
-    _pending: dict[int, Any]
-    _deleted: dict[int, Any]
-    _deleted_flushed: dict[int, Any]
-    _created_flushed: dict[int, Any]
-    _changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]]
-    _node_by_eid: WeakIndex
 
     # -- views ------------------------------------------------------------------------------
     @property
