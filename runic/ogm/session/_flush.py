@@ -227,6 +227,11 @@ class FlushPlanner:
     def _q(self, name: str) -> str:
         return self.dialect.quote(name)
 
+    def _row_map(self, names: tuple[str, ...], fields: dict[str, Any]) -> str:
+        """`` {name: row.p0, …}`` for a CREATE (empty without properties)."""
+        body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
+        return f" {{{body}}}" if body else ""
+
     def _set_clause(self, alias: str, names: tuple[str, ...], nulls: tuple[str, ...], fields: dict[str, Any]) -> str:
         items = [(n, self._ref(f"row.p{i}", fields.get(n))) for i, n in enumerate(names)]
         items += [(n, "NULL") for n in nulls]
@@ -256,8 +261,7 @@ class FlushPlanner:
         out = []
         for (labels, names, cls), items in groups.items():
             fields = self.mapper.fields(cls)
-            body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
-            body = f" {{{body}}}" if body else ""
+            body = self._row_map(names, fields)
             cypher = (
                 f"UNWIND $rows AS row CREATE (n{self.dialect.label_pattern(labels)}{body}) "
                 f"RETURN row.i AS i, {self.dialect.id_function('n')} AS id"
@@ -323,10 +327,7 @@ class FlushPlanner:
             sets = self._set_clause("n", names, nulls, fields)
             if edge:
                 etype = self._q(cls.__type__)
-                if mapper.has_database_key(cls) or by_id:
-                    cond = f"{self.dialect.id_function('n')} = {self.dialect.id_param('row.k')}"
-                else:
-                    cond = f"{self.dialect.property_ref('n', mapper.pk_name(cls))} = row.k"
+                cond = self.core.edge_key_condition("n", cls, "row.k", by_id=by_id)
                 match = f"MATCH ()-[n:{etype}]->() WHERE {cond}"
             else:
                 pattern, cond = self.core.match_node("n", root, "row.k", anchor_only=True, by_id=by_id)
@@ -380,8 +381,7 @@ class FlushPlanner:
             fields = mapper.fields(cls)
             a_pattern, a_cond = self.core.match_node("a", src, "row.s", anchor_only=True, by_id=ids[0])
             b_pattern, b_cond = self.core.match_node("b", dst, "row.t", anchor_only=True, by_id=ids[1])
-            body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
-            body = f" {{{body}}}" if body else ""
+            body = self._row_map(names, fields)
             cypher = (
                 f"UNWIND $rows AS row MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} "
                 f"CREATE (a)-[r:{self._q(cls.__type__)}{body}]->(b) RETURN row.i AS i, {self.dialect.id_function('r')} AS id"
@@ -486,16 +486,12 @@ class FlushPlanner:
 
     # -- (5) edge deletes, (6) node deletes -------------------------------------------------------
     def _edge_deletes(self, edges: list[Any]) -> list[Statement]:
-        mapper = self.mapper
         groups: dict[type, list[Any]] = {}
         for edge in edges:
             groups.setdefault((type(edge), self.core.by_element_id(edge)), []).append(edge)
         out = []
         for (cls, by_id), items in groups.items():
-            if mapper.has_database_key(cls) or by_id:
-                cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('row.k')}"
-            else:
-                cond = f"{self.dialect.property_ref('r', mapper.pk_name(cls))} = row.k"
+            cond = self.core.edge_key_condition("r", cls, "row.k", by_id=by_id)
             cypher = f"UNWIND $rows AS row MATCH ()-[r:{self._q(cls.__type__)}]->() WHERE {cond} DELETE r"
             for batch in self._batches(items):
                 out.append(self._delete_statement(cypher, batch, STEPS[4]))

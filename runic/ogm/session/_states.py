@@ -85,14 +85,13 @@ class EntityStates(CoreState):
         self._add(entity, added, cascade_only=False)
         return added
 
+    def _check_not_foreign(self, entity: Any, state: InstanceState, hint: str) -> None:
+        if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
+            raise SessionError(f"{entity_repr(entity)} belongs to another session", session=self.owner, hint=hint)
+
     def _add(self, entity: Any, added: list[Any], *, cascade_only: bool) -> None:
         state = state_of(entity)
-        if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
-            raise SessionError(
-                f"{entity_repr(entity)} belongs to another session",
-                session=self.owner,
-                hint="expunge it there first, or copy it into this session with session.merge(obj)",
-            )
+        self._check_not_foreign(entity, state, "expunge it there first, or copy it into this session with session.merge(obj)")
         if state.state is EntityState.TRANSIENT:
             state.session = self.owner
             state.state = EntityState.PENDING
@@ -161,12 +160,7 @@ class EntityStates(CoreState):
                 operation="delete",
                 hint="add it with session.add(obj) first, or simply drop the object",
             )
-        if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
-            raise SessionError(
-                f"{entity_repr(entity)} belongs to another session",
-                session=self.owner,
-                hint="delete it through the session it is attached to",
-            )
+        self._check_not_foreign(entity, state, "delete it through the session it is attached to")
         if state.state is EntityState.PENDING:
             self._make_transient(entity)
             return
