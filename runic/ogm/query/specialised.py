@@ -130,18 +130,31 @@ def _split_ctor(cls_name: str, args: tuple[Any, ...], kwargs: dict[str, Any], na
     return model, session, extra
 
 
-class _FulltextSearch:
+class _SearchConstructor:
+    """``(Model, ...)`` or the reference ``(session, Model, ...)``; the options go to ``_start``."""
+
     __slots__ = ()
-    _ctor_names: tuple[str, ...] = ("query", "fields")
+    _ctor_names: tuple[str, ...] = ()  # positional options, in order
+    _options: tuple[str, ...] = ()  # every option ``_start`` takes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         model, session, extra = _split_ctor(type(self).__name__, args, kwargs, self._ctor_names)
         BaseQueryBuilder.__init__(self, model, session)  # type: ignore[arg-type]
-        query = extra.pop("query", None)
-        fields = extra.pop("fields", None)
-        index = extra.pop("index", None)
-        if extra:
-            raise TypeError(f"{type(self).__name__}() got unexpected arguments: {', '.join(sorted(extra))}")
+        unknown = sorted(set(extra) - set(self._options))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected arguments: {', '.join(unknown)}")
+        self._start(**extra)
+
+    def _start(self, **options: Any) -> None:
+        raise NotImplementedError
+
+
+class _FulltextSearch(_SearchConstructor):
+    __slots__ = ()
+    _ctor_names = ("query", "fields")
+    _options = ("query", "fields", "index")
+
+    def _start(self, query: str | None = None, fields: Any = None, index: str | None = None) -> None:
         if query is not None:
             self._state = self.search(query, fields=fields, index=index)._state  # type: ignore[attr-defined]
 
@@ -183,20 +196,12 @@ class _FulltextSearch:
             raise ValueError(f"{type(self).__name__}: call .search(text) before building or running the query")
 
 
-class _VectorSearch:
+class _VectorSearch(_SearchConstructor):
     __slots__ = ()
-    _ctor_names: tuple[str, ...] = ("field", "vector", "k")
+    _ctor_names = ("field", "vector", "k")
+    _options = ("field", "vector", "k", "index", "candidates")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        model, session, extra = _split_ctor(type(self).__name__, args, kwargs, self._ctor_names)
-        BaseQueryBuilder.__init__(self, model, session)  # type: ignore[arg-type]
-        field = extra.pop("field", None)
-        vector = extra.pop("vector", None)
-        k = extra.pop("k", None)
-        index = extra.pop("index", None)
-        candidates = extra.pop("candidates", None)
-        if extra:
-            raise TypeError(f"{type(self).__name__}() got unexpected arguments: {', '.join(sorted(extra))}")
+    def _start(self, field: Any = None, vector: Any = None, k: int | None = None, index: str | None = None, candidates: int | None = None) -> None:
         if vector is not None:
             self._state = self.near(vector, 10 if k is None else k, field=field, index=index, candidates=candidates)._state  # type: ignore[attr-defined]
         elif field is not None:
