@@ -24,13 +24,6 @@ class AsyncRepository(BaseRepository[T]):
 
     _session_type = AsyncSession
 
-    def __init__(self, session: AsyncSession | None = None, model: type[T] | None = None) -> None:
-        super().__init__(session, model)
-
-    @property
-    def session(self) -> AsyncSession:
-        return self._core.resolve_session()
-
     async def get(self, id: Any, *, fetch: Iterable[Any] | None = None) -> T | None:
         return await run_async(self._core.get_flow(id, fetch))
 

@@ -28,13 +28,6 @@ class Repository(BaseRepository[T]):
 
     _session_type = Session
 
-    def __init__(self, session: Session | None = None, model: type[T] | None = None) -> None:
-        super().__init__(session, model)
-
-    @property
-    def session(self) -> Session:
-        return self._core.resolve_session()
-
     # -- seed ----------------------------------------------------------------------
     def get(self, id: Any, *, fetch: Iterable[Any] | None = None) -> T | None:
         """The entity with primary key ``id``, or ``None``."""

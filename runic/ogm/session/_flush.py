@@ -260,14 +260,12 @@ class FlushPlanner:
             groups.setdefault((labels, names, cls), []).append((entity, props))
         out = []
         for (labels, names, cls), items in groups.items():
-            fields = self.mapper.fields(cls)
-            body = self._row_map(names, fields)
+            body = self._row_map(names, self.mapper.fields(cls))
             cypher = (
                 f"UNWIND $rows AS row CREATE (n{self.dialect.label_pattern(labels)}{body}) "
                 f"RETURN row.i AS i, {self.dialect.id_function('n')} AS id"
             )
-            for batch in self._batches(items):
-                out.append(self._create_statement(cypher, batch, names, STEPS[0], edge=False))
+            out.extend(self._create_statement(cypher, batch, names, STEPS[0], edge=False) for batch in self._batches(items))
         return out
 
     def _create_statement(self, cypher: str, batch: list[tuple[Any, dict[str, Any]]], names: tuple[str, ...], step: str, *, edge: bool) -> Statement:
@@ -378,16 +376,14 @@ class FlushPlanner:
             groups.setdefault((type(edge), src, dst, names, ids), []).append((edge, props))
         out = []
         for (cls, src, dst, names, ids), items in groups.items():
-            fields = mapper.fields(cls)
             a_pattern, a_cond = self.core.match_node("a", src, "row.s", anchor_only=True, by_id=ids[0])
             b_pattern, b_cond = self.core.match_node("b", dst, "row.t", anchor_only=True, by_id=ids[1])
-            body = self._row_map(names, fields)
+            body = self._row_map(names, mapper.fields(cls))
             cypher = (
                 f"UNWIND $rows AS row MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} "
                 f"CREATE (a)-[r:{self._q(cls.__type__)}{body}]->(b) RETURN row.i AS i, {self.dialect.id_function('r')} AS id"
             )
-            for batch in self._batches(items):
-                out.append(self._create_statement(cypher, batch, names, STEPS[2], edge=True))
+            out.extend(self._create_statement(cypher, batch, names, STEPS[2], edge=True) for batch in self._batches(items))
         return out
 
     def _relation_groups(self, changes: list[_RelationChange], target_class: Callable[[_RelationChange], type | None], target_by_id: Callable[[_RelationChange], bool]) -> dict[tuple, list[_RelationChange]]:
