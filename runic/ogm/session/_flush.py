@@ -162,26 +162,12 @@ class FlushPlanner:
                     continue
                 if getattr(info, "required", False) or getattr(info, "primary_key", False):
                     what = "key" if getattr(info, "primary_key", False) else "required field"
-                    raise FieldValidationError(
-                        f"{cls.__name__}.{name} is None but is a {what} ({entity_repr(entity)})",
-                        model=cls,
-                        field=name,
-                        value=None,
-                        rule="required",
-                        hint=f"set {cls.__name__}.{name} before flushing",
-                    )
+                    raise _missing(cls, name, f"{cls.__name__}.{name} is None but is a {what} ({entity_repr(entity)})", f"set {cls.__name__}.{name}")
             if is_edge_model(cls):
                 for end in ("source", "target"):
                     node = data.get(end)
                     if node is None:
-                        raise FieldValidationError(
-                            f"{entity_repr(entity)} has no {end} node",
-                            model=cls,
-                            field=end,
-                            value=None,
-                            rule="required",
-                            hint=f"set edge.{end} to a node before flushing",
-                        )
+                        raise _missing(cls, end, f"{entity_repr(entity)} has no {end} node", f"set edge.{end} to a node")
                     if state_of(node).state is EntityState.DELETED:
                         raise DetachedEntityError(
                             f"the {end} of {entity_repr(entity)} is deleted in this session",
@@ -521,3 +507,8 @@ class _Missing:
 
 
 _MISSING = _Missing()
+
+
+def _missing(cls: type, field: str, message: str, fix: str) -> FieldValidationError:
+    """A required value (a key, a required field, an edge's end) is None at flush time."""
+    return FieldValidationError(message, model=cls, field=field, value=None, rule="required", hint=f"{fix} before flushing")

@@ -21,11 +21,10 @@ from runic.ogm.driver.falkordb import AsyncFalkorDBDriver, FalkorDBDriver
 from runic.ogm.exceptions import DriverError, PoolTimeoutError, SessionError
 
 __all__ = [
-    "Close",
+    "Invoke",
     "Locked",
     "OpenSession",
     "PoolCore",
-    "RollBack",
     "WaitForRelease",
     "driver_source",
 ]
@@ -48,17 +47,13 @@ class OpenSession:
 
 
 @dataclass(frozen=True)
-class RollBack:
-    """Roll ``session`` back (its transaction and staged changes)."""
-
-    session: Any
-
-
-@dataclass(frozen=True)
-class Close:
-    """Close ``target`` (a session or a driver); its failure is ignored."""
+class Invoke:
+    """``target.method()``: a session's ``rollback``, a session's or driver's ``close``;
+    with ``quiet`` a failure is ignored (reply ``None``)."""
 
     target: Any
+    method: str
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,7 +174,7 @@ class PoolCore:
         if not discard:
             try:
                 counts = session._describe_staged()
-                yield RollBack(session)
+                yield Invoke(session, "rollback")
                 session.expunge_all()
                 warn_dropped(counts)
             except DriverError:
@@ -197,9 +192,9 @@ class PoolCore:
     def discard_flow(self, session: Any) -> Flow[None]:
         """Close ``session`` and the driver it does not share."""
         session._pool = None
-        yield Close(session)
+        yield Invoke(session, "close", quiet=True)
         if not self.shares_driver(session):
-            yield Close(session.driver)
+            yield Invoke(session.driver, "close", quiet=True)
 
     def returned_by_close_flow(self, session: Any) -> Flow[None]:
         """``session.close()`` on a pooled session: it leaves the pool, freeing its slot."""
@@ -211,7 +206,7 @@ class PoolCore:
 
         yield Locked(leave, notify=True)
         if not self.shares_driver(session):
-            yield Close(session.driver)
+            yield Invoke(session.driver, "close", quiet=True)
 
     def close_all_flow(self) -> Flow[None]:
         """Close idle sessions and their drivers (borrowed ones close on release), then the
@@ -225,7 +220,7 @@ class PoolCore:
         for session in (yield Locked(shut, notify_all=True)):
             yield from self.discard_flow(session)
         if self.owns_shared and not self.in_use:
-            yield Close(self.shared)
+            yield Invoke(self.shared, "close", quiet=True)
 
     def foreign_error(self, session: Any) -> SessionError:
         return SessionError(

@@ -18,7 +18,7 @@ from typing import Any
 
 from runic.ogm.core.flow import run_flow, run_flow_async
 
-from ._pool_core import Close, OpenSession, PoolCore, RollBack, WaitForRelease, driver_source
+from ._pool_core import Invoke, OpenSession, PoolCore, WaitForRelease, driver_source
 from .async_session import AsyncSession
 from .session import Session
 
@@ -122,12 +122,10 @@ class ConnectionManager(_ManagerBase):
                 self._cond.acquire()
                 if failed:
                     self._cond.notify()
-        if isinstance(step, RollBack):
-            return step.session.rollback()
-        if isinstance(step, Close):
-            with contextlib.suppress(Exception):
-                step.target.close()
-            return None
+        if isinstance(step, Invoke):
+            with contextlib.suppress(Exception) if step.quiet else contextlib.nullcontext():
+                return getattr(step.target, step.method)()
+            return None  # a quiet failure
         with self._cond:
             value = step.action()
             if step.notify_all:
@@ -204,12 +202,10 @@ class AsyncConnectionManager(_ManagerBase):
                 await self._cond.acquire()
                 if failed:
                     self._cond.notify()
-        if isinstance(step, RollBack):
-            return await step.session.rollback()
-        if isinstance(step, Close):
-            with contextlib.suppress(Exception):
-                await step.target.close()
-            return None
+        if isinstance(step, Invoke):
+            with contextlib.suppress(Exception) if step.quiet else contextlib.nullcontext():
+                return await getattr(step.target, step.method)()
+            return None  # a quiet failure
         async with self._cond:
             value = step.action()
             if step.notify_all:
