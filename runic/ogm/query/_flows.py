@@ -17,8 +17,8 @@ that is the only difference between the sync and async twins::
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from types import MappingProxyType
+from typing import Any, NamedTuple, TypeVar
 
 from runic.ogm.core.flow import Flow, run_flow, run_flow_async
 
@@ -27,13 +27,12 @@ __all__ = ["Flow", "SessionCall", "call", "run", "run_async"]
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class SessionCall:
+class SessionCall(NamedTuple):
     """``method(*args, **kwargs)``: a bound method of a ``Session`` or ``AsyncSession``."""
 
     method: Callable[..., Any]
     args: tuple[Any, ...] = ()
-    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    kwargs: Mapping[str, Any] = MappingProxyType({})
 
 
 def call(method: Callable[..., Any], *args: Any, **kwargs: Any) -> SessionCall:
