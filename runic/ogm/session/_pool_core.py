@@ -58,8 +58,8 @@ class Invoke:
 
 @dataclass(frozen=True)
 class Locked:
-    """Run ``action()`` holding the pool's lock (then wake one waiter when ``notify``);
-    reply: what it returns."""
+    """Run ``action()`` holding the pool's lock, then wake one waiter (``notify``) or all
+    (``notify_all``); reply: what it returns."""
 
     action: Callable[[], Any]
     notify: bool = False
