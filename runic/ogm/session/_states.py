@@ -13,8 +13,8 @@ from runic.ogm.exceptions import DetachedEntityError, SessionError
 from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import ElementKey, as_list, hashable_key, is_edge_model
 
+from ._core_state import CoreState
 from ._entity import entity_repr, state_of
-from ._identity import IdentityMap, WeakIndex
 
 __all__ = ["AddRule", "EntityStates"]
 
@@ -33,20 +33,8 @@ class AddRule(NamedTuple):
     sets_key: bool  #: the mapper writes the element id into the key field once created
 
 
-class EntityStates:
+class EntityStates(CoreState):
     """Which entities a session holds and in which state; every transition between states."""
-
-    owner: Any
-    dialect: Any
-    mapper: Mapper
-    identity: IdentityMap
-    _pending: dict[int, Any]
-    _deleted: dict[int, Any]
-    _deleted_flushed: dict[int, Any]
-    _created_flushed: dict[int, Any]
-    _changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]]
-    _node_by_eid: WeakIndex
-    _add_rules: dict[type, AddRule]
 
     # -- views ------------------------------------------------------------------------------
     @property
@@ -211,14 +199,13 @@ class EntityStates:
                 return (rule.root, hashable_key(key))
         return self.identity_key_of(entity)
 
+    def _check_not_foreign(self, entity: Any, state: InstanceState, hint: str) -> None:
+        if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
+            raise SessionError(f"{entity_repr(entity)} belongs to another session", session=self.owner, hint=hint)
+
     def _add(self, entity: Any, added: list[Any], *, cascade_only: bool) -> None:
         state = state_of(entity)
-        if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
-            raise SessionError(
-                f"{entity_repr(entity)} belongs to another session",
-                session=self.owner,
-                hint="expunge it there first, or copy it into this session with session.merge(obj)",
-            )
+        self._check_not_foreign(entity, state, "expunge it there first, or copy it into this session with session.merge(obj)")
         rule = self._add_rule(type(entity))
         if state.state is EntityState.TRANSIENT:
             state.session = self.owner
@@ -288,12 +275,7 @@ class EntityStates:
                 operation="delete",
                 hint="add it with session.add(obj) first, or simply drop the object",
             )
-        if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
-            raise SessionError(
-                f"{entity_repr(entity)} belongs to another session",
-                session=self.owner,
-                hint="delete it through the session it is attached to",
-            )
+        self._check_not_foreign(entity, state, "delete it through the session it is attached to")
         if state.state is EntityState.PENDING:
             self._make_transient(entity)
             return
