@@ -52,6 +52,8 @@ class FalkorDBDialect(GraphDialect):
     merge_uses_index = True
     #: ``MATCH (a) WHERE id(a) = row.s`` under ``UNWIND`` scans every node (no id seek)
     indexed_id_lookup = False
+    #: parameters travel as Cypher literals: a list row is about half the text of a map row
+    list_rows = True
 
     def regex_match(self, lhs: str, ref: str) -> str:
         """FalkorDB has no ``=~``: ``string.matchRegEx`` lists the matches (none for null)."""

@@ -235,9 +235,10 @@ class FlushPlanner:
     def _q(self, name: str) -> str:
         return self.dialect.quote(name)
 
-    def _row_map(self, names: tuple[str, ...], fields: dict[str, Any]) -> str:
-        """`` {name: row.p0, …}`` for a CREATE (empty without properties)."""
-        body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
+    def _row_map(self, names: tuple[str, ...], fields: dict[str, Any], *, as_lists: bool = False) -> str:
+        """`` {name: row.p0, …}`` for a CREATE (``row[0]`` for list rows; empty without properties)."""
+        refs = [f"row[{i}]" if as_lists else f"row.p{i}" for i in range(len(names))]
+        body = ", ".join(f"{self._q(n)}: {self._ref(ref, fields.get(n))}" for ref, n in zip(refs, names))
         return f" {{{body}}}" if body else ""
 
     def _set_clause(self, alias: str, names: tuple[str, ...], nulls: tuple[str, ...], fields: dict[str, Any]) -> str:
@@ -279,16 +280,18 @@ class FlushPlanner:
                 names = tuple(props)
             groups.setdefault((labels, names, cls), []).append((entity, props))
         out = []
+        as_lists = bool(getattr(self.dialect, "list_rows", False))
         for (labels, names, cls), items in groups.items():
-            body = self._row_map(names, self.mapper.fields(cls))
+            body = self._row_map(names, self.mapper.fields(cls), as_lists=as_lists)
+            index = f"row[{len(names)}]" if as_lists else "row.i"
             cypher = (
                 f"UNWIND $rows AS row CREATE (n{self.dialect.label_pattern(labels)}{body}) "
-                f"RETURN row.i AS i, {self.dialect.id_function('n')} AS id"
+                f"RETURN {index} AS i, {self.dialect.id_function('n')} AS id"
             )
-            out.extend(self._create_statement(cypher, batch, names, STEPS[0], edge=False) for batch in self._batches(items))
+            out.extend(self._create_statement(cypher, batch, names, STEPS[0], edge=False, as_lists=as_lists) for batch in self._batches(items))
         return out
 
-    def _create_statement(self, cypher: str, batch: list[tuple[Any, dict[str, Any]]], names: tuple[str, ...], step: str, *, edge: bool) -> Statement:
+    def _create_statement(self, cypher: str, batch: list[tuple[Any, dict[str, Any]]], names: tuple[str, ...], step: str, *, edge: bool, as_lists: bool = False) -> Statement:
         core = self.core
 
         slots = [(f"p{j}", n) for j, n in enumerate(names)]
@@ -302,6 +305,11 @@ class FlushPlanner:
                     row["i"] = i
                     row["s"] = self._db_key(entity.__dict__["source"])
                     row["t"] = self._db_key(entity.__dict__["target"])
+                    append(row)
+            elif as_lists:  # [p0, p1, …, i]
+                for i, (_, props) in enumerate(batch):
+                    row = [props[n] for n in names]
+                    row.append(i)
                     append(row)
             else:
                 for i, (_, props) in enumerate(batch):
