@@ -15,7 +15,7 @@ import importlib.util
 import re
 import secrets
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,6 +155,16 @@ def load_revision(path: Path) -> Revision:
     )
 
 
+def _single(found: list[Revision], too_many: Callable[[list[str]], Exception]) -> Revision:
+    """The one revision in ``found``: ``too_many(ids)`` is raised for several, and
+    ``RevisionNotFound`` for none."""
+    if len(found) > 1:
+        raise too_many([r.revision for r in found])
+    if not found:
+        raise RevisionNotFound("there are no revisions yet", hint="create one with 'runic revision -m ...'")
+    return found[0]
+
+
 class ScriptDirectory:
     """The revisions of one script location and the graph they form (no database I/O)."""
 
@@ -218,16 +228,14 @@ class ScriptDirectory:
         if not isinstance(rev_id, str) or not rev_id:
             raise RevisionNotFound(f"revision {rev_id!r} is not a revision id", hint="pass an id, a unique prefix, 'head' or 'base'")
         if rev_id == "head":
-            heads = self.get_heads()
-            if len(heads) > 1:
-                raise MultipleHeadsError(
-                    f"the revisions have {len(heads)} heads: {', '.join(h.revision for h in heads)}",
-                    heads=[h.revision for h in heads],
+            return _single(
+                self.get_heads(),
+                lambda ids: MultipleHeadsError(
+                    f"the revisions have {len(ids)} heads: {', '.join(ids)}",
+                    heads=ids,
                     hint="name a revision, or join them with 'runic merge <rev1> <rev2> -m ...'",
-                )
-            if not heads:
-                raise RevisionNotFound("there are no revisions yet", hint="create one with 'runic revision -m ...'")
-            return heads[0]
+                ),
+            )
         if rev_id == "base":
             return self.get_base()
         if rev_id in self._revisions:
@@ -271,16 +279,14 @@ class ScriptDirectory:
         return sorted((r for r in self._revisions.values() if not r.parents), key=lambda r: (r.create_date, r.revision))
 
     def get_base(self) -> Revision:
-        bases = self.get_bases()
-        if len(bases) > 1:
-            raise MultipleBasesError(
-                f"{len(bases)} revisions have down_revision = None: {', '.join(b.revision for b in bases)}",
-                bases=[b.revision for b in bases],
+        return _single(
+            self.get_bases(),
+            lambda ids: MultipleBasesError(
+                f"{len(ids)} revisions have down_revision = None: {', '.join(ids)}",
+                bases=ids,
                 hint="set down_revision of all but one of them",
-            )
-        if not bases:
-            raise RevisionNotFound("there are no revisions yet", hint="create one with 'runic revision -m ...'")
-        return bases[0]
+            ),
+        )
 
     def get_children(self, rev_id: str) -> list[str]:
         return sorted(r.revision for r in self._revisions.values() if rev_id in r.parents)
