@@ -26,7 +26,15 @@ from runic.ogm.exceptions import (
 )
 
 from ._checks import check_params, check_query, check_timeout
-from .result import Counters, EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
+from .result import (
+    COUNTER_NAMES,
+    Counters,
+    EdgeRecord,
+    GraphResult,
+    NodeRecord,
+    PathRecord,
+    ResultSummary,
+)
 from .urls import Secret, redact_url, split_userinfo
 
 __all__ = [
@@ -38,19 +46,6 @@ __all__ = [
     "summary_from_neo4j",
 ]
 
-_COUNTERS = (
-    "nodes_created",
-    "nodes_deleted",
-    "relationships_created",
-    "relationships_deleted",
-    "properties_set",
-    "labels_added",
-    "labels_removed",
-    "indexes_added",
-    "indexes_removed",
-    "constraints_added",
-    "constraints_removed",
-)
 #: runic's Bolt-family schemes → the scheme the neo4j client understands
 _CLIENT_SCHEMES = {
     "bolt": "bolt",
@@ -251,7 +246,7 @@ def summary_from_neo4j(summary: Any, backend: str, client_ms: float | None) -> R
     """runic's ``ResultSummary`` from a ``neo4j.ResultSummary``."""
     counters = Counters()
     source = getattr(summary, "counters", None)
-    for name in _COUNTERS:
+    for name in COUNTER_NAMES:
         setattr(counters, name, int(getattr(source, name, 0) or 0))
     after = getattr(summary, "result_available_after", None)
     consumed = getattr(summary, "result_consumed_after", None)
