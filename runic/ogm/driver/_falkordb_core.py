@@ -110,6 +110,22 @@ class FalkorDBCore:
         except Exception as exc:
             raise self.error(exc, query, params, header, readonly=ro, timeout=limit) from exc
 
+    def execute_flow(
+        self, query: str, params: Mapping[str, Any] | None, readonly: bool | None, timeout: float | None
+    ) -> Flow[GraphResult]:
+        """One statement as a ``GraphResult`` (rows, and a summary with the time it took)."""
+        started = time.perf_counter()
+        decoded = yield from self.statement_flow(query, params, readonly, timeout, self.decode)
+        return self.result(decoded, query, params, started)
+
+    def columns_flow(
+        self, query: str, params: Mapping[str, Any] | None, readonly: bool | None, timeout: float | None
+    ) -> Flow[tuple[list[str], list[list[Any]], ResultSummary]]:
+        """One statement as ``(columns, data, summary)``, ``data[j]`` the values of column ``j``."""
+        started = time.perf_counter()
+        columns, data, stats = yield from self.statement_flow(query, params, readonly, timeout, self.decode_columns)
+        return columns, data, self.summary(stats, started)
+
     def explain_flow(self, query: str, params: Mapping[str, Any] | None, profile: bool) -> Flow[list[str]]:
         """The plan (``GRAPH.EXPLAIN``) or the profile (``GRAPH.PROFILE``, which runs the query)."""
         command, header = self.plan_command(query, params, profile)
