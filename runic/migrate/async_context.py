@@ -14,8 +14,7 @@ from typing import Any
 
 from ._flow import run_async
 from .adapters import ADAPTERS
-from .context import ScriptsAt, find_mismatches, plan_stamp
-from .exceptions import MultipleHeadsError
+from .context import ScriptsAt, current_of, find_mismatches, plan_stamp
 from .script import Revision, ScriptDirectory
 from .version import VERSION_LABEL, VersionRecord, read_record, write_record
 
@@ -40,14 +39,7 @@ class AsyncRunic(ScriptsAt):
         return (await self.record()).revisions
 
     async def current(self) -> str | None:
-        revisions = await self.current_revisions()
-        if len(revisions) > 1:
-            raise MultipleHeadsError(
-                f"the graph is at {len(revisions)} revisions: {', '.join(revisions)}",
-                heads=revisions,
-                hint="use current_revisions(), or merge the branches and upgrade",
-            )
-        return revisions[0] if revisions else None
+        return current_of(await self.current_revisions())
 
     async def validate(self) -> list[str]:
         if not self._track_checksums:

@@ -56,6 +56,17 @@ def _installed_by(explicit: str | None, track: bool) -> str | None:
     return None
 
 
+def current_of(revisions: list[str]) -> str | None:
+    """The single revision a version record names, or None; ``MultipleHeadsError`` for several."""
+    if len(revisions) > 1:
+        raise MultipleHeadsError(
+            f"the graph is at {len(revisions)} revisions: {', '.join(revisions)}",
+            heads=revisions,
+            hint="use current_revisions(), or merge the branches and upgrade",
+        )
+    return revisions[0] if revisions else None
+
+
 def _relative_steps(target: str, sign: str) -> int | None:
     """N of a relative target (``+N`` up, ``-N`` down), or None for an absolute one."""
     if not target.startswith(sign):
@@ -152,14 +163,7 @@ class Runic(ScriptsAt):
 
     def current(self) -> str | None:
         """The single current revision, or ``None``; ``MultipleHeadsError`` when the graph is at several."""
-        revisions = self.current_revisions()
-        if len(revisions) > 1:
-            raise MultipleHeadsError(
-                f"the graph is at {len(revisions)} revisions: {', '.join(revisions)}",
-                heads=revisions,
-                hint="use current_revisions(), or merge the branches and upgrade",
-            )
-        return revisions[0] if revisions else None
+        return current_of(self.current_revisions())
 
     def get_revision_message(self, rev_id: str) -> str | None:
         try:

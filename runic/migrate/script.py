@@ -15,7 +15,7 @@ import importlib.util
 import re
 import secrets
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,11 +155,20 @@ def load_revision(path: Path) -> Revision:
     )
 
 
-def _single(found: list[Revision], too_many: Callable[[list[str]], Exception]) -> Revision:
-    """The one revision in ``found``: ``too_many(ids)`` is raised for several, and
-    ``RevisionNotFound`` for none."""
+#: what is said when several revisions claim to be the one head or base:
+#: (error, the keyword that carries their ids, message, hint)
+_SEVERAL = {
+    "head": (MultipleHeadsError, "heads", "the revisions have {n} heads: {ids}", "name a revision, or join them with 'runic merge <rev1> <rev2> -m ...'"),
+    "base": (MultipleBasesError, "bases", "{n} revisions have down_revision = None: {ids}", "set down_revision of all but one of them"),
+}
+
+
+def _single(found: list[Revision], which: str) -> Revision:
+    """The one head or base in ``found``; several or none raise an error that says so."""
     if len(found) > 1:
-        raise too_many([r.revision for r in found])
+        error, key, message, hint = _SEVERAL[which]
+        ids = [r.revision for r in found]
+        raise error(message.format(n=len(ids), ids=", ".join(ids)), hint=hint, **{key: ids})
     if not found:
         raise RevisionNotFound("there are no revisions yet", hint="create one with 'runic revision -m ...'")
     return found[0]
@@ -228,14 +237,7 @@ class ScriptDirectory:
         if not isinstance(rev_id, str) or not rev_id:
             raise RevisionNotFound(f"revision {rev_id!r} is not a revision id", hint="pass an id, a unique prefix, 'head' or 'base'")
         if rev_id == "head":
-            return _single(
-                self.get_heads(),
-                lambda ids: MultipleHeadsError(
-                    f"the revisions have {len(ids)} heads: {', '.join(ids)}",
-                    heads=ids,
-                    hint="name a revision, or join them with 'runic merge <rev1> <rev2> -m ...'",
-                ),
-            )
+            return _single(self.get_heads(), "head")
         if rev_id == "base":
             return self.get_base()
         if rev_id in self._revisions:
@@ -279,14 +281,7 @@ class ScriptDirectory:
         return sorted((r for r in self._revisions.values() if not r.parents), key=lambda r: (r.create_date, r.revision))
 
     def get_base(self) -> Revision:
-        return _single(
-            self.get_bases(),
-            lambda ids: MultipleBasesError(
-                f"{len(ids)} revisions have down_revision = None: {', '.join(ids)}",
-                bases=ids,
-                hint="set down_revision of all but one of them",
-            ),
-        )
+        return _single(self.get_bases(), "base")
 
     def get_children(self, rev_id: str) -> list[str]:
         return sorted(r.revision for r in self._revisions.values() if rev_id in r.parents)
