@@ -22,15 +22,10 @@ def fields_of(cls: type) -> dict[str, FieldInfo]:
     return getattr(cls, FIELDS_ATTR, {})
 
 
-@dataclass
-class NodeMeta:
-    """Metadata record of a registered node class."""
+class _ModelMeta:
+    """What node and edge metadata records read from their model class."""
 
-    label: str
     model_cls: type
-    labels: tuple[str, ...] = ()
-    primary_label: str = ""
-    pk_field_name: str | None = None
 
     @property
     def fields(self) -> Mapping[str, FieldInfo]:
@@ -46,7 +41,18 @@ class NodeMeta:
 
 
 @dataclass
-class EdgeMeta:
+class NodeMeta(_ModelMeta):
+    """Metadata record of a registered node class."""
+
+    label: str
+    model_cls: type
+    labels: tuple[str, ...] = ()
+    primary_label: str = ""
+    pk_field_name: str | None = None
+
+
+@dataclass
+class EdgeMeta(_ModelMeta):
     """Metadata record of a registered edge class."""
 
     type_: str
@@ -75,20 +81,8 @@ class EdgeMeta:
         return self._endpoint("target")
 
     @property
-    def fields(self) -> Mapping[str, FieldInfo]:
-        return MappingProxyType(fields_of(self.model_cls))
-
-    @property
-    def field_list(self) -> list[FieldInfo]:
-        return list(fields_of(self.model_cls).values())
-
-    @property
     def edge_type(self) -> str:
         return self.type_
-
-    @property
-    def cls(self) -> type:
-        return self.model_cls
 
 
 def _qualified(cls: type) -> tuple[str, str]:
