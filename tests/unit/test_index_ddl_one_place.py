@@ -9,6 +9,7 @@ from runic.ogm.driver._falkordb_schema import _create_steps
 from runic.ogm.driver.arcadedb import ArcadeDBDialect
 from runic.ogm.driver.bolt import MemgraphDialect, Neo4jDialect
 from runic.ogm.driver.falkordb import FalkorDBDialect
+from runic.ogm.driver.result import GraphResult
 from runic.ogm.schema.index_manager import IndexSpec
 
 pytestmark = pytest.mark.unit
@@ -42,5 +43,5 @@ def test_arcadedb_schema_creates_an_exact_index_with_the_dialects_render_index()
 
 
 def test_falkordb_schema_creates_an_exact_index_with_the_dialects_render_index():
-    sent = _sent(_create_steps(SPEC, "g", 1.0))
+    sent = _sent(_create_steps(SPEC, "g", 1.0), replies=[GraphResult(), GraphResult()])
     assert sent[0].query == FalkorDBDialect().render_index(SPEC.label, SPEC.field)
