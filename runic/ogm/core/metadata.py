@@ -85,6 +85,18 @@ class EdgeMeta(_ModelMeta):
         return self.type_
 
 
+def _required(meta: Any, name_or_cls: str | type, known: Iterable[str], kind: str, base: str) -> Any:
+    """``meta``, or the error that ``name_or_cls`` is no registered ``kind`` model."""
+    if meta is None:
+        name = name_or_cls.__name__ if isinstance(name_or_cls, type) else name_or_cls
+        raise MetadataError(
+            f"{name!r} is not a registered {kind} model",
+            hint=did_you_mean(name, known) or f"declare it as a subclass of {base}",
+            model=name_or_cls if isinstance(name_or_cls, type) else None,
+        )
+    return meta
+
+
 def _qualified(cls: type) -> tuple[str, str]:
     return (cls.__module__, cls.__qualname__)
 
@@ -197,26 +209,10 @@ class MetaData:
         return self._edges.get(type_or_cls)
 
     def require_node_meta(self, label_or_cls: str | type) -> NodeMeta:
-        meta = self.get_node_meta(label_or_cls)
-        if meta is None:
-            name = label_or_cls.__name__ if isinstance(label_or_cls, type) else label_or_cls
-            raise MetadataError(
-                f"{name!r} is not a registered node model",
-                hint=did_you_mean(name, self._nodes) or "declare it as a subclass of Node",
-                model=label_or_cls if isinstance(label_or_cls, type) else None,
-            )
-        return meta
+        return _required(self.get_node_meta(label_or_cls), label_or_cls, self._nodes, "node", "Node")
 
     def require_edge_meta(self, type_or_cls: str | type) -> EdgeMeta:
-        meta = self.get_edge_meta(type_or_cls)
-        if meta is None:
-            name = type_or_cls.__name__ if isinstance(type_or_cls, type) else type_or_cls
-            raise MetadataError(
-                f"{name!r} is not a registered edge model",
-                hint=did_you_mean(name, self._edges) or "declare it as a subclass of Edge",
-                model=type_or_cls if isinstance(type_or_cls, type) else None,
-            )
-        return meta
+        return _required(self.get_edge_meta(type_or_cls), type_or_cls, self._edges, "edge", "Edge")
 
     def resolve_node(self, label: str) -> type | None:
         meta = self._nodes.get(label)
