@@ -422,7 +422,8 @@ class BoltCore:
         """The runic error for a failed statement (``exc`` is chained by the caller)."""
         from neo4j import exceptions as ne
 
-        names = sorted(params) if params else []
+        #: what every statement error carries
+        common: dict[str, Any] = {"query": query, "param_names": sorted(params) if params else [], "backend": self.backend}
         if isinstance(exc, (TypeError, ValueError, OverflowError)) and not isinstance(exc, ne.Neo4jError):
             refused = unsendable_param(params, self.backend)
             if refused is not None:
@@ -430,11 +431,9 @@ class BoltCore:
         if timed_out:
             return QueryTimeoutError(
                 f"the query ran past its timeout of {timeout:g} s on {self.backend} and was cancelled",
-                query=query,
-                param_names=names,
-                backend=self.backend,
                 timeout_s=timeout,
                 hint="add an index, a LIMIT, or pass a larger timeout=",
+                **common,
             )
         if isinstance(
             exc, (ne.AuthError, ne.ServiceUnavailable, ne.SessionExpired, OSError)
@@ -444,13 +443,7 @@ class BoltCore:
             return self.connection_error(exc)
         code = getattr(exc, "code", None)
         message = self.scrub(getattr(exc, "message", None) or str(exc))
-        common = {
-            "query": query,
-            "param_names": names,
-            "backend": self.backend,
-            "backend_message": message,
-            "code": code,
-        }
+        common.update(backend_message=message, code=code)
         lowered = (code or "").lower() + " " + message.lower()
         if "transactiontimedout" in lowered or "timed out" in lowered and timeout is not None:
             return QueryTimeoutError(
