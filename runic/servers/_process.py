@@ -3,8 +3,10 @@ while it runs, free loopback ports, and ``with server:`` to start and stop it.""
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
+import time
 import weakref
 from typing import Self
 
@@ -58,6 +60,22 @@ class ServerProcess:
 
     def stop(self) -> None:  # pragma: no cover - every server defines it
         raise NotImplementedError
+
+    def serve_until_interrupted(self) -> None:
+        """Keep the server until Ctrl-C, SIGTERM or SIGHUP, then stop it (``python -m``)."""
+
+        def interrupt(signum: int, frame: object) -> None:
+            raise KeyboardInterrupt
+
+        for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(sig, interrupt)
+        try:
+            while self.running:
+                time.sleep(1)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
 
     def __enter__(self) -> Self:
         return self.start()

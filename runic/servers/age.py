@@ -257,19 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"the full URL (with the password) is in {url_file} (readable only by you):")
     print(f"  set -a; . {url_file}; set +a    # exports RUNIC_URL for %runic and create_driver()")
     print("press Ctrl-C to stop", flush=True)
-
-    def _stop_on_signal(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(sig, _stop_on_signal)
     try:
-        while server.running:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
+        server.serve_until_interrupted()
     finally:
-        server.stop()
         _RUNNING.remove(server)
         url_file.unlink(missing_ok=True)
     print("AGE server stopped")

@@ -379,14 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ArcadeDB is running at {server.redacted_url} (started in {server.start_seconds:.1f} s)")
     print(f"full URL (with the password): {url_file}")
     print("press Ctrl-C to stop", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    try:
-        while server.running:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    server.serve_until_interrupted()
     return 0
 
 
