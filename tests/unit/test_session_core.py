@@ -327,3 +327,62 @@ def test_preview_lists_cypher_and_params_without_io():
     ((cypher, params),) = core.plan_flush().preview()
     assert cypher.startswith("UNWIND $rows AS row CREATE")
     assert "Ada" in params["rows"][0]  # FalkorDB: a list row [p0, …, i]
+
+
+class CoreTagged(Node):
+    tags: list = Field(default=None)
+
+
+class CoreGenerated(Node):
+    id: str = Field(primary_key=True, generated=True)
+    name: str = Field(default=None)
+
+
+def test_add_all_refuses_a_second_new_object_with_the_same_key():
+    core = make_core()
+    first, second = CorePerson(name="Ada"), CorePerson(name="Bob")
+    second.id = first.id
+    with pytest.raises(DetachedEntityError, match="already holds"):
+        core.add_all([first, second])
+    assert second._runic_state.state is EntityState.TRANSIENT
+    assert core.new == [first]
+
+
+def test_add_all_stages_like_add_one_by_one():
+    core = make_core()
+    people = [CorePerson(name=f"P{i}") for i in range(5)]
+    added = core.add_all(people)
+    assert added == people and core.new == people
+    assert all(p._runic_state.state is EntityState.PENDING for p in people)
+    assert all(core.lookup(CorePerson, p.id) is p for p in people)
+
+
+def test_flush_in_several_batches_makes_every_new_node_persistent_with_its_own_id():
+    core = make_core(batch_size=2)
+    people = [CorePerson(name=f"P{i}") for i in range(5)]
+    core.add_all(people)
+    plan = core.plan_flush()
+    assert len(plan.statements) == 3
+    run(plan)
+    assert [p._runic_state.element_id for p in people] == [0, 1, 2, 3, 4]
+    assert all(p._runic_state.state is EntityState.PERSISTENT for p in people)
+    assert core.new == [] and core.dirty() == []
+
+
+def test_a_created_entity_with_a_list_value_is_dirty_after_an_in_place_edit():
+    core = make_core()
+    tagged = CoreTagged(tags=["a"])
+    core.add(tagged)
+    run(core.plan_flush())
+    assert core.dirty() == []
+    tagged.tags.append("b")  # no assignment: only the snapshot copy can tell
+    assert core.dirty() == [tagged]
+
+
+def test_a_database_generated_key_is_shown_on_the_entity_and_keys_the_identity_map():
+    core = make_core()
+    node = CoreGenerated(name="n")
+    core.add_all([node])
+    assert node.id is None and core.lookup(CoreGenerated, 0) is None
+    run(core.plan_flush())
+    assert node.id == 0 and core.lookup(CoreGenerated, 0) is node
