@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -269,29 +270,22 @@ def summary_from_neo4j(summary: Any, backend: str, client_ms: float | None) -> R
 
 
 # -- the core -----------------------------------------------------------------------------------
+@dataclass(kw_only=True, eq=False, repr=False)
 class BoltCore:
     """Per-driver state and the translations that involve no I/O."""
 
-    def __init__(
-        self,
-        *,
-        client_uri: str,
-        url: str,
-        backend: str,
-        database: str | None,
-        username: str | None,
-        password: Secret,
-        readonly: bool = False,
-        timeout: float | None = None,
-    ) -> None:
-        self.client_uri = client_uri
-        self.url = url
-        self.backend = backend
-        self.database = database
-        self.username = username
-        self.password = password
-        self.readonly = bool(readonly)
-        self.timeout = self.check_timeout(timeout)
+    client_uri: str
+    url: str
+    backend: str
+    database: str | None
+    username: str | None
+    password: Secret
+    readonly: bool = False
+    timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        self.readonly = bool(self.readonly)
+        self.timeout = self.check_timeout(self.timeout)
 
     # -- per-call settings --------------------------------------------------------------
     def effective_readonly(self, readonly: bool | None) -> bool:
