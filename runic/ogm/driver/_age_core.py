@@ -14,7 +14,7 @@ write assigns one — and reports ``ReadOnlyError`` with nothing kept.
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,15 +184,10 @@ class AGECore:
             yield SqlStep("; ".join(s for s in (begin, timeout_sql) if s))
             try:
                 rows = yield SqlStep(sql, args)
-                if own_ro:
-                    xid = yield SqlStep(_XID)
-                    if xid and xid[0][0] is not None:
-                        raise self.readonly_error(query, params)
-            except Exception as exc:
-                yield from self._quiet("ROLLBACK")
-                if isinstance(exc, ReadOnlyError):
-                    raise
-                raise mapped(exc) from exc
+                if own_ro and (yield from _wrote()):
+                    raise self.readonly_error(query, params)
+            except Exception as exc:  # noqa: BLE001 - _undo_and_raise raises it again
+                yield from self._undo_and_raise("ROLLBACK", exc, mapped)
             yield SqlStep("ROLLBACK" if (own_ro or always_rollback) else "COMMIT")
             return rows
 
@@ -202,8 +197,7 @@ class AGECore:
                 yield SqlStep(timeout_sql)
             try:
                 rows = yield SqlStep(sql, args)
-                xid = yield SqlStep(_XID)
-                if xid and xid[0][0] is not None:
+                if (yield from _wrote()):
                     raise self.readonly_error(query, params, transaction=True)
             except Exception as exc:
                 if isinstance(exc, ReadOnlyError) or _is_readonly_refusal(exc):
@@ -231,16 +225,22 @@ class AGECore:
                 after = (yield SqlStep(_WRITES, (self.graph_name,)))[0][0]
                 if after != before:
                     raise self.readonly_error(query, params)
-        except Exception as exc:
-            yield from self._quiet("ROLLBACK TO SAVEPOINT runic_stmt; RELEASE SAVEPOINT runic_stmt")
-            if isinstance(exc, ReadOnlyError):
-                raise
-            raise mapped(exc) from exc
+        except Exception as exc:  # noqa: BLE001 - _undo_and_raise raises it again
+            yield from self._undo_and_raise("ROLLBACK TO SAVEPOINT runic_stmt; RELEASE SAVEPOINT runic_stmt", exc, mapped)
         if ro or always_rollback:
             yield SqlStep("ROLLBACK TO SAVEPOINT runic_stmt; RELEASE SAVEPOINT runic_stmt")
         else:
             yield SqlStep("RELEASE SAVEPOINT runic_stmt; SET LOCAL statement_timeout = DEFAULT")
         return rows
+
+    @classmethod
+    def _undo_and_raise(cls, undo_sql: str, exc: Exception, mapped: Callable[[Exception], Exception]) -> Steps:
+        """Undo the statement's frame, then raise: runic's read-only error as it is, any
+        other error mapped (chained to the original)."""
+        yield from cls._quiet(undo_sql)
+        if isinstance(exc, ReadOnlyError):
+            raise exc
+        raise mapped(exc) from exc
 
     @staticmethod
     def _quiet(sql: str) -> Steps:
@@ -403,6 +403,12 @@ class AGECore:
                 src = lines[line - 1] if line <= len(lines) else ""
                 detail += f" (line {line}, column {column})\n  {src}\n  {' ' * (column - 1)}^"
         return QueryError(detail, line=line, column=column, position=position, hint=_hint_for(message), **common)
+
+
+def _wrote() -> Generator[SqlStep, Any, bool]:
+    """True when the open transaction has written anything (it holds a transaction id)."""
+    xid = yield SqlStep(_XID)
+    return bool(xid) and xid[0][0] is not None
 
 
 def connection_lost(exc: BaseException) -> bool:
