@@ -37,6 +37,7 @@ from ._age_cypher import (
     wrap_cypher,
 )
 from ._checks import check_params, check_query, check_timeout
+from ._error_text import caret, param_names
 from .result import Counters, GraphResult, ResultSummary
 
 __all__ = ["AGECore", "AgtypeText", "SqlStep", "Steps"]
@@ -136,7 +137,7 @@ class AGECore:
             raise QueryError(
                 f"the name {too_long!r} is {len(too_long.encode())} bytes long; Apache AGE keeps only the first "
                 f"{MAX_IDENTIFIER_BYTES} bytes of a label, property or variable name, so the query was not sent",
-                query=query, param_names=_names(params), backend=BACKEND,
+                query=query, param_names=param_names(params), backend=BACKEND,
                 hint=f"use a name of at most {MAX_IDENTIFIER_BYTES} bytes (UTF-8) on Apache AGE",
             )
         sql, names = wrap_cypher(self.graph_name, query, columns)
@@ -307,7 +308,7 @@ class AGECore:
         where = "the read-only transaction was rolled back" if transaction else "the statement was rolled back"
         return ReadOnlyError(
             f"the query tried to write to graph '{self.graph_name}' in read-only mode; {where} and nothing was kept",
-            query=query, param_names=_names(params), backend=BACKEND,
+            query=query, param_names=param_names(params), backend=BACKEND,
             hint="drop readonly=True (on the call, the transaction or the driver) to write",
         )
 
@@ -343,7 +344,7 @@ class AGECore:
         import psycopg
         import psycopg.errors as pe
 
-        names = _names(params)
+        names = param_names(params)
         if connection_lost(exc):
             lost = " with the open transaction (nothing of it was kept)" if self.tx_open else ""
             return DriverError(
@@ -399,9 +400,7 @@ class AGECore:
                 line = before.count("\n") + 1
                 column = pos - (before.rfind("\n") + 1) + 1
                 position = pos
-                lines = text.splitlines() or [""]
-                src = lines[line - 1] if line <= len(lines) else ""
-                detail += f" (line {line}, column {column})\n  {src}\n  {' ' * (column - 1)}^"
+                detail += f" (line {line}, column {column}){caret(text, line, column)}"
         return QueryError(detail, line=line, column=column, position=position, hint=_hint_for(message), **common)
 
 
@@ -436,10 +435,6 @@ def _forget_connection_info(exc: BaseException | None) -> None:
 
 def _is_readonly_refusal(exc: BaseException) -> bool:
     return getattr(exc, "sqlstate", None) == "25006"
-
-
-def _names(params: Mapping[str, Any] | None) -> list[str]:
-    return sorted(str(k) for k in params) if params else []
 
 
 def _redact(text: str, password: str | None) -> str:

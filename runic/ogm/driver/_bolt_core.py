@@ -27,6 +27,7 @@ from runic.ogm.exceptions import (
 )
 
 from ._checks import check_params, check_query, check_timeout
+from ._error_text import caret, param_names
 from .result import (
     COUNTER_NAMES,
     Counters,
@@ -417,7 +418,7 @@ class BoltCore:
         from neo4j import exceptions as ne
 
         #: what every statement error carries
-        common: dict[str, Any] = {"query": query, "param_names": sorted(params) if params else [], "backend": self.backend}
+        common: dict[str, Any] = {"query": query, "param_names": param_names(params), "backend": self.backend}
         if isinstance(exc, (TypeError, ValueError, OverflowError)) and not isinstance(exc, ne.Neo4jError):
             refused = unsendable_param(params, self.backend)
             if refused is not None:
@@ -483,9 +484,9 @@ class BoltCore:
             )
         line, column, position = _position(message, query)
         where = f" at line {line}, column {column}" if line is not None else ""
-        caret = _caret(query, line, column)
+        caret_text = caret(query, line, column)
         return QueryError(
-            f"{self.backend} rejected the query{where}: {_first_line(message)}{caret}",
+            f"{self.backend} rejected the query{where}: {_first_line(message)}{caret_text}",
             line=line,
             column=column,
             position=position,
@@ -514,7 +515,7 @@ class BoltCore:
         return ReadOnlyError(
             f"the query tried to write in read-only mode on {self.backend} ({changes}); its transaction was rolled back — nothing was kept",
             query=query,
-            param_names=sorted(params) if params else [],
+            param_names=param_names(params),
             backend=self.backend,
             hint="drop readonly=True (call, transaction or driver) to write",
         )
@@ -542,16 +543,6 @@ def _position(message: str, query: str) -> tuple[int | None, int | None, int | N
             )
             return line, column, offset
     return None, None, None
-
-
-def _caret(query: str, line: int | None, column: int | None) -> str:
-    if line is None or column is None:
-        return ""
-    lines = query.splitlines()
-    if not 0 < line <= len(lines):
-        return ""
-    text = lines[line - 1]
-    return f"\n  {text}\n  {' ' * max(0, column - 1)}^"
 
 
 def _constraint_target(message: str) -> tuple[str | None, str | None]:
