@@ -125,8 +125,28 @@ class QueryHistory:
         return self._entries[index]
 
 
-class HistoryTable(list):
+class _ShownAsTable:
+    """A collection shown as a table of ``_COLUMNS`` (HTML and text) with a footer that
+    tells what is shown; an empty one shows the footer alone."""
+
+    _COLUMNS: tuple[str, ...]
+
+    def _rows(self) -> list[list[Any]]: ...
+    def _footer(self) -> str: ...
+
+    def _repr_html_(self) -> str:
+        return render.html_table(list(self._COLUMNS), self._rows(), footer=self._footer())
+
+    def __repr__(self) -> str:
+        if not self:
+            return self._footer()
+        return f"{render.text_table(list(self._COLUMNS), self._rows(), style='plain')}\n{self._footer()}"
+
+
+class HistoryTable(_ShownAsTable, list):
     """Entries shown as a table (newest last)."""
+
+    _COLUMNS = ("#", "at", "connection", "took", "outcome", "query", "parameters")
 
     def __init__(self, entries: list[HistoryEntry], total: int) -> None:
         super().__init__(entries)
@@ -144,15 +164,6 @@ class HistoryTable(list):
         if not self.total:
             return "no statements run yet"
         return f"{len(self):,} of {self.total:,} statement(s) — %runic history -n N shows the last N"
-
-    def _repr_html_(self) -> str:
-        return render.html_table(["#", "at", "connection", "took", "outcome", "query", "parameters"], self._rows(), footer=self._footer())
-
-    def __repr__(self) -> str:
-        if not self:
-            return self._footer()
-        table = render.text_table(["#", "at", "connection", "took", "outcome", "query", "parameters"], self._rows(), style="plain")
-        return f"{table}\n{self._footer()}"
 
 
 class SavedQueryError(LookupError):
@@ -173,8 +184,10 @@ class SavedQuery:
         return {**self.params, **dict(overrides or {})}
 
 
-class SavedQueries:
+class SavedQueries(_ShownAsTable):
     """Name → ``SavedQuery``; shows as a table."""
+
+    _COLUMNS = ("name", "query", "parameters")
 
     def __init__(self) -> None:
         self._queries: dict[str, SavedQuery] = {}
@@ -224,14 +237,6 @@ class SavedQueries:
         if not self._queries:
             return "no saved queries — %%runic --save NAME keeps one"
         return f"{len(self):,} saved quer{'y' if len(self) == 1 else 'ies'} — %runic run NAME runs one (--param k=v overrides a value)"
-
-    def _repr_html_(self) -> str:
-        return render.html_table(["name", "query", "parameters"], self._rows(), footer=self._footer())
-
-    def __repr__(self) -> str:
-        if not self._queries:
-            return self._footer()
-        return render.text_table(["name", "query", "parameters"], self._rows(), style="plain") + "\n" + self._footer()
 
 
 #: this kernel's history and saved queries (what the magics use)

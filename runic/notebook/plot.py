@@ -99,11 +99,15 @@ def _execute(driver: Any, query: str, params: Mapping[str, Any] | None) -> Any:
     return driver.execute(query, dict(params) or None, readonly=True)
 
 
+def _check_count(option: str, value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{option} {value!r} must be a whole number of 1 or more (e.g. --{option} 20)")
+
+
 def histogram_counts(driver: Any, column: str, *, bins: int = 10, label: str | None = None, type: str | None = None,
                      query: str | None = None, params: Mapping[str, Any] | None = None) -> Histogram:
     """Two aggregations in the database: the range of ``column``, then a count per bucket."""
-    if not isinstance(bins, int) or isinstance(bins, bool) or bins < 1:
-        raise ValueError(f"bins {bins!r} must be a whole number of 1 or more (e.g. --bins 20)")
+    _check_count("bins", bins)
     source = source_clause(column, label=label, type=type, query=query)
     base = dict(params or {})
     span = _execute(driver, f"{source}\nWITH value WHERE value IS NOT NULL\nRETURN min(value) AS lo, max(value) AS hi, count(value) AS n", base)
@@ -140,8 +144,7 @@ def type_name(value: Any) -> str:
 def bar_counts(driver: Any, column: str, *, top: int = 20, label: str | None = None, type: str | None = None,
                query: str | None = None, params: Mapping[str, Any] | None = None) -> BarCounts:
     """Two aggregations in the database: the ``top`` most frequent values, and how many distinct values exist."""
-    if not isinstance(top, int) or isinstance(top, bool) or top < 1:
-        raise ValueError(f"top {top!r} must be a whole number of 1 or more (e.g. --top 20)")
+    _check_count("top", top)
     source = source_clause(column, label=label, type=type, query=query)
     base = dict(params or {})
     counted = _execute(
@@ -151,6 +154,14 @@ def bar_counts(driver: Any, column: str, *, top: int = 20, label: str | None = N
     )
     distinct = _execute(driver, f"{source}\nWITH value WHERE value IS NOT NULL\nRETURN count(DISTINCT value) AS n", base)
     return BarCounts(column, [r[0] for r in counted.rows], [int(r[1]) for r in counted.rows], int(distinct.value(0, 0) or 0))
+
+
+def _axes(ax: Any, figsize: tuple[float, float]) -> Any:
+    """``ax``, or the axes of a new figure of ``figsize`` inches."""
+    if ax is not None:
+        return ax
+    _, ax = _pyplot().subplots(figsize=figsize)
+    return ax
 
 
 def _source_text(label: str | None, type: str | None, query: str | None) -> str:
@@ -166,11 +177,8 @@ def histogram(column: str, *, bins: int = 10, label: str | None = None, type: st
     """A histogram of ``column`` counted in the database; returns the matplotlib ``Axes``."""
     from .run import _connection
 
-    conn = _connection(connection)
-    data = histogram_counts(conn.driver, column, bins=bins, label=label, type=type, query=query, params=params)
-    plt = _pyplot()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
+    data = histogram_counts(_connection(connection).driver, column, bins=bins, label=label, type=type, query=query, params=params)
+    ax = _axes(ax, (7, 3.5))
     if data.counts:
         ax.bar(data.edges[:-1], data.counts, width=data.width, align="edge", edgecolor="white")
     ax.set_xlabel(column)
@@ -185,11 +193,8 @@ def bar(column: str, *, top: int = 20, label: str | None = None, type: str | Non
     """A bar chart of the ``top`` most frequent values of ``column``, counted in the database."""
     from .run import _connection
 
-    conn = _connection(connection)
-    data = bar_counts(conn.driver, column, top=top, label=label, type=type, query=query, params=params)
-    plt = _pyplot()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, max(2.0, 0.3 * len(data.values) + 1)))
+    data = bar_counts(_connection(connection).driver, column, top=top, label=label, type=type, query=query, params=params)
+    ax = _axes(ax, (7, max(2.0, 0.3 * len(data.values) + 1)))
     names = [_tick(v) for v in data.values]
     ax.barh(names[::-1], data.counts[::-1])
     ax.set_xlabel("count")

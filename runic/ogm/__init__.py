@@ -5,9 +5,6 @@ Public names are importable from here; each loads its module on first use.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
 from .core import (
     DatetimeConverter,
     Edge,
@@ -31,6 +28,7 @@ from .core import (
     inspect,
     metadata,
 )
+from .core.lazy import lazy_exports
 from .exceptions import *  # noqa: F403 - the whole error tree is public
 from .exceptions import __all__ as _exception_names
 
@@ -95,13 +93,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'runic.ogm' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, globals(), _LAZY)
 
 
 def __dir__() -> list[str]:

@@ -34,6 +34,27 @@ def _entity(entity: str) -> str:
         raise ValueError(f"entity={entity!r} is not known — use 'NODE' or 'RELATIONSHIP'") from None
 
 
+#: feature -> (message, hint) of the error for what an adapter cannot do
+_UNSUPPORTED: dict[str, tuple[str, str]] = {
+    "composite unique constraint": (
+        "a unique constraint over several properties ({what}) is not supported",
+        "declare one unique constraint per property",
+    ),
+    "mandatory constraint": (
+        "{backend} has no mandatory constraints ({what})",
+        "mark the field required=True in the model (checked at flush), or use FalkorDB, Neo4j or Memgraph",
+    ),
+    "throw-away graph": (
+        "{backend} adapters cannot open a throw-away graph",
+        "run 'runic test' against FalkorDB or AGE, or point --url at a scratch database",
+    ),
+    "snapshot": (
+        "{backend} has no graph snapshots",
+        "revisions run in a transaction where the backend has one; on others back up first",
+    ),
+}
+
+
 class GraphAdapterBase:
     """A migration adapter over a sync runic driver (``adapter.driver``)."""
 
@@ -203,12 +224,7 @@ class GraphAdapterBase:
 
     def _unique_specs(self, entity: str, label: str, props: list[str]) -> list[IndexSpec]:
         if len(props) != 1:
-            raise UnsupportedFeatureError(
-                f"a unique constraint over several properties ({label}: {', '.join(props)}) is not supported",
-                backend=self.backend,
-                feature="composite unique constraint",
-                hint="declare one unique constraint per property",
-            )
+            raise self._unsupported("composite unique constraint", f"{label}: {', '.join(props)}")
         return [IndexSpec(label, props[0], "exact", unique=True, entity=_entity(entity))]
 
     def list_mandatory(self) -> list[MandatoryConstraint] | None:
@@ -222,22 +238,26 @@ class GraphAdapterBase:
         raise self._no_mandatory(constraint)
 
     def _no_mandatory(self, constraint: MandatoryConstraint) -> UnsupportedFeatureError:
-        return UnsupportedFeatureError(
-            f"{self.backend} has no mandatory constraints ({constraint.label}: {', '.join(constraint.props)})",
-            backend=self.backend,
-            feature="mandatory constraint",
-            hint="mark the field required=True in the model (checked at flush), or use FalkorDB, Neo4j or Memgraph",
-        )
+        return self._unsupported("mandatory constraint", f"{constraint.label}: {', '.join(constraint.props)}")
 
     def create_vertex_type(self, label: str) -> None:
-        ensure = getattr(self.driver.schema, "ensure_entity_types", None)
-        if callable(ensure):
-            ensure([label], [])
+        self._ensure_entity_types([label], [])
 
     def create_edge_type(self, type_name: str) -> None:
+        self._ensure_entity_types([], [type_name])
+
+    def _ensure_entity_types(self, labels: list[str], types: list[str]) -> None:
         ensure = getattr(self.driver.schema, "ensure_entity_types", None)
         if callable(ensure):
-            ensure([], [type_name])
+            ensure(labels, types)
+
+    def _unsupported(self, feature: str, what: str = "") -> UnsupportedFeatureError:
+        """runic's error for a ``feature`` of ``_UNSUPPORTED`` this backend lacks (``what``:
+        the constraint it was asked for)."""
+        message, hint = _UNSUPPORTED[feature]
+        return UnsupportedFeatureError(
+            message.format(backend=self.backend, what=what), backend=self.backend, feature=feature, hint=hint
+        )
 
     # -- live schema ---------------------------------------------------------------------------
     def live_specs(self) -> list[IndexSpec]:
@@ -259,12 +279,7 @@ class GraphAdapterBase:
     # -- graph lifecycle -----------------------------------------------------------------------
     def fork(self, graph_name: str) -> GraphAdapterBase:
         """A sibling adapter on a new, empty graph (for ``runic test``)."""
-        raise UnsupportedFeatureError(
-            f"{self.backend} adapters cannot open a throw-away graph",
-            backend=self.backend,
-            feature="throw-away graph",
-            hint="run 'runic test' against FalkorDB or AGE, or point --url at a scratch database",
-        )
+        raise self._unsupported("throw-away graph")
 
     def delete_graph(self) -> None:
         """Remove every node and edge (subclasses drop the whole graph where they can)."""
@@ -274,12 +289,7 @@ class GraphAdapterBase:
         return False
 
     def snapshot(self, snap_name: str) -> None:
-        raise UnsupportedFeatureError(
-            f"{self.backend} has no graph snapshots",
-            backend=self.backend,
-            feature="snapshot",
-            hint="revisions run in a transaction where the backend has one; on others back up first",
-        )
+        raise self._unsupported("snapshot")
 
     def restore_snapshot(self, snap_name: str) -> None:
         self.snapshot(snap_name)

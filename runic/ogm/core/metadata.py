@@ -107,6 +107,22 @@ class _Snapshot:
     edges: dict[str, EdgeMeta] = field(default_factory=dict)
 
 
+def _check_unclaimed(table: Mapping[str, NodeMeta | EdgeMeta], key: str, cls: type, kind: str) -> None:
+    """Refuse ``cls`` a label (``kind="label"``) or relationship type (``"type"``) that
+    another model class already holds in ``table``."""
+    existing = table.get(key)
+    if existing is None or existing.model_cls is cls:
+        return
+    owner = existing.model_cls
+    base = "Node" if kind == "label" else "Edge"
+    what = "label" if kind == "label" else "relationship type"
+    raise MetadataError(
+        f"{what} {key!r} of {cls.__qualname__} is already used by {owner.__module__}.{owner.__qualname__}",
+        hint=f"give one of them another {kind}: class {cls.__name__}({base}, {kind}='...')",
+        model=cls,
+    )
+
+
 class MetaData:
     """Tracks every Node and Edge model class.
 
@@ -140,13 +156,7 @@ class MetaData:
     def register_node(self, cls: type) -> NodeMeta:
         self._drop_previous(cls)
         label = cls.__label__
-        existing = self._nodes.get(label)
-        if existing is not None and existing.model_cls is not cls:
-            raise MetadataError(
-                f"label {label!r} of {cls.__qualname__} is already used by {existing.model_cls.__module__}.{existing.model_cls.__qualname__}",
-                hint=f"give one of them another label: class {cls.__name__}(Node, label='...')",
-                model=cls,
-            )
+        _check_unclaimed(self._nodes, label, cls, "label")
         labels = frozenset(cls.__labels__)
         for other in self._nodes.values():
             if other.model_cls is not cls and frozenset(other.labels) == labels:
@@ -163,13 +173,7 @@ class MetaData:
     def register_edge(self, cls: type) -> EdgeMeta:
         self._drop_previous(cls)
         type_ = cls.__type__
-        existing = self._edges.get(type_)
-        if existing is not None and existing.model_cls is not cls:
-            raise MetadataError(
-                f"relationship type {type_!r} of {cls.__qualname__} is already used by {existing.model_cls.__qualname__}",
-                hint=f"give one of them another type: class {cls.__name__}(Edge, type='...')",
-                model=cls,
-            )
+        _check_unclaimed(self._edges, type_, cls, "type")
         pk = next((n for n, i in fields_of(cls).items() if i.primary_key), None)
         meta = EdgeMeta(
             type_=type_,

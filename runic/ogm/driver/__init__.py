@@ -7,7 +7,7 @@ their client libraries are imported only when used.
 
 from __future__ import annotations
 
-from typing import Any
+from runic.ogm.core.lazy import lazy_exports
 
 from .base import (
     AsyncGraphDriver,
@@ -62,27 +62,19 @@ __all__ = [
 ]
 
 _LAZY = {
-    "BoltDriver": "bolt",
-    "AsyncBoltDriver": "bolt",
-    "Neo4jDialect": "bolt",
-    "MemgraphDialect": "bolt",
-    "create_neo4j_driver": "bolt",
-    "create_memgraph_driver": "bolt",
-    "ArcadeDBDialect": "arcadedb",
-    "create_arcadedb_driver": "arcadedb",
-    "AGEDriver": "age",
-    "AsyncAGEDriver": "age",
-    "AGEDialect": "age",
-    "create_age_driver": "age",
+    "BoltDriver": ".bolt",
+    "AsyncBoltDriver": ".bolt",
+    "Neo4jDialect": ".bolt",
+    "MemgraphDialect": ".bolt",
+    "create_neo4j_driver": ".bolt",
+    "create_memgraph_driver": ".bolt",
+    "ArcadeDBDialect": ".arcadedb",
+    "create_arcadedb_driver": ".arcadedb",
+    "AGEDriver": ".age",
+    "AsyncAGEDriver": ".age",
+    "AGEDialect": ".age",
+    "create_age_driver": ".age",
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'runic.ogm.driver' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, globals(), _LAZY)

@@ -14,7 +14,7 @@ write assigns one — and reports ``ReadOnlyError`` with nothing kept.
 from __future__ import annotations
 
 import time
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,7 @@ from ._age_cypher import (
     wrap_cypher,
 )
 from ._checks import check_params, check_query, check_timeout
+from ._error_text import caret, param_names
 from .result import Counters, GraphResult, ResultSummary
 
 __all__ = ["AGECore", "AgtypeText", "SqlStep", "Steps"]
@@ -136,7 +137,7 @@ class AGECore:
             raise QueryError(
                 f"the name {too_long!r} is {len(too_long.encode())} bytes long; Apache AGE keeps only the first "
                 f"{MAX_IDENTIFIER_BYTES} bytes of a label, property or variable name, so the query was not sent",
-                query=query, param_names=_names(params), backend=BACKEND,
+                query=query, param_names=param_names(params), backend=BACKEND,
                 hint=f"use a name of at most {MAX_IDENTIFIER_BYTES} bytes (UTF-8) on Apache AGE",
             )
         sql, names = wrap_cypher(self.graph_name, query, columns)
@@ -184,15 +185,10 @@ class AGECore:
             yield SqlStep("; ".join(s for s in (begin, timeout_sql) if s))
             try:
                 rows = yield SqlStep(sql, args)
-                if own_ro:
-                    xid = yield SqlStep(_XID)
-                    if xid and xid[0][0] is not None:
-                        raise self.readonly_error(query, params)
-            except Exception as exc:
-                yield from self._quiet("ROLLBACK")
-                if isinstance(exc, ReadOnlyError):
-                    raise
-                raise mapped(exc) from exc
+                if own_ro and (yield from _wrote()):
+                    raise self.readonly_error(query, params)
+            except Exception as exc:  # noqa: BLE001 - _undo_and_raise raises it again
+                yield from self._undo_and_raise("ROLLBACK", exc, mapped)
             yield SqlStep("ROLLBACK" if (own_ro or always_rollback) else "COMMIT")
             return rows
 
@@ -202,8 +198,7 @@ class AGECore:
                 yield SqlStep(timeout_sql)
             try:
                 rows = yield SqlStep(sql, args)
-                xid = yield SqlStep(_XID)
-                if xid and xid[0][0] is not None:
+                if (yield from _wrote()):
                     raise self.readonly_error(query, params, transaction=True)
             except Exception as exc:
                 if isinstance(exc, ReadOnlyError) or _is_readonly_refusal(exc):
@@ -231,16 +226,22 @@ class AGECore:
                 after = (yield SqlStep(_WRITES, (self.graph_name,)))[0][0]
                 if after != before:
                     raise self.readonly_error(query, params)
-        except Exception as exc:
-            yield from self._quiet("ROLLBACK TO SAVEPOINT runic_stmt; RELEASE SAVEPOINT runic_stmt")
-            if isinstance(exc, ReadOnlyError):
-                raise
-            raise mapped(exc) from exc
+        except Exception as exc:  # noqa: BLE001 - _undo_and_raise raises it again
+            yield from self._undo_and_raise("ROLLBACK TO SAVEPOINT runic_stmt; RELEASE SAVEPOINT runic_stmt", exc, mapped)
         if ro or always_rollback:
             yield SqlStep("ROLLBACK TO SAVEPOINT runic_stmt; RELEASE SAVEPOINT runic_stmt")
         else:
             yield SqlStep("RELEASE SAVEPOINT runic_stmt; SET LOCAL statement_timeout = DEFAULT")
         return rows
+
+    @classmethod
+    def _undo_and_raise(cls, undo_sql: str, exc: Exception, mapped: Callable[[Exception], Exception]) -> Steps:
+        """Undo the statement's frame, then raise: runic's read-only error as it is, any
+        other error mapped (chained to the original)."""
+        yield from cls._quiet(undo_sql)
+        if isinstance(exc, ReadOnlyError):
+            raise exc
+        raise mapped(exc) from exc
 
     @staticmethod
     def _quiet(sql: str) -> Steps:
@@ -307,7 +308,7 @@ class AGECore:
         where = "the read-only transaction was rolled back" if transaction else "the statement was rolled back"
         return ReadOnlyError(
             f"the query tried to write to graph '{self.graph_name}' in read-only mode; {where} and nothing was kept",
-            query=query, param_names=_names(params), backend=BACKEND,
+            query=query, param_names=param_names(params), backend=BACKEND,
             hint="drop readonly=True (on the call, the transaction or the driver) to write",
         )
 
@@ -343,7 +344,7 @@ class AGECore:
         import psycopg
         import psycopg.errors as pe
 
-        names = _names(params)
+        names = param_names(params)
         if connection_lost(exc):
             lost = " with the open transaction (nothing of it was kept)" if self.tx_open else ""
             return DriverError(
@@ -399,10 +400,14 @@ class AGECore:
                 line = before.count("\n") + 1
                 column = pos - (before.rfind("\n") + 1) + 1
                 position = pos
-                lines = text.splitlines() or [""]
-                src = lines[line - 1] if line <= len(lines) else ""
-                detail += f" (line {line}, column {column})\n  {src}\n  {' ' * (column - 1)}^"
+                detail += f" (line {line}, column {column}){caret(text, line, column)}"
         return QueryError(detail, line=line, column=column, position=position, hint=_hint_for(message), **common)
+
+
+def _wrote() -> Generator[SqlStep, Any, bool]:
+    """True when the open transaction has written anything (it holds a transaction id)."""
+    xid = yield SqlStep(_XID)
+    return bool(xid) and xid[0][0] is not None
 
 
 def connection_lost(exc: BaseException) -> bool:
@@ -430,10 +435,6 @@ def _forget_connection_info(exc: BaseException | None) -> None:
 
 def _is_readonly_refusal(exc: BaseException) -> bool:
     return getattr(exc, "sqlstate", None) == "25006"
-
-
-def _names(params: Mapping[str, Any] | None) -> list[str]:
-    return sorted(str(k) for k in params) if params else []
 
 
 def _redact(text: str, password: str | None) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from runic.ogm.exceptions import (
 )
 
 from ._checks import check_params, check_query, check_timeout
+from ._error_text import caret, param_names
 from .result import (
     COUNTER_NAMES,
     Counters,
@@ -269,29 +271,22 @@ def summary_from_neo4j(summary: Any, backend: str, client_ms: float | None) -> R
 
 
 # -- the core -----------------------------------------------------------------------------------
+@dataclass(kw_only=True, eq=False, repr=False)
 class BoltCore:
     """Per-driver state and the translations that involve no I/O."""
 
-    def __init__(
-        self,
-        *,
-        client_uri: str,
-        url: str,
-        backend: str,
-        database: str | None,
-        username: str | None,
-        password: Secret,
-        readonly: bool = False,
-        timeout: float | None = None,
-    ) -> None:
-        self.client_uri = client_uri
-        self.url = url
-        self.backend = backend
-        self.database = database
-        self.username = username
-        self.password = password
-        self.readonly = bool(readonly)
-        self.timeout = self.check_timeout(timeout)
+    client_uri: str
+    url: str
+    backend: str
+    database: str | None
+    username: str | None
+    password: Secret
+    readonly: bool = False
+    timeout: float | None = None
+
+    def __post_init__(self) -> None:
+        self.readonly = bool(self.readonly)
+        self.timeout = self.check_timeout(self.timeout)
 
     # -- per-call settings --------------------------------------------------------------
     def effective_readonly(self, readonly: bool | None) -> bool:
@@ -423,7 +418,7 @@ class BoltCore:
         from neo4j import exceptions as ne
 
         #: what every statement error carries
-        common: dict[str, Any] = {"query": query, "param_names": sorted(params) if params else [], "backend": self.backend}
+        common: dict[str, Any] = {"query": query, "param_names": param_names(params), "backend": self.backend}
         if isinstance(exc, (TypeError, ValueError, OverflowError)) and not isinstance(exc, ne.Neo4jError):
             refused = unsendable_param(params, self.backend)
             if refused is not None:
@@ -489,9 +484,9 @@ class BoltCore:
             )
         line, column, position = _position(message, query)
         where = f" at line {line}, column {column}" if line is not None else ""
-        caret = _caret(query, line, column)
+        caret_text = caret(query, line, column)
         return QueryError(
-            f"{self.backend} rejected the query{where}: {_first_line(message)}{caret}",
+            f"{self.backend} rejected the query{where}: {_first_line(message)}{caret_text}",
             line=line,
             column=column,
             position=position,
@@ -520,7 +515,7 @@ class BoltCore:
         return ReadOnlyError(
             f"the query tried to write in read-only mode on {self.backend} ({changes}); its transaction was rolled back — nothing was kept",
             query=query,
-            param_names=sorted(params) if params else [],
+            param_names=param_names(params),
             backend=self.backend,
             hint="drop readonly=True (call, transaction or driver) to write",
         )
@@ -548,16 +543,6 @@ def _position(message: str, query: str) -> tuple[int | None, int | None, int | N
             )
             return line, column, offset
     return None, None, None
-
-
-def _caret(query: str, line: int | None, column: int | None) -> str:
-    if line is None or column is None:
-        return ""
-    lines = query.splitlines()
-    if not 0 < line <= len(lines):
-        return ""
-    text = lines[line - 1]
-    return f"\n  {text}\n  {' ' * max(0, column - 1)}^"
 
 
 def _constraint_target(message: str) -> tuple[str | None, str | None]:

@@ -29,6 +29,7 @@ from runic.ogm.exceptions import (
 )
 
 from ._checks import check_params, check_query, check_timeout
+from ._error_text import caret, param_names
 from ._falkordb_decode import (
     GraphNames,
     UnknownNameError,
@@ -302,7 +303,7 @@ class FalkorDBCore:
         if isinstance(exc, ParameterError):
             return exc
         #: what every statement error carries; a connection error names the server instead
-        common: dict[str, Any] = {"query": query, "param_names": sorted(str(k) for k in params) if params else [], "backend": self.backend}
+        common: dict[str, Any] = {"query": query, "param_names": param_names(params), "backend": self.backend}
         server = {"backend": self.backend, "url": self.url}
         if isinstance(exc, rx.TimeoutError):
             return QueryTimeoutError(
@@ -366,8 +367,7 @@ class FalkorDBCore:
         message, line, column, position = _position(text, query, header)
         detail = f"FalkorDB rejected the query: {message}"
         if line is not None:
-            src = query.splitlines()[line - 1] if 0 < line <= len(query.splitlines()) else ""
-            detail += f" (line {line}, column {column})\n  {src}\n  {' ' * max(column - 1, 0)}^"
+            detail += f" (line {line}, column {column}){caret(query, line, column)}"
         return QueryError(
             detail, line=line, column=column, position=position, hint=_hint_for(message), **common
         )

@@ -274,12 +274,9 @@ class ArcadeDBHttp:
             if any(t in detail.lower() for t in tolerate):
                 return []
             if exc.code in (401, 403):
-                raise ConnectionFailedError(
+                raise self._connection_failed(
                     f"ArcadeDB's HTTP API at {self._url} refused the login",
-                    backend="arcadedb",
-                    url=self._url,
-                    reason="auth",
-                    hint="check the username and password",
+                    "auth", "check the username and password",
                 ) from None
             raise QueryError(
                 f"ArcadeDB rejected the SQL command: {detail}",
@@ -289,13 +286,13 @@ class ArcadeDBHttp:
                 hint="check the type and property names",
             ) from None
         except (urllib.error.URLError, OSError) as exc:
-            raise ConnectionFailedError(
+            raise self._connection_failed(
                 f"cannot reach ArcadeDB's HTTP API for {self._url}: {getattr(exc, 'reason', exc)}",
-                backend="arcadedb",
-                url=self._url,
-                reason="unreachable",
-                hint="pass http_port= (the server's HTTP port, default 2480)",
+                "unreachable", "pass http_port= (the server's HTTP port, default 2480)",
             ) from None
+
+    def _connection_failed(self, message: str, reason: str, hint: str) -> ConnectionFailedError:
+        return ConnectionFailedError(message, backend="arcadedb", url=self._url, reason=reason, hint=hint)
 
 
 _WRITES = re.compile(r"\b(CREATE|MERGE|SET)\b", re.IGNORECASE)
