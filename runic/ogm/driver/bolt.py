@@ -24,13 +24,14 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Self, TypeVar
 
 from runic.ogm.core.flow import Flow, run_flow, run_flow_async
-from runic.ogm.exceptions import DriverError, SessionError
+from runic.ogm.exceptions import DriverError, FetchInterrupted, SessionError
 
 from ._bolt_core import BoltCore, client_uri_for
+from ._bolt_readahead import install_read_ahead
 from ._bolt_dialects import MemgraphDialect, Neo4jDialect, dialect_for_agent
 from ._bolt_dialects import dialect_named as _dialect_named
 from ._bolt_flows import (
@@ -325,7 +326,7 @@ class BoltDriver(_BoltBase):
         if isinstance(step, FetchPlan):
             with self._driver.session(**self._session_kwargs(False)) as session:
                 result = session.run(step.query, step.params)
-                rows = [list(r.values()) for r in result]
+                rows = [list(r) for r in result]
                 return rows, result.consume()
         if isinstance(step, OpenTransaction):
             session = self._driver.session(**self._session_kwargs(step.readonly))
@@ -347,25 +348,33 @@ class BoltDriver(_BoltBase):
         self._abandon_tx()
         return None
 
-    def _run_statement(self, step: RunStatement) -> tuple[list[str], list[list[Any]], Any]:
+    def _run_statement(self, step: RunStatement) -> tuple[list[str], list[Any], Any]:
         """Run a statement; past its timeout the watchdog ends its connection."""
         import neo4j
 
         watchdog: _Watchdog | None = None
+        backend = self._core.backend
         try:
             if self._tx is not None:
                 with _Watchdog(self._tx, step.timeout) as watchdog:
-                    return _consume(self._tx.run(step.query, step.params))
+                    return _consume(self._tx.run(step.query, step.params), step.progress, backend)
             with self._driver.session(**self._session_kwargs(step.readonly)) as session:
                 if step.readonly:
                     tx = session.begin_transaction(timeout=step.timeout)
+                    done = False
                     try:
                         with _Watchdog(tx, step.timeout) as watchdog:
-                            return _consume(tx.run(step.query, step.params))
+                            reply = _consume(tx.run(step.query, step.params), step.progress, backend)
+                        done = True
+                        return reply
                     finally:
-                        _close_tx(tx, commit=step.commit_read and not watchdog_fired(watchdog))
+                        _close_tx(tx, commit=done and step.commit_read and not watchdog_fired(watchdog))
                 with _Watchdog(session, step.timeout) as watchdog:
-                    return _consume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params))
+                    return _consume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params), step.progress, backend)
+        except FetchInterrupted:
+            if self._tx is not None:
+                self._abandon_tx()
+            raise
         except Exception as exc:
             if watchdog_fired(watchdog):
                 raise StatementTimedOut(exc) from exc
@@ -378,11 +387,31 @@ class BoltDriver(_BoltBase):
         *,
         readonly: bool | None = None,
         timeout: float | None = None,
+        progress: Callable[[int], Any] | None = None,
     ) -> GraphResult:
-        """Run one statement; auto-commits unless a transaction is open."""
+        """Run one statement; auto-commits unless a transaction is open.
+
+        ``progress(rows)`` is called every ``PROGRESS_EVERY`` rows while they arrive; an
+        interrupt meanwhile raises ``FetchInterrupted`` counting them."""
         return self._run(
-            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly)
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, progress=progress)
         )
+
+    def execute_columns(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+        progress: Callable[[int], Any] | None = None,
+    ) -> tuple[list[str], list[list[Any]], Any]:
+        """Run one statement and return ``(columns, data, summary)`` with ``data[j]`` the
+        values of column ``j`` — the fast path for building DataFrames."""
+        result = self._run(
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, columnar=True, progress=progress)
+        )
+        return result.columns, result.rows.columns_data, result.summary
 
     def explain(
         self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
@@ -501,26 +530,35 @@ class AsyncBoltDriver(_BoltBase):
         await self._abandon_tx()
         return None
 
-    async def _run_statement(self, step: RunStatement) -> tuple[list[str], list[list[Any]], Any]:
+    async def _run_statement(self, step: RunStatement) -> tuple[list[str], list[Any], Any]:
         """Run a statement; past its timeout ``asyncio.wait_for`` cancels it."""
         import neo4j
 
-        async def run() -> tuple[list[str], list[list[Any]], Any]:
+        backend = self._core.backend
+
+        async def run() -> tuple[list[str], list[Any], Any]:
             if self._tx is not None:
-                return await _aconsume(self._tx.run(step.query, step.params))
+                return await _aconsume(self._tx.run(step.query, step.params), step.progress, backend)
             async with self._driver.session(**self._session_kwargs(step.readonly)) as session:
                 if step.readonly:
                     tx = await session.begin_transaction(timeout=step.timeout)
+                    done = False
                     try:
-                        return await _aconsume(tx.run(step.query, step.params))
+                        reply = await _aconsume(tx.run(step.query, step.params), step.progress, backend)
+                        done = True
+                        return reply
                     finally:
-                        await _aclose_tx(tx, commit=step.commit_read)
-                return await _aconsume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params))
+                        await _aclose_tx(tx, commit=done and step.commit_read)
+                return await _aconsume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params), step.progress, backend)
 
         try:
             return await asyncio.wait_for(run(), step.timeout)
         except TimeoutError as exc:
             raise StatementTimedOut(exc) from exc
+        except FetchInterrupted:
+            if self._tx is not None:
+                await self._abandon_tx()
+            raise
 
     async def execute(
         self,
@@ -529,11 +567,27 @@ class AsyncBoltDriver(_BoltBase):
         *,
         readonly: bool | None = None,
         timeout: float | None = None,
+        progress: Callable[[int], Any] | None = None,
     ) -> GraphResult:
         """Run one statement; auto-commits unless a transaction is open."""
         return await self._run(
-            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly)
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, progress=progress)
         )
+
+    async def execute_columns(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+        progress: Callable[[int], Any] | None = None,
+    ) -> tuple[list[str], list[list[Any]], Any]:
+        """Run one statement and return ``(columns, data, summary)`` column by column."""
+        result = await self._run(
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, columnar=True, progress=progress)
+        )
+        return result.columns, result.rows.columns_data, result.summary
 
     async def explain(
         self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
@@ -584,17 +638,64 @@ def watchdog_fired(watchdog: _Watchdog | None) -> bool:
     return bool(watchdog is not None and watchdog.fired)
 
 
-def _consume(result: Any) -> tuple[list[str], list[list[Any]], Any]:
+#: rows between two calls of a fetch's ``progress`` callback
+PROGRESS_EVERY = 1000
+
+
+def _interrupted(result: Any, rows: int, backend: str) -> FetchInterrupted:
+    """The report of a fetch cut by an interrupt; its connection, cut mid-stream, is closed."""
+    _kill_connection(result)
+    return FetchInterrupted(
+        f"the query on {backend} was interrupted after {rows:,} rows had arrived; they are dropped",
+        hint="add a LIMIT, or a timeout to stop long queries on the server",
+        rows_fetched=rows,
+        backend=backend,
+    )
+
+
+def _consume(result: Any, progress: Callable[[int], Any] | None = None, backend: str = "bolt") -> tuple[list[str], list[Any], Any]:
+    """``(keys, records, summary)`` of a running statement; records are the client's own
+    (tuples), converted later by the core."""
     keys = list(result.keys())
-    rows = [list(record.values()) for record in result]
-    return keys, rows, result.consume()
+    install_read_ahead(result)
+    records: list[Any] = []
+    try:
+        if progress is None:
+            records.extend(result)
+        else:
+            add = records.append
+            mark = PROGRESS_EVERY
+            for record in result:
+                add(record)
+                mark -= 1
+                if not mark:
+                    mark = PROGRESS_EVERY
+                    progress(len(records))
+            progress(len(records))
+    except KeyboardInterrupt:
+        raise _interrupted(result, len(records), backend) from None
+    return keys, records, result.consume()
 
 
-async def _aconsume(pending: Any) -> tuple[list[str], list[list[Any]], Any]:
+async def _aconsume(pending: Any, progress: Callable[[int], Any] | None = None, backend: str = "bolt") -> tuple[list[str], list[Any], Any]:
     result = await pending
     keys = list(result.keys())
-    rows = [list(record.values()) async for record in result]
-    return keys, rows, await result.consume()
+    records: list[Any] = []
+    add = records.append
+    mark = PROGRESS_EVERY
+    try:
+        async for record in result:
+            add(record)
+            mark -= 1
+            if not mark:
+                mark = PROGRESS_EVERY
+                if progress is not None:
+                    progress(len(records))
+        if progress is not None:
+            progress(len(records))
+    except KeyboardInterrupt:
+        raise _interrupted(result, len(records), backend) from None
+    return keys, records, await result.consume()
 
 
 def _close_tx(tx: Any, *, commit: bool) -> None:
