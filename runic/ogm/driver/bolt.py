@@ -16,6 +16,13 @@ Timeouts: sent to the server as the transaction timeout, and enforced on the cli
 ``QueryTimeoutError`` follows and the driver stays usable. Neo4j stops the statement;
 ArcadeDB ignores the transaction timeout and finishes the statement on the server (its
 writes are rolled back with the closed connection).
+
+Reads: a result is pulled whole (``fetch_size=-1`` unless the caller sets one), the records
+stay the client's tuples until ``BoltCore`` converts them column by column (plain scalars
+are kept as they are), and the sync driver reads through a read-ahead buffer
+(``_bolt_readahead.py``). ``execute(..., progress=f)`` calls ``f(rows)`` every
+``PROGRESS_EVERY`` rows; an interrupt while rows arrive closes that connection and raises
+``FetchInterrupted`` with the number of rows that had arrived.
 """
 
 from __future__ import annotations
@@ -61,6 +68,10 @@ __all__ = [
     "create_neo4j_driver",
     "dialect_for_agent",
 ]
+
+
+#: ``fetch_size`` that asks the server for all of a result at once (no PULL per 1,000 rows)
+WHOLE_RESULT = -1
 
 
 # -- shared shell state -------------------------------------------------------------------------------
@@ -154,6 +165,8 @@ class _BoltBase(DriverState):
         self._tx: Any = None
         self._tx_session: Any = None
         self._tx_readonly = False
+        #: results are pulled whole (runic keeps every row anyway) unless the caller chose
+        self._fetch_size = client_config.get("fetch_size", WHOLE_RESULT)
         factory = getattr(neo4j, self._client_module)
         client_auth = (
             neo4j.basic_auth(username or "", password.reveal() or "")
@@ -212,7 +225,8 @@ class _BoltBase(DriverState):
         import neo4j
 
         kwargs: dict[str, Any] = {
-            "default_access_mode": neo4j.READ_ACCESS if readonly else neo4j.WRITE_ACCESS
+            "default_access_mode": neo4j.READ_ACCESS if readonly else neo4j.WRITE_ACCESS,
+            "fetch_size": self._fetch_size,
         }
         if self._core.database:
             kwargs["database"] = self._core.database
