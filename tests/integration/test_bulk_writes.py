@@ -180,7 +180,16 @@ def test_an_interrupt_from_the_progress_callback_stops_between_batches(driver):
     assert info.value.committed_rows == 20 == count(driver, "BkI")
 
 
-def test_a_sigint_during_a_bulk_write_leaves_a_true_count(driver):
+@pytest.fixture
+def python_sigint():
+    """SIGINT raises KeyboardInterrupt, as in an interactive Python or a kernel, even when
+    the test run itself was started in the background (where the shell ignores SIGINT)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_a_sigint_during_a_bulk_write_leaves_a_true_count(driver, python_sigint):
     def interrupt(done, total):
         if done == 30:
             os.kill(os.getpid(), signal.SIGINT)  # arrives while the next batch may be in flight
@@ -276,7 +285,9 @@ def test_the_key_index_a_bulk_merge_makes_is_one_the_schema_manager_declares(dri
     assert not result.missing and not any(spec.label == "BkCity" for spec in result.extra)
 
 
-def test_a_sigint_while_a_batch_is_in_flight_lets_that_batch_finish_and_counts_it(driver, monkeypatch):
+def test_a_sigint_while_a_batch_is_in_flight_lets_that_batch_finish_and_counts_it(
+    driver, monkeypatch, python_sigint
+):
     original = driver.execute
     calls = []
 

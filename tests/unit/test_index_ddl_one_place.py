@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from runic.ogm.driver._bolt_schema import Cypher, Sql
@@ -42,5 +44,6 @@ def test_arcadedb_schema_creates_an_exact_index_with_the_dialects_render_index()
 
 
 def test_falkordb_schema_creates_an_exact_index_with_the_dialects_render_index():
-    sent = _sent(_create_steps(SPEC, "g", 1.0))
+    no_index_building = SimpleNamespace(rows=[])
+    sent = _sent(_create_steps(SPEC, "g", 1.0), replies=[[], no_index_building])
     assert sent[0].query == FalkorDBDialect().render_index(SPEC.label, SPEC.field)

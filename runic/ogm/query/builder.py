@@ -2,8 +2,10 @@
 
 Every chaining method returns a new builder; the receiver never changes. A builder turns
 into a ``Plan`` (Cypher, parameters and a finisher that turns the ``GraphResult`` into the
-terminal's value) without I/O. ``QueryBuilder`` runs a plan with ``session.execute(...)``;
-``AsyncQueryBuilder`` (``runic.ogm.query.specialised``) does the same with ``await``.
+terminal's value) without I/O. A terminal is a flow (``_terminal``, ``runic.ogm.query._flows``)
+that yields ``session.execute`` and the ``load_relations`` calls of ``lazy=False`` relations;
+``QueryBuilder`` runs it with plain calls, ``AsyncQueryBuilder``
+(``runic.ogm.query.specialised``) awaits each call.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from runic.ogm.core.models import is_edge_model
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
 from runic.ogm.exceptions import MetadataError, UnboundQueryError, did_you_mean
 
+from ._flows import Flow, call, run
 from .compiler import (
     CYPHER_KEYWORDS,
     SCORE,
@@ -636,6 +639,19 @@ class BaseQueryBuilder(Generic[T]):
 
         return Plan(compiled.cypher, compiled.params, finish)
 
+    def _session_for_run(self) -> Any:
+        """The bound session, else the ambient one of this builder's kind, else UnboundQueryError."""
+        session = self._session if self._session is not None else current_session(asynchronous=self._is_async)
+        if session is None:
+            raise self._unbound_error()
+        return session
+
+    def _terminal(self, mode: str) -> Flow[Any]:
+        """The flow of terminal ``mode`` on the session it runs on; the plan is made now."""
+        session = self._session_for_run()
+        plan = self._for_session(session)._plan(mode, session.dialect)
+        return _terminal_flow(plan, session)
+
     def _unbound_error(self) -> UnboundQueryError:
         name = getattr(self._state.model, "__name__", "?")
         if self._is_async:
@@ -669,6 +685,15 @@ def _check_orders_known(builder: BaseQueryBuilder[Any], order: Iterable[BoundOrd
                 f"order_by({term.name!r}) before with_(): {term.name!r} is not a variable of this query — "
                 f"known: {builder._describe_aliases()}"
             )
+
+
+def _terminal_flow(plan: Plan, session: Any) -> Flow[Any]:
+    """Send the plan, read the answer, load the ``lazy=False`` relations it names."""
+    result = yield call(session.execute, plan.cypher, plan.params)
+    value, loads = plan.finish(result, session)
+    for entities, names in loads:
+        yield call(session.load_relations, entities, names)
+    return value
 
 
 def _result_index(result: GraphResult, columns: tuple[ColumnSpec, ...]) -> list[int]:
@@ -748,58 +773,41 @@ class QueryBuilder(BaseQueryBuilder[T]):
 
     __slots__ = ()
 
-    def _session_for_run(self) -> Any:
-        if self._session is not None:
-            return self._session
-        session = current_session(asynchronous=False)
-        if session is None:
-            raise self._unbound_error()
-        return session
-
-    def _run(self, mode: str) -> Any:
-        session = self._session_for_run()
-        plan = self._for_session(session)._plan(mode, session.dialect)
-        result = session.execute(plan.cypher, plan.params)
-        value, loads = plan.finish(result, session)
-        for entities, names in loads:
-            session.load_relations(entities, names)
-        return value
-
     def all(self) -> list[T]:
         """Every entity the query returns (null rows skipped, duplicates kept)."""
-        return self._run("all")
+        return run(self._terminal("all"))
 
     def one(self) -> T | None:
         """The first entity (``LIMIT 1``), or ``None``."""
-        return self._run("one")
+        return run(self._terminal("one"))
 
     def first(self) -> T | None:
         """Alias of ``one()``."""
-        return self._run("one")
+        return run(self._terminal("one"))
 
     def count(self) -> int:
         """How many rows ``all()``/``all_rows()`` would give, ignoring order/skip/limit."""
-        return self._run("count")
+        return run(self._terminal("count"))
 
     def all_rows(self) -> list[dict[str, Any]]:
         """Rows as dicts keyed by column name; entity columns hydrated."""
-        return self._run("rows")
+        return run(self._terminal("rows"))
 
     def all_with_edges(self) -> list[tuple[Any, ...]]:
         """Rows as tuples in RETURN order (e.g. ``(user, rated, movie)``)."""
-        return self._run("edges")
+        return run(self._terminal("edges"))
 
     def scalar(self) -> Any:
         """The first column of the first row, or ``None``."""
-        return self._run("scalar")
+        return run(self._terminal("scalar"))
 
     def scalars(self) -> list[Any]:
         """The first column of every row."""
-        return self._run("scalars")
+        return run(self._terminal("scalars"))
 
     def execute(self) -> GraphResult:
         """The raw ``GraphResult``."""
-        return self._run("execute")
+        return run(self._terminal("execute"))
 
 
 QueryBuilder._sync_class = QueryBuilder

@@ -13,10 +13,10 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from runic.ogm.core import vector_indexes
-from runic.ogm.core.ambient import current_session
 from runic.ogm.core.metadata import fields_of
 from runic.ogm.exceptions import FieldValidationError, MetadataError
 
+from ._flows import run, run_async
 from .builder import BaseQueryBuilder, QueryBuilder
 from .compiler import SearchSpec
 
@@ -40,58 +40,41 @@ class AsyncQueryBuilder(BaseQueryBuilder[T]):
     __slots__ = ()
     _is_async = True
 
-    def _session_for_run(self) -> Any:
-        if self._session is not None:
-            return self._session
-        session = current_session(asynchronous=True)
-        if session is None:
-            raise self._unbound_error()
-        return session
-
-    async def _run(self, mode: str) -> Any:
-        session = self._session_for_run()
-        plan = self._for_session(session)._plan(mode, session.dialect)
-        result = await session.execute(plan.cypher, plan.params)
-        value, loads = plan.finish(result, session)
-        for entities, names in loads:
-            await session.load_relations(entities, names)
-        return value
-
     async def all(self) -> list[T]:
         """Every entity the query returns (null rows skipped, duplicates kept)."""
-        return await self._run("all")
+        return await run_async(self._terminal("all"))
 
     async def one(self) -> T | None:
         """The first entity (``LIMIT 1``), or ``None``."""
-        return await self._run("one")
+        return await run_async(self._terminal("one"))
 
     async def first(self) -> T | None:
         """Alias of ``one()``."""
-        return await self._run("one")
+        return await run_async(self._terminal("one"))
 
     async def count(self) -> int:
         """How many rows ``all()``/``all_rows()`` would give, ignoring order/skip/limit."""
-        return await self._run("count")
+        return await run_async(self._terminal("count"))
 
     async def all_rows(self) -> list[dict[str, Any]]:
         """Rows as dicts keyed by column name; entity columns hydrated."""
-        return await self._run("rows")
+        return await run_async(self._terminal("rows"))
 
     async def all_with_edges(self) -> list[tuple[Any, ...]]:
         """Rows as tuples in RETURN order."""
-        return await self._run("edges")
+        return await run_async(self._terminal("edges"))
 
     async def scalar(self) -> Any:
         """The first column of the first row, or ``None``."""
-        return await self._run("scalar")
+        return await run_async(self._terminal("scalar"))
 
     async def scalars(self) -> list[Any]:
         """The first column of every row."""
-        return await self._run("scalars")
+        return await run_async(self._terminal("scalars"))
 
     async def execute(self) -> Any:
         """The raw ``GraphResult``."""
-        return await self._run("execute")
+        return await run_async(self._terminal("execute"))
 
 
 # -- search support ------------------------------------------------------------------------------
@@ -147,18 +130,31 @@ def _split_ctor(cls_name: str, args: tuple[Any, ...], kwargs: dict[str, Any], na
     return model, session, extra
 
 
-class _FulltextSearch:
+class _SearchConstructor:
+    """``(Model, ...)`` or the reference ``(session, Model, ...)``; the options go to ``_start``."""
+
     __slots__ = ()
-    _ctor_names: tuple[str, ...] = ("query", "fields")
+    _ctor_names: tuple[str, ...] = ()  # positional options, in order
+    _options: tuple[str, ...] = ()  # every option ``_start`` takes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         model, session, extra = _split_ctor(type(self).__name__, args, kwargs, self._ctor_names)
         BaseQueryBuilder.__init__(self, model, session)  # type: ignore[arg-type]
-        query = extra.pop("query", None)
-        fields = extra.pop("fields", None)
-        index = extra.pop("index", None)
-        if extra:
-            raise TypeError(f"{type(self).__name__}() got unexpected arguments: {', '.join(sorted(extra))}")
+        unknown = sorted(set(extra) - set(self._options))
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected arguments: {', '.join(unknown)}")
+        self._start(**extra)
+
+    def _start(self, **options: Any) -> None:
+        raise NotImplementedError
+
+
+class _FulltextSearch(_SearchConstructor):
+    __slots__ = ()
+    _ctor_names = ("query", "fields")
+    _options = ("query", "fields", "index")
+
+    def _start(self, query: str | None = None, fields: Any = None, index: str | None = None) -> None:
         if query is not None:
             self._state = self.search(query, fields=fields, index=index)._state  # type: ignore[attr-defined]
 
@@ -200,20 +196,12 @@ class _FulltextSearch:
             raise ValueError(f"{type(self).__name__}: call .search(text) before building or running the query")
 
 
-class _VectorSearch:
+class _VectorSearch(_SearchConstructor):
     __slots__ = ()
-    _ctor_names: tuple[str, ...] = ("field", "vector", "k")
+    _ctor_names = ("field", "vector", "k")
+    _options = ("field", "vector", "k", "index", "candidates")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        model, session, extra = _split_ctor(type(self).__name__, args, kwargs, self._ctor_names)
-        BaseQueryBuilder.__init__(self, model, session)  # type: ignore[arg-type]
-        field = extra.pop("field", None)
-        vector = extra.pop("vector", None)
-        k = extra.pop("k", None)
-        index = extra.pop("index", None)
-        candidates = extra.pop("candidates", None)
-        if extra:
-            raise TypeError(f"{type(self).__name__}() got unexpected arguments: {', '.join(sorted(extra))}")
+    def _start(self, field: Any = None, vector: Any = None, k: int | None = None, index: str | None = None, candidates: int | None = None) -> None:
         if vector is not None:
             self._state = self.near(vector, 10 if k is None else k, field=field, index=index, candidates=candidates)._state  # type: ignore[attr-defined]
         elif field is not None:
@@ -328,7 +316,7 @@ class _SyncScores:
 
     def all_with_scores(self) -> list[tuple[Any, float | None]]:
         """``(entity, score)`` pairs in result order."""
-        return self._run("scores")  # type: ignore[attr-defined]
+        return run(self._terminal("scores"))  # type: ignore[attr-defined]
 
 
 class _AsyncScores:
@@ -336,7 +324,7 @@ class _AsyncScores:
 
     async def all_with_scores(self) -> list[tuple[Any, float | None]]:
         """``(entity, score)`` pairs in result order."""
-        return await self._run("scores")  # type: ignore[attr-defined]
+        return await run_async(self._terminal("scores"))  # type: ignore[attr-defined]
 
 
 class FulltextQueryBuilder(_FulltextSearch, _SyncScores, QueryBuilder[T]):

@@ -1,11 +1,16 @@
 """What the sync and async repositories share: argument checks, filter building,
-result conversion. No I/O here; the shells only run what this builds."""
+result conversion, and every data method as a flow (no I/O).
+
+A data method is a flow of ``runic.ogm.query._flows``: it yields the session calls to make
+(``session.get``, ``session.flush``, ``session.execute``, a query terminal's own flow) and
+receives their answers. ``Repository`` runs it with plain calls, ``AsyncRepository``
+awaits each call; that is their only difference."""
 
 from __future__ import annotations
 
 import typing
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from runic.ogm.core.metadata import fields_of, get_metadata
 from runic.ogm.core.models import Edge, Node
@@ -13,8 +18,11 @@ from runic.ogm.core.state import inspect
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
 from runic.ogm.exceptions import UnboundQueryError, did_you_mean
 from runic.ogm.query import select
+from runic.ogm.query._flows import Flow, call
 
-__all__ = ["RepositoryCore", "model_from_generic"]
+__all__ = ["BaseRepository", "RepositoryCore", "model_from_generic"]
+
+T = TypeVar("T")
 
 
 def model_from_generic(cls: type) -> type | None:
@@ -131,3 +139,80 @@ class RepositoryCore:
                     )
             return out
         return [returns(v) if v is not None and not isinstance(v, returns) else v for v in result.values(0)] if result.columns else []
+
+    # -- data methods as flows -------------------------------------------------------------
+    def get_flow(self, id: Any, fetch: Iterable[Any] | None, *, required: bool = False) -> Flow[Any]:
+        session = self.resolve_session()
+        method = session.get_one if required else session.get
+        return (yield call(method, self.model, id, fetch=fetch))
+
+    def find_flow(self, filters: dict[str, Any], *, first: bool = False) -> Flow[Any]:
+        query = self.filtered(self.resolve_session(), filters)
+        return (yield from (query.limit(1)._terminal("one") if first else query._terminal("all")))
+
+    def add_flow(self, entities: list[Any]) -> Flow[None]:
+        session = self.resolve_session()
+        session.add_all(entities)
+        yield call(session.flush)
+
+    def delete_flow(self, entity: Any) -> Flow[None]:
+        session = self.resolve_session()
+        session.delete(entity)  # staging only (an AsyncSession's answer is an awaitable no-op)
+        yield call(session.flush)
+
+    def find_all_flow(self, fetch: Iterable[Any] | None, skip: int, limit: int | None) -> Flow[list[Any]]:
+        session = self.resolve_session()
+        entities = yield from self.select(session).skip(skip or None).limit(limit)._terminal("all")
+        return (yield from self._fetch_flow(session, entities, fetch))
+
+    def find_all_by_ids_flow(self, ids: Iterable[Any], fetch: Iterable[Any] | None) -> Flow[list[Any]]:
+        session = self.resolve_session()
+        wanted = list(ids)
+        if not wanted:
+            return []
+        found = yield from self.by_ids(session, wanted)._terminal("all")
+        return (yield from self._fetch_flow(session, self.order_by_ids(found, wanted), fetch))
+
+    @staticmethod
+    def _fetch_flow(session: Any, entities: list[Any], fetch: Iterable[Any] | None) -> Flow[list[Any]]:
+        if fetch and entities:
+            yield call(session.load_relations, entities, list(fetch))
+        return entities
+
+    def count_flow(self) -> Flow[int]:
+        return (yield from self.select(self.resolve_session())._terminal("count"))
+
+    def exists_flow(self, id: Any) -> Flow[bool]:
+        return (yield from self.by_ids(self.resolve_session(), [id])._terminal("count")) > 0
+
+    def cypher_flow(self, query: str, params: dict[str, Any] | None, returns: Any, write: bool, *, first: bool = False, raw: bool = False) -> Flow[Any]:
+        session = self.resolve_session()
+        result = yield call(session.execute, query, params, write=write)
+        if raw:
+            return result
+        rows = self.convert(result, returns, session)
+        return (rows[0] if rows else None) if first else rows
+
+
+class BaseRepository(Generic[T]):
+    """What ``Repository`` and ``AsyncRepository`` share besides running flows (no I/O)."""
+
+    _session_type: type
+
+    def __init__(self, session: Any = None, model: type[T] | None = None) -> None:
+        self._core = RepositoryCore(type(self), session, model, self._session_type)
+
+    @property
+    def model(self) -> type[T]:
+        return self._core.model
+
+    @property
+    def session(self) -> Any:
+        return self._core.resolve_session()
+
+    def query(self) -> Any:
+        """A ``select(model)`` builder bound to this repository's session."""
+        return self._core.select(self.session)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.model.__name__}>"

@@ -1,104 +1,70 @@
-"""``AsyncRepository``: the asyncio twin of ``Repository``; data methods are coroutines."""
+"""``AsyncRepository``: the asyncio twin of ``Repository``; data methods are coroutines.
+
+It runs the same flows of ``RepositoryCore`` as ``Repository``, awaiting each call.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from runic.ogm.driver.result import GraphResult
+from runic.ogm.query._flows import run_async
 from runic.ogm.session.async_session import AsyncSession
 
-from ._core import RepositoryCore
+from ._core import BaseRepository
 
 __all__ = ["AsyncRepository"]
 
 T = TypeVar("T")
 
 
-class AsyncRepository(Generic[T]):
+class AsyncRepository(BaseRepository[T]):
     """``AsyncRepository(async_session, Person)``; ``query()`` returns an ``AsyncQueryBuilder``."""
 
     _session_type = AsyncSession
 
-    def __init__(self, session: AsyncSession | None = None, model: type[T] | None = None) -> None:
-        self._core = RepositoryCore(type(self), session, model, self._session_type)
-
-    @property
-    def model(self) -> type[T]:
-        return self._core.model
-
-    @property
-    def session(self) -> AsyncSession:
-        return self._core.resolve_session()
-
     async def get(self, id: Any, *, fetch: Iterable[Any] | None = None) -> T | None:
-        return await self.session.get(self.model, id, fetch=fetch)
+        return await run_async(self._core.get_flow(id, fetch))
 
     async def get_or_raise(self, id: Any, *, fetch: Iterable[Any] | None = None) -> T:
-        return await self.session.get_one(self.model, id, fetch=fetch)
+        return await run_async(self._core.get_flow(id, fetch, required=True))
 
     async def find(self, **filters: Any) -> list[T]:
-        return await self._core.filtered(self.session, filters).all()
+        return await run_async(self._core.find_flow(filters))
 
     async def find_one(self, **filters: Any) -> T | None:
-        return await self._core.filtered(self.session, filters).limit(1).one()
+        return await run_async(self._core.find_flow(filters, first=True))
 
     async def add(self, entity: T) -> T:
-        session = self.session
-        session.add(entity)
-        await session.flush()
+        await run_async(self._core.add_flow([entity]))
         return entity
 
     async def add_all(self, entities: Iterable[T]) -> list[T]:
-        session = self.session
         items = list(entities)
-        session.add_all(items)
-        await session.flush()
+        await run_async(self._core.add_flow(items))
         return items
 
     async def delete(self, entity: T) -> None:
-        session = self.session
-        staged = session.delete(entity)
-        if hasattr(staged, "__await__"):
-            await staged
-        await session.flush()
-
-    def query(self) -> Any:
-        return self._core.select(self.session)
+        await run_async(self._core.delete_flow(entity))
 
     async def find_all(self, fetch: Iterable[Any] | None = None, skip: int = 0, limit: int | None = None) -> list[T]:
-        session = self.session
-        entities = await self._core.select(session).skip(skip or None).limit(limit).all()
-        if fetch and entities:
-            await session.load_relations(entities, list(fetch))
-        return entities
+        return await run_async(self._core.find_all_flow(fetch, skip, limit))
 
     async def find_all_by_ids(self, ids: Iterable[Any], fetch: Iterable[Any] | None = None) -> list[T]:
-        session = self.session
-        wanted = list(ids)
-        if not wanted:
-            return []
-        entities = self._core.order_by_ids(await self._core.by_ids(session, wanted).all(), wanted)
-        if fetch and entities:
-            await session.load_relations(entities, list(fetch))
-        return entities
+        return await run_async(self._core.find_all_by_ids_flow(ids, fetch))
 
     async def count(self) -> int:
-        return await self._core.select(self.session).count()
+        return await run_async(self._core.count_flow())
 
     async def exists(self, id: Any) -> bool:
-        return await self._core.by_ids(self.session, [id]).count() > 0
+        return await run_async(self._core.exists_flow(id))
 
     async def cypher(self, query: str, params: dict[str, Any] | None = None, *, returns: Any = None, write: bool = False) -> list[Any]:
-        session = self.session
-        return self._core.convert(await session.execute(query, params, write=write), returns, session)
+        return await run_async(self._core.cypher_flow(query, params, returns, write))
 
     async def cypher_one(self, query: str, params: dict[str, Any] | None = None, *, returns: Any = None, write: bool = False) -> Any:
-        rows = await self.cypher(query, params, returns=returns, write=write)
-        return rows[0] if rows else None
+        return await run_async(self._core.cypher_flow(query, params, returns, write, first=True))
 
     async def cypher_raw(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> GraphResult:
-        return await self.session.execute(query, params, write=write)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.model.__name__}>"
+        return await run_async(self._core.cypher_flow(query, params, None, write, raw=True))

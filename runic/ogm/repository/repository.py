@@ -1,21 +1,26 @@
-"""``Repository``: the data access object of one Node or Edge model (synchronous)."""
+"""``Repository``: the data access object of one Node or Edge model (synchronous).
+
+A thin runner: each data method runs a flow of ``RepositoryCore`` with plain calls;
+``AsyncRepository`` runs the same flows with ``await``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from runic.ogm.driver.result import GraphResult
+from runic.ogm.query._flows import run
 from runic.ogm.session.session import Session
 
-from ._core import RepositoryCore
+from ._core import BaseRepository
 
 __all__ = ["Repository"]
 
 T = TypeVar("T")
 
 
-class Repository(Generic[T]):
+class Repository(BaseRepository[T]):
     """``Repository(session, Person)``; ``session=None`` uses the ambient session per call.
 
     Data methods run at once; ``add``/``delete`` flush but leave the commit to the session.
@@ -23,91 +28,55 @@ class Repository(Generic[T]):
 
     _session_type = Session
 
-    def __init__(self, session: Session | None = None, model: type[T] | None = None) -> None:
-        self._core = RepositoryCore(type(self), session, model, self._session_type)
-
-    @property
-    def model(self) -> type[T]:
-        return self._core.model
-
-    @property
-    def session(self) -> Session:
-        return self._core.resolve_session()
-
     # -- seed ----------------------------------------------------------------------
     def get(self, id: Any, *, fetch: Iterable[Any] | None = None) -> T | None:
         """The entity with primary key ``id``, or ``None``."""
-        return self.session.get(self.model, id, fetch=fetch)
+        return run(self._core.get_flow(id, fetch))
 
     def get_or_raise(self, id: Any, *, fetch: Iterable[Any] | None = None) -> T:
         """Like ``get``; a missing entity raises ``EntityNotFoundError``."""
-        return self.session.get_one(self.model, id, fetch=fetch)
+        return run(self._core.get_flow(id, fetch, required=True))
 
     def find(self, **filters: Any) -> list[T]:
         """Entities whose properties equal the keyword values (``None`` matches missing)."""
-        return self._core.filtered(self.session, filters).all()
+        return run(self._core.find_flow(filters))
 
     def find_one(self, **filters: Any) -> T | None:
         """The first match (no order promised), or ``None``."""
-        return self._core.filtered(self.session, filters).limit(1).one()
+        return run(self._core.find_flow(filters, first=True))
 
     def add(self, entity: T) -> T:
-        session = self.session
-        session.add(entity)
-        session.flush()
+        """Stage ``entity`` and flush; the commit stays with the session."""
+        run(self._core.add_flow([entity]))
         return entity
 
     def add_all(self, entities: Iterable[T]) -> list[T]:
-        session = self.session
         items = list(entities)
-        session.add_all(items)
-        session.flush()
+        run(self._core.add_flow(items))
         return items
 
     def delete(self, entity: T) -> None:
-        session = self.session
-        session.delete(entity)
-        session.flush()
-
-    def query(self) -> Any:
-        """A ``select(model)`` builder bound to this repository's session."""
-        return self._core.select(self.session)
+        run(self._core.delete_flow(entity))
 
     # -- reference-compatible ---------------------------------------------------------
     def find_all(self, fetch: Iterable[Any] | None = None, skip: int = 0, limit: int | None = None) -> list[T]:
-        session = self.session
-        entities = self._core.select(session).skip(skip or None).limit(limit).all()
-        if fetch and entities:
-            session.load_relations(entities, list(fetch))
-        return entities
+        return run(self._core.find_all_flow(fetch, skip, limit))
 
     def find_all_by_ids(self, ids: Iterable[Any], fetch: Iterable[Any] | None = None) -> list[T]:
         """Entities for ``ids`` in that order; absent ones are left out."""
-        session = self.session
-        wanted = list(ids)
-        if not wanted:
-            return []
-        entities = self._core.order_by_ids(self._core.by_ids(session, wanted).all(), wanted)
-        if fetch and entities:
-            session.load_relations(entities, list(fetch))
-        return entities
+        return run(self._core.find_all_by_ids_flow(ids, fetch))
 
     def count(self) -> int:
-        return self._core.select(self.session).count()
+        return run(self._core.count_flow())
 
     def exists(self, id: Any) -> bool:
-        return self._core.by_ids(self.session, [id]).count() > 0
+        return run(self._core.exists_flow(id))
 
     def cypher(self, query: str, params: dict[str, Any] | None = None, *, returns: Any = None, write: bool = False) -> list[Any]:
-        session = self.session
-        return self._core.convert(session.execute(query, params, write=write), returns, session)
+        return run(self._core.cypher_flow(query, params, returns, write))
 
     def cypher_one(self, query: str, params: dict[str, Any] | None = None, *, returns: Any = None, write: bool = False) -> Any:
-        rows = self.cypher(query, params, returns=returns, write=write)
-        return rows[0] if rows else None
+        return run(self._core.cypher_flow(query, params, returns, write, first=True))
 
     def cypher_raw(self, query: str, params: dict[str, Any] | None = None, *, write: bool = False) -> GraphResult:
-        return self.session.execute(query, params, write=write)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.model.__name__}>"
+        return run(self._core.cypher_flow(query, params, None, write, raw=True))

@@ -10,7 +10,7 @@ import contextlib
 import logging
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
@@ -20,6 +20,7 @@ from runic.ogm.core.state import EntityState
 from runic.ogm.driver.factory import create_driver
 from runic.ogm.exceptions import (
     DriverError,
+    EntityNotFoundError,
     LazyLoadError,
     MetadataError,
     ReadOnlyError,
@@ -29,9 +30,10 @@ from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import is_edge_model
 from runic.ogm.query import select
 
+from ._bulk import BulkSave, bulk_save_flow
 from ._core import SessionCore
 from ._entity import entity_repr, relation_name, state_of, unknown_relation
-from ._flows import SessionFlows
+from ._flows import Flow, SessionFlows
 from ._flush import FlushPlan
 from ._statement import Statement
 
@@ -267,6 +269,39 @@ class BaseSession(SessionFlows):
                 backend=getattr(self._driver, "backend", None),
                 hint="open the session without readonly=True to write, or expunge_all() the changes",
             )
+
+    def _not_found(self, model: type, key: Any) -> EntityNotFoundError:
+        graph = getattr(self._driver, "graph_name", None) or getattr(self._driver, "url", "?")
+        return EntityNotFoundError(
+            f"no {model.__name__} with key {key!r} in graph {graph!r}",
+            model=model,
+            key=key,
+            hint=f"session.get({model.__name__}, ...) returns None instead of raising",
+        )
+
+    def _bulk_save_flow(
+        self,
+        model: Any,
+        rows: Iterable[Any],
+        key: str | None,
+        batch_size: int | None,
+        progress: Callable[[int, int | None], Any] | None,
+        on_ids: Callable[[list[tuple[int, Any]]], Any] | None,
+        interrupted: Callable[[], bool] = lambda: False,
+    ) -> Flow:
+        """``bulk_save``: a flow of ``_bulk``, outside the unit of work; expires entities after."""
+        self._check_open()
+        if self._tx_open:
+            commit = "await session.commit() or await session.rollback()" if self._is_async else "call session.commit() or session.rollback()"
+            raise SessionError(
+                "bulk_save() commits each batch alone, but this session has an open transaction",
+                session=self,
+                hint=f"{commit} first",
+            )
+        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size, on_ids=on_ids)
+        written = yield from bulk_save_flow(self, job, progress=progress, interrupted=interrupted)
+        self._core.expire_all()
+        return written
 
     def _lazy_error(self, entity: Any, name: str, reason: str) -> LazyLoadError:
         return LazyLoadError(

@@ -165,6 +165,12 @@ class SessionFlows:
             yield from self._load_relations_flow([entity], list(fetch))
         return entity
 
+    def _get_one_flow(self, model: type, key: Any, fetch: Iterable[Any] | None) -> Flow:
+        entity = yield from self._get_flow(model, key, fetch)
+        if entity is None:
+            raise self._not_found(model, key)
+        return entity
+
     def _refresh_flow(self, entity: Any, fetch: Iterable[Any] | None) -> Flow:
         self._check_open()
         self._core.drop_relation_cache(entity)

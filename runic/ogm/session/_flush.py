@@ -162,26 +162,12 @@ class FlushPlanner:
                     continue
                 if getattr(info, "required", False) or getattr(info, "primary_key", False):
                     what = "key" if getattr(info, "primary_key", False) else "required field"
-                    raise FieldValidationError(
-                        f"{cls.__name__}.{name} is None but is a {what} ({entity_repr(entity)})",
-                        model=cls,
-                        field=name,
-                        value=None,
-                        rule="required",
-                        hint=f"set {cls.__name__}.{name} before flushing",
-                    )
+                    raise _missing(cls, name, f"{cls.__name__}.{name} is None but is a {what} ({entity_repr(entity)})", f"set {cls.__name__}.{name}")
             if is_edge_model(cls):
                 for end in ("source", "target"):
                     node = data.get(end)
                     if node is None:
-                        raise FieldValidationError(
-                            f"{entity_repr(entity)} has no {end} node",
-                            model=cls,
-                            field=end,
-                            value=None,
-                            rule="required",
-                            hint=f"set edge.{end} to a node before flushing",
-                        )
+                        raise _missing(cls, end, f"{entity_repr(entity)} has no {end} node", f"set edge.{end} to a node")
                     if state_of(node).state is EntityState.DELETED:
                         raise DetachedEntityError(
                             f"the {end} of {entity_repr(entity)} is deleted in this session",
@@ -227,6 +213,11 @@ class FlushPlanner:
     def _q(self, name: str) -> str:
         return self.dialect.quote(name)
 
+    def _row_map(self, names: tuple[str, ...], fields: dict[str, Any]) -> str:
+        """`` {name: row.p0, …}`` for a CREATE (empty without properties)."""
+        body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
+        return f" {{{body}}}" if body else ""
+
     def _set_clause(self, alias: str, names: tuple[str, ...], nulls: tuple[str, ...], fields: dict[str, Any]) -> str:
         items = [(n, self._ref(f"row.p{i}", fields.get(n))) for i, n in enumerate(names)]
         items += [(n, "NULL") for n in nulls]
@@ -255,15 +246,12 @@ class FlushPlanner:
             groups.setdefault((labels, names, cls), []).append((entity, props))
         out = []
         for (labels, names, cls), items in groups.items():
-            fields = self.mapper.fields(cls)
-            body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
-            body = f" {{{body}}}" if body else ""
+            body = self._row_map(names, self.mapper.fields(cls))
             cypher = (
                 f"UNWIND $rows AS row CREATE (n{self.dialect.label_pattern(labels)}{body}) "
                 f"RETURN row.i AS i, {self.dialect.id_function('n')} AS id"
             )
-            for batch in self._batches(items):
-                out.append(self._create_statement(cypher, batch, names, STEPS[0], edge=False))
+            out.extend(self._create_statement(cypher, batch, names, STEPS[0], edge=False) for batch in self._batches(items))
         return out
 
     def _create_statement(self, cypher: str, batch: list[tuple[Any, dict[str, Any]]], names: tuple[str, ...], step: str, *, edge: bool) -> Statement:
@@ -323,10 +311,7 @@ class FlushPlanner:
             sets = self._set_clause("n", names, nulls, fields)
             if edge:
                 etype = self._q(cls.__type__)
-                if mapper.has_database_key(cls) or by_id:
-                    cond = f"{self.dialect.id_function('n')} = {self.dialect.id_param('row.k')}"
-                else:
-                    cond = f"{self.dialect.property_ref('n', mapper.pk_name(cls))} = row.k"
+                cond = self.core.edge_key_condition("n", cls, "row.k", by_id=by_id)
                 match = f"MATCH ()-[n:{etype}]->() WHERE {cond}"
             else:
                 pattern, cond = self.core.match_node("n", root, "row.k", anchor_only=True, by_id=by_id)
@@ -377,17 +362,14 @@ class FlushPlanner:
             groups.setdefault((type(edge), src, dst, names, ids), []).append((edge, props))
         out = []
         for (cls, src, dst, names, ids), items in groups.items():
-            fields = mapper.fields(cls)
             a_pattern, a_cond = self.core.match_node("a", src, "row.s", anchor_only=True, by_id=ids[0])
             b_pattern, b_cond = self.core.match_node("b", dst, "row.t", anchor_only=True, by_id=ids[1])
-            body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
-            body = f" {{{body}}}" if body else ""
+            body = self._row_map(names, mapper.fields(cls))
             cypher = (
                 f"UNWIND $rows AS row MATCH {a_pattern} WHERE {a_cond} MATCH {b_pattern} WHERE {b_cond} "
                 f"CREATE (a)-[r:{self._q(cls.__type__)}{body}]->(b) RETURN row.i AS i, {self.dialect.id_function('r')} AS id"
             )
-            for batch in self._batches(items):
-                out.append(self._create_statement(cypher, batch, names, STEPS[2], edge=True))
+            out.extend(self._create_statement(cypher, batch, names, STEPS[2], edge=True) for batch in self._batches(items))
         return out
 
     def _relation_groups(self, changes: list[_RelationChange], target_class: Callable[[_RelationChange], type | None], target_by_id: Callable[[_RelationChange], bool]) -> dict[tuple, list[_RelationChange]]:
@@ -486,16 +468,12 @@ class FlushPlanner:
 
     # -- (5) edge deletes, (6) node deletes -------------------------------------------------------
     def _edge_deletes(self, edges: list[Any]) -> list[Statement]:
-        mapper = self.mapper
         groups: dict[type, list[Any]] = {}
         for edge in edges:
             groups.setdefault((type(edge), self.core.by_element_id(edge)), []).append(edge)
         out = []
         for (cls, by_id), items in groups.items():
-            if mapper.has_database_key(cls) or by_id:
-                cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('row.k')}"
-            else:
-                cond = f"{self.dialect.property_ref('r', mapper.pk_name(cls))} = row.k"
+            cond = self.core.edge_key_condition("r", cls, "row.k", by_id=by_id)
             cypher = f"UNWIND $rows AS row MATCH ()-[r:{self._q(cls.__type__)}]->() WHERE {cond} DELETE r"
             for batch in self._batches(items):
                 out.append(self._delete_statement(cypher, batch, STEPS[4]))
@@ -529,3 +507,8 @@ class _Missing:
 
 
 _MISSING = _Missing()
+
+
+def _missing(cls: type, field: str, message: str, fix: str) -> FieldValidationError:
+    """A required value (a key, a required field, an edge's end) is None at flush time."""
+    return FieldValidationError(message, model=cls, field=field, value=None, rule="required", hint=f"{fix} before flushing")

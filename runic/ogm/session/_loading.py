@@ -9,25 +9,17 @@ from typing import Any
 from runic.ogm.core.state import STATE_ATTR, EntityState
 from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord
 from runic.ogm.exceptions import EntityNotFoundError
-from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import ElementKey, hashable_key, node_labels
 
+from ._core_state import CoreState
 from ._entity import relation_name, state_of, unknown_relation
-from ._identity import IdentityMap, WeakIndex
 from ._statement import Statement
 
 __all__ = ["Loading"]
 
 
-class Loading:
+class Loading(CoreState):
     """Hydration of records and loading of relations."""
-
-    owner: Any
-    dialect: Any
-    mapper: Mapper
-    identity: IdentityMap
-    _node_by_eid: WeakIndex
-    _node_hydration: dict[tuple[Any, Any], Any]
 
     # -- hydration --------------------------------------------------------------------------------
     def hydrate(self, record: Any, model: type | None = None) -> Any:

@@ -8,31 +8,19 @@ from typing import Any
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, FlushReport, OrmError
-from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import ElementKey, is_edge_model, snapshot
 
 from ._assign import set_assignments
+from ._core_state import CoreState
 from ._entity import entity_repr, state_of, unknown_relation
 from ._flush import FlushPlan, FlushPlanner
-from ._identity import IdentityMap, WeakIndex
 from ._statement import Statement
 
 __all__ = ["Persistence"]
 
 
-class Persistence:
+class Persistence(CoreState):
     """Turns staged changes into writes and records what each write did."""
-
-    owner: Any
-    dialect: Any
-    mapper: Mapper
-    identity: IdentityMap
-    _pending: dict[int, Any]
-    _deleted: dict[int, Any]
-    _deleted_flushed: dict[int, Any]
-    _created_flushed: dict[int, Any]
-    _changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]]
-    _node_by_eid: WeakIndex
 
     # -- flush ----------------------------------------------------------------------------------------
     def plan_flush(self) -> FlushPlan:

@@ -1,9 +1,10 @@
 """Pool accounting without I/O or locks: what is idle, borrowed, and how many exist.
 
-``acquire_flow`` and ``release_flow`` are the pool's conversations as flows
-(``runic.ogm.core.flow``); ``ConnectionManager`` and ``AsyncConnectionManager`` run them,
-performing the steps: wait for a release, open a session (without the pool's lock),
-roll a session back, discard it, or run a piece of bookkeeping under the lock.
+``acquire_flow``, ``release_flow``, ``returned_by_close_flow`` and ``close_all_flow`` are
+the pool's conversations as flows (``runic.ogm.core.flow``); ``ConnectionManager`` and
+``AsyncConnectionManager`` run them, performing the steps: wait for a release, open a
+session (without the pool's lock), roll a session back, close a session or driver, or run
+a piece of bookkeeping under the lock.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from runic.ogm.driver.falkordb import AsyncFalkorDBDriver, FalkorDBDriver
 from runic.ogm.exceptions import DriverError, PoolTimeoutError, SessionError
 
 __all__ = [
-    "Discard",
+    "Invoke",
     "Locked",
     "OpenSession",
     "PoolCore",
-    "RollBack",
     "WaitForRelease",
     "driver_source",
 ]
@@ -47,36 +47,36 @@ class OpenSession:
 
 
 @dataclass(frozen=True)
-class RollBack:
-    """Roll ``session`` back (its transaction and staged changes)."""
+class Invoke:
+    """``target.method()``: a session's ``rollback``, a session's or driver's ``close``;
+    with ``quiet`` a failure is ignored (reply ``None``)."""
 
-    session: Any
-
-
-@dataclass(frozen=True)
-class Discard:
-    """Close ``session`` and the driver it does not share; failures are ignored."""
-
-    session: Any
+    target: Any
+    method: str
+    quiet: bool = False
 
 
 @dataclass(frozen=True)
 class Locked:
-    """Run ``action()`` holding the pool's lock (then wake one waiter when ``notify``);
-    reply: what it returns."""
+    """Run ``action()`` holding the pool's lock, then wake one waiter (``notify``) or all
+    (``notify_all``); reply: what it returns."""
 
     action: Callable[[], Any]
     notify: bool = False
+    notify_all: bool = False
 
 
 class PoolCore:
     """Bookkeeping of one pool; the sync and async managers add locking and waiting."""
 
-    def __init__(self, max_size: int, timeout: float | None) -> None:
+    def __init__(self, max_size: int, timeout: float | None, *, shared: Any = None, owns_shared: bool = False) -> None:
         if max_size < 1:
             raise ValueError(f"max_size must be at least 1, got {max_size}")
         self.max_size = max_size
         self.timeout = timeout
+        #: the driver all sessions share (FalkorDB), else None; closed with the pool when ours
+        self.shared = shared
+        self.owns_shared = owns_shared
         self.idle: list[Any] = []
         self.in_use: dict[int, Any] = {}
         self.closed = False
@@ -112,6 +112,9 @@ class PoolCore:
 
     def returned(self, session: Any) -> None:
         self.in_use.pop(id(session), None)
+
+    def shares_driver(self, session: Any) -> bool:
+        return self.shared is not None and session.driver is self.shared
 
     def timeout_error(self, waited: float) -> PoolTimeoutError:
         in_use = len(self.in_use)
@@ -171,13 +174,13 @@ class PoolCore:
         if not discard:
             try:
                 counts = session._describe_staged()
-                yield RollBack(session)
+                yield Invoke(session, "rollback")
                 session.expunge_all()
                 warn_dropped(counts)
             except DriverError:
                 discard = True
         if discard:
-            yield Discard(session)
+            yield from self.discard_flow(session)
 
         def park() -> None:
             self.returned(session)
@@ -185,6 +188,39 @@ class PoolCore:
                 self.idle.append(session)
 
         yield Locked(park, notify=True)
+
+    def discard_flow(self, session: Any) -> Flow[None]:
+        """Close ``session`` and the driver it does not share."""
+        session._pool = None
+        yield Invoke(session, "close", quiet=True)
+        if not self.shares_driver(session):
+            yield Invoke(session.driver, "close", quiet=True)
+
+    def returned_by_close_flow(self, session: Any) -> Flow[None]:
+        """``session.close()`` on a pooled session: it leaves the pool, freeing its slot."""
+
+        def leave() -> None:
+            self.returned(session)
+            if session in self.idle:
+                self.idle.remove(session)
+
+        yield Locked(leave, notify=True)
+        if not self.shares_driver(session):
+            yield Invoke(session.driver, "close", quiet=True)
+
+    def close_all_flow(self) -> Flow[None]:
+        """Close idle sessions and their drivers (borrowed ones close on release), then the
+        shared driver when the pool made it and nothing is borrowed."""
+
+        def shut() -> list[Any]:
+            self.closed = True
+            idle, self.idle = list(self.idle), []
+            return idle
+
+        for session in (yield Locked(shut, notify_all=True)):
+            yield from self.discard_flow(session)
+        if self.owns_shared and not self.in_use:
+            yield Invoke(self.shared, "close", quiet=True)
 
     def foreign_error(self, session: Any) -> SessionError:
         return SessionError(

@@ -6,20 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from runic.ogm.driver.result import GraphResult
-from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import ElementKey, is_edge_model, node_labels
 
+from ._core_state import CoreState
 from ._entity import state_of
 from ._statement import Statement
 
 __all__ = ["Reads"]
 
 
-class Reads:
+class Reads(CoreState):
     """Statements reading one entity, and how statements match stored nodes."""
-
-    dialect: Any
-    mapper: Mapper
 
     # -- read statements ------------------------------------------------------------------------------
     def match_node(self, alias: str, cls: type | None, key_expr: str, *, anchor_only: bool = False, by_id: bool = False) -> tuple[str, str]:
@@ -42,16 +39,21 @@ class Reads:
                 cond = f"{cond} AND {extra}"
         return pattern, cond
 
+    def edge_key_condition(self, alias: str, cls: type, key_expr: str, *, by_id: bool = False) -> str:
+        """The condition finding edge ``alias`` of ``cls`` by key expression ``key_expr``: its
+        element id when the key is the database's (or ``by_id``), else its key property."""
+        dialect = self.dialect
+        if by_id or self.mapper.has_database_key(cls):
+            return f"{dialect.id_function(alias)} = {dialect.id_param(key_expr)}"
+        return f"{dialect.property_ref(alias, self.mapper.pk_name(cls))} = {key_expr}"
+
     def get_statement(self, model: type, key: Any) -> Statement:
         """Read one entity of ``model`` by key (the key goes through its converter)."""
         mapper = self.mapper
         db_key = mapper.db_key(model, key)
         if is_edge_model(model):
             etype = self.dialect.quote(model.__type__)
-            if mapper.has_database_key(model):
-                cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('$key')}"
-            else:
-                cond = f"r.{self.dialect.quote(mapper.pk_name(model))} = $key"
+            cond = self.edge_key_condition("r", model, "$key")
             cypher = f"MATCH (a)-[r:{etype}]->(b) WHERE {cond} RETURN r, a, b LIMIT 1"
 
             def on_edge(result: GraphResult) -> Any:
@@ -90,10 +92,7 @@ class Reads:
             key = state.committed.get(mapper.pk_name(cls), mapper.db_key(cls, mapper.key_of(entity)))
         if is_edge_model(cls):
             etype = self.dialect.quote(cls.__type__)
-            if mapper.has_database_key(cls) or by_id:
-                cond = f"{self.dialect.id_function('r')} = {self.dialect.id_param('$key')}"
-            else:
-                cond = f"r.{self.dialect.quote(mapper.pk_name(cls))} = $key"
+            cond = self.edge_key_condition("r", cls, "$key", by_id=by_id)
             cypher = f"MATCH ()-[r:{etype}]->() WHERE {cond} RETURN r LIMIT 1"
         else:
             pattern, cond = self.match_node("n", cls, "$key", anchor_only=True, by_id=by_id)

@@ -7,28 +7,16 @@ from typing import Any
 
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.exceptions import DetachedEntityError, SessionError
-from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import ElementKey, as_list, is_edge_model
 
+from ._core_state import CoreState
 from ._entity import entity_repr, state_of
-from ._identity import IdentityMap, WeakIndex
 
 __all__ = ["EntityStates"]
 
 
-class EntityStates:
+class EntityStates(CoreState):
     """Which entities a session holds and in which state; every transition between states."""
-
-    owner: Any
-    dialect: Any
-    mapper: Mapper
-    identity: IdentityMap
-    _pending: dict[int, Any]
-    _deleted: dict[int, Any]
-    _deleted_flushed: dict[int, Any]
-    _created_flushed: dict[int, Any]
-    _changed_flushed: dict[int, tuple[Any, dict[str, Any], dict[str, Any]]]
-    _node_by_eid: WeakIndex
 
     # -- views ------------------------------------------------------------------------------
     @property
@@ -97,14 +85,13 @@ class EntityStates:
         self._add(entity, added, cascade_only=False)
         return added
 
+    def _check_not_foreign(self, entity: Any, state: InstanceState, hint: str) -> None:
+        if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
+            raise SessionError(f"{entity_repr(entity)} belongs to another session", session=self.owner, hint=hint)
+
     def _add(self, entity: Any, added: list[Any], *, cascade_only: bool) -> None:
         state = state_of(entity)
-        if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
-            raise SessionError(
-                f"{entity_repr(entity)} belongs to another session",
-                session=self.owner,
-                hint="expunge it there first, or copy it into this session with session.merge(obj)",
-            )
+        self._check_not_foreign(entity, state, "expunge it there first, or copy it into this session with session.merge(obj)")
         if state.state is EntityState.TRANSIENT:
             state.session = self.owner
             state.state = EntityState.PENDING
@@ -173,12 +160,7 @@ class EntityStates:
                 operation="delete",
                 hint="add it with session.add(obj) first, or simply drop the object",
             )
-        if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
-            raise SessionError(
-                f"{entity_repr(entity)} belongs to another session",
-                session=self.owner,
-                hint="delete it through the session it is attached to",
-            )
+        self._check_not_foreign(entity, state, "delete it through the session it is attached to")
         if state.state is EntityState.PENDING:
             self._make_transient(entity)
             return

@@ -15,16 +15,13 @@ from typing import Any, TypeVar
 
 from runic.ogm.core.ambient import ASYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
-from runic.ogm.exceptions import LazyLoadError, SessionError
-from runic.ogm.mapper import Mapper
+from runic.ogm.exceptions import LazyLoadError
 from runic.ogm.query.specialised import AsyncFulltextQueryBuilder, AsyncVectorQueryBuilder
 
 from ._base import BaseSession
-from ._bulk import BulkSave, bulk_save_flow
 from ._entity import entity_repr
 from ._flows import Flow
 from ._statement import Statement
-from .session import _not_found
 
 __all__ = ["AsyncSession"]
 
@@ -53,27 +50,6 @@ class AsyncSession(BaseSession):
 
     _ambient = _AMBIENT
     _is_async = True
-
-    def __init__(
-        self,
-        driver: Any,
-        mapper: Mapper | None = None,
-        *,
-        log_cypher: bool = False,
-        readonly: bool = False,
-        autoflush: bool = False,
-        expire_on_commit: bool = False,
-        batch_size: int = 500,
-    ) -> None:
-        super().__init__(
-            driver,
-            mapper,
-            log_cypher=log_cypher,
-            readonly=readonly,
-            autoflush=autoflush,
-            expire_on_commit=expire_on_commit,
-            batch_size=batch_size,
-        )
 
     # -- the runner -----------------------------------------------------------------------------
     async def _run(self, flow: Flow) -> Any:
@@ -142,10 +118,7 @@ class AsyncSession(BaseSession):
         return await self._run(self._get_flow(model, id, fetch))
 
     async def get_one(self, model: type[T], id: Any, *, fetch: Iterable[Any] | None = None) -> T:
-        entity = await self.get(model, id, fetch=fetch)
-        if entity is None:
-            raise _not_found(model, id, self)
-        return entity
+        return await self._run(self._get_one_flow(model, id, fetch))
 
     async def refresh(self, entity: Any, *, fetch: Iterable[Any] | None = None) -> Any:
         return await self._run(self._refresh_flow(entity, fetch))
@@ -222,22 +195,5 @@ class AsyncSession(BaseSession):
         progress: Callable[[int, int | None], Any] | None = None,
         on_ids: Callable[[list[tuple[int, Any]]], Any] | None = None,
     ) -> int:
-        """Write ``rows`` outside the unit of work, each batch committed alone.
-
-        ``model``: a model class, a label or tuple of labels, or ``EdgeRows(...)``. Rows are
-        merged on ``key`` (default: the primary key; an index backs it) and created where
-        there is no key. ``progress(done, total)`` runs after each batch; ``on_ids(pairs)``
-        receives ``(row index, element id)`` of created nodes. Returns the rows written; a
-        failing batch raises BulkWriteError, an interrupt BulkWriteInterrupted, both
-        counting the rows the database holds."""
-        self._check_open()
-        if self._tx_open:
-            raise SessionError(
-                "bulk_save() commits each batch alone, but this session has an open transaction",
-                session=self,
-                hint="await session.commit() or await session.rollback() first",
-            )
-        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size, on_ids=on_ids)
-        written = await self._run(bulk_save_flow(self, job, progress=progress))
-        self._core.expire_all()
-        return written
+        """The twin of ``Session.bulk_save`` (without Ctrl-C deferral: cancel the task instead)."""
+        return await self._run(self._bulk_save_flow(model, rows, key, batch_size, progress, on_ids))

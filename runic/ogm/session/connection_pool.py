@@ -18,7 +18,7 @@ from typing import Any
 
 from runic.ogm.core.flow import run_flow, run_flow_async
 
-from ._pool_core import Discard, OpenSession, PoolCore, RollBack, WaitForRelease, driver_source
+from ._pool_core import Invoke, OpenSession, PoolCore, WaitForRelease, driver_source
 from .async_session import AsyncSession
 from .session import Session
 
@@ -40,10 +40,10 @@ class _ManagerBase:
         **driver_kwargs: Any,
     ) -> None:
         self._factory, self._shared = driver_source(target, graph_name, driver_kwargs, async_=self._async)
-        # a driver instance passed in stays the caller's; one built here from a client is ours
-        self._owns_shared = self._shared is not None and self._shared is not target
         self._graph_name = graph_name or getattr(self._shared, "graph_name", None) or driver_kwargs.get("graph")
-        self._pool = PoolCore(max_size, timeout)
+        # a driver instance passed in stays the caller's; one built here from a client is ours
+        owns_shared = self._shared is not None and self._shared is not target
+        self._pool = PoolCore(max_size, timeout, shared=self._shared, owns_shared=owns_shared)
         self._options = dict(session_options or {})
 
     @property
@@ -84,9 +84,6 @@ class _ManagerBase:
             session._owns_driver = True
         return session
 
-    def _shares_driver(self, session: Any) -> bool:
-        return self._shared is not None and session.driver is self._shared
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} size={self.size}/{self.max_size} idle={self.idle} in_use={self.in_use}{' closed' if self.closed else ''}>"
 
@@ -125,34 +122,21 @@ class ConnectionManager(_ManagerBase):
                 self._cond.acquire()
                 if failed:
                     self._cond.notify()
-        if isinstance(step, RollBack):
-            return step.session.rollback()
-        if isinstance(step, Discard):
-            return self._discard(step.session)
+        if isinstance(step, Invoke):
+            with contextlib.suppress(Exception) if step.quiet else contextlib.nullcontext():
+                return getattr(step.target, step.method)()
+            return None  # a quiet failure
         with self._cond:
             value = step.action()
-            if step.notify:
+            if step.notify_all:
+                self._cond.notify_all()
+            elif step.notify:
                 self._cond.notify()
             return value
 
-    def _discard(self, session: Session) -> None:
-        session._pool = None
-        with contextlib.suppress(Exception):
-            session.close()
-        if not self._shares_driver(session):
-            with contextlib.suppress(Exception):
-                session.driver.close()
-
     def _returned_by_close(self, session: Session) -> None:
         """``session.close()`` on a pooled session: it leaves the pool, freeing its slot."""
-        with self._cond:
-            self._pool.returned(session)
-            if session in self._pool.idle:
-                self._pool.idle.remove(session)
-            self._cond.notify()
-        if not self._shares_driver(session):
-            with contextlib.suppress(Exception):
-                session.driver.close()
+        run_flow(self._pool.returned_by_close_flow(session), self._perform)
 
     @contextlib.contextmanager
     def session(self, timeout: float | None = None) -> Iterator[Session]:
@@ -171,15 +155,7 @@ class ConnectionManager(_ManagerBase):
 
     def close_all(self) -> None:
         """Close idle sessions and drivers; borrowed ones close on release. Later acquire → SessionError."""
-        with self._cond:
-            self._pool.closed = True
-            idle, self._pool.idle = list(self._pool.idle), []
-            self._cond.notify_all()
-        for session in idle:
-            self._discard(session)
-        if self._owns_shared and not self._pool.in_use:
-            with contextlib.suppress(Exception):
-                self._shared.close()
+        run_flow(self._pool.close_all_flow(), self._perform)
 
     def __enter__(self) -> ConnectionManager:
         return self
@@ -226,33 +202,20 @@ class AsyncConnectionManager(_ManagerBase):
                 await self._cond.acquire()
                 if failed:
                     self._cond.notify()
-        if isinstance(step, RollBack):
-            return await step.session.rollback()
-        if isinstance(step, Discard):
-            return await self._discard(step.session)
+        if isinstance(step, Invoke):
+            with contextlib.suppress(Exception) if step.quiet else contextlib.nullcontext():
+                return await getattr(step.target, step.method)()
+            return None  # a quiet failure
         async with self._cond:
             value = step.action()
-            if step.notify:
+            if step.notify_all:
+                self._cond.notify_all()
+            elif step.notify:
                 self._cond.notify()
             return value
 
-    async def _discard(self, session: AsyncSession) -> None:
-        session._pool = None
-        with contextlib.suppress(Exception):
-            await session.close()
-        if not self._shares_driver(session):
-            with contextlib.suppress(Exception):
-                await session.driver.close()
-
     async def _returned_by_close(self, session: AsyncSession) -> None:
-        async with self._cond:
-            self._pool.returned(session)
-            if session in self._pool.idle:
-                self._pool.idle.remove(session)
-            self._cond.notify()
-        if not self._shares_driver(session):
-            with contextlib.suppress(Exception):
-                await session.driver.close()
+        await run_flow_async(self._pool.returned_by_close_flow(session), self._perform)
 
     @contextlib.asynccontextmanager
     async def session(self, timeout: float | None = None) -> AsyncIterator[AsyncSession]:
@@ -270,15 +233,7 @@ class AsyncConnectionManager(_ManagerBase):
             await self.release(session)
 
     async def close_all(self) -> None:
-        async with self._cond:
-            self._pool.closed = True
-            idle, self._pool.idle = list(self._pool.idle), []
-            self._cond.notify_all()
-        for session in idle:
-            await self._discard(session)
-        if self._owns_shared and not self._pool.in_use:
-            with contextlib.suppress(Exception):
-                await self._shared.close()
+        await run_flow_async(self._pool.close_all_flow(), self._perform)
 
     async def __aenter__(self) -> AsyncConnectionManager:
         return self

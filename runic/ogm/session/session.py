@@ -12,12 +12,10 @@ from typing import Any, TypeVar
 from runic.ogm.core import vector_indexes
 from runic.ogm.core.ambient import SYNC_SESSIONS
 from runic.ogm.driver.result import GraphResult
-from runic.ogm.exceptions import EntityNotFoundError, SessionError
-from runic.ogm.mapper import Mapper
 from runic.ogm.query.specialised import FulltextQueryBuilder, VectorQueryBuilder
 
 from ._base import BaseSession
-from ._bulk import BulkSave, bulk_save_flow, deferred_interrupts
+from ._bulk import deferred_interrupts
 from ._flows import Flow
 from ._statement import Statement
 
@@ -38,27 +36,6 @@ class Session(BaseSession):
 
     _ambient = _AMBIENT
     _is_async = False
-
-    def __init__(
-        self,
-        driver: Any,
-        mapper: Mapper | None = None,
-        *,
-        log_cypher: bool = False,
-        readonly: bool = False,
-        autoflush: bool = False,
-        expire_on_commit: bool = False,
-        batch_size: int = 500,
-    ) -> None:
-        super().__init__(
-            driver,
-            mapper,
-            log_cypher=log_cypher,
-            readonly=readonly,
-            autoflush=autoflush,
-            expire_on_commit=expire_on_commit,
-            batch_size=batch_size,
-        )
 
     # -- the runner -----------------------------------------------------------------------------
     def _run(self, flow: Flow) -> Any:
@@ -142,10 +119,7 @@ class Session(BaseSession):
 
     def get_one(self, model: type[T], id: Any, *, fetch: Iterable[Any] | None = None) -> T:
         """Like ``get`` but a missing entity raises EntityNotFoundError."""
-        entity = self.get(model, id, fetch=fetch)
-        if entity is None:
-            raise _not_found(model, id, self)
-        return entity
+        return self._run(self._get_one_flow(model, id, fetch))
 
     def refresh(self, entity: Any, *, fetch: Iterable[Any] | None = None) -> Any:
         """Re-read ``entity`` now, dropping its unflushed edits (gone → EntityNotFoundError)."""
@@ -230,25 +204,7 @@ class Session(BaseSession):
         receives ``(row index, element id)`` of created nodes. Returns the rows written; a
         failing batch raises BulkWriteError, an interrupt BulkWriteInterrupted, both
         counting the rows the database holds."""
-        self._check_open()
-        if self._tx_open:
-            raise SessionError(
-                "bulk_save() commits each batch alone, but this session has an open transaction",
-                session=self,
-                hint="call session.commit() or session.rollback() first",
-            )
-        job = BulkSave(self._core, model, rows, key=key, batch_size=batch_size or self.batch_size, on_ids=on_ids)
         with deferred_interrupts() as interrupted:
-            written = self._run(bulk_save_flow(self, job, progress=progress, interrupted=interrupted))
-        self._core.expire_all()
-        return written
+            return self._run(self._bulk_save_flow(model, rows, key, batch_size, progress, on_ids, interrupted))
 
 
-def _not_found(model: type, key: Any, session: BaseSession) -> EntityNotFoundError:
-    graph = getattr(session.driver, "graph_name", None) or getattr(session.driver, "url", "?")
-    return EntityNotFoundError(
-        f"no {model.__name__} with key {key!r} in graph {graph!r}",
-        model=model,
-        key=key,
-        hint=f"session.get({model.__name__}, ...) returns None instead of raising",
-    )
