@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import inspect
 import time
-from typing import Any
+from typing import Any, Self
 
 from runic.ogm.exceptions import FetchInterrupted
 from runic.progress import progress_bar
@@ -76,7 +76,7 @@ class FetchProgress:
         if self.bar is not None:
             self.bar.close()
 
-    def __enter__(self) -> FetchProgress:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

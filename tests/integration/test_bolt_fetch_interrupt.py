@@ -27,7 +27,7 @@ def test_progress_hears_every_thousand_rows_and_the_total(filled):
 
 
 def test_execute_columns_gives_the_values_column_by_column(filled):
-    columns, data, summary = filled.execute_columns("MATCH (r:BfRow) RETURN r.i AS i, r.i * 0.5 AS h ORDER BY i")
+    columns, data, _summary = filled.execute_columns("MATCH (r:BfRow) RETURN r.i AS i, r.i * 0.5 AS h ORDER BY i")
     assert columns == ["i", "h"]
     assert data[0] == list(range(1, ROWS + 1))
     assert data[1][:2] == [0.5, 1.0]

@@ -9,13 +9,13 @@ be checked against what had really arrived.
 from __future__ import annotations
 
 import io
+from typing import ClassVar
 
 import pytest
 from tqdm.std import tqdm as std_tqdm
 
-import runic.notebook.fetching as fetching
 import runic.progress
-from runic.notebook import run
+from runic.notebook import fetching, run
 from runic.ogm.exceptions import FetchInterrupted
 
 pytestmark = [pytest.mark.integration]
@@ -27,7 +27,7 @@ STREAMING = {"arcadedb", "neo4j", "memgraph"}
 
 
 class RecordingBar(std_tqdm):
-    made: list[RecordingBar] = []
+    made: ClassVar[list[RecordingBar]] = []
 
     def __init__(self, *args, **kwargs):
         kwargs["file"] = io.StringIO()

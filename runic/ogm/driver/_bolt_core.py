@@ -26,7 +26,15 @@ from runic.ogm.exceptions import (
 )
 
 from ._checks import check_params, check_query, check_timeout
-from .result import ColumnRows, Counters, EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
+from .result import (
+    ColumnRows,
+    Counters,
+    EdgeRecord,
+    GraphResult,
+    NodeRecord,
+    PathRecord,
+    ResultSummary,
+)
 from .urls import Secret, redact_url, split_userinfo
 
 __all__ = [
@@ -146,7 +154,7 @@ def _client_types() -> tuple[Any, ...]:
         try:
             from neo4j._codec.hydration import BrokenHydrationObject
         except ImportError:  # pragma: no cover - depends on the client version
-            BrokenHydrationObject = ()  # noqa: N806
+            BrokenHydrationObject = ()
         _CLIENT_TYPES = (Node, Relationship, Path, (DateTime, Date, Time), Duration, Point, BrokenHydrationObject)
     return _CLIENT_TYPES
 
@@ -164,7 +172,7 @@ def convert_value(value: Any, node_id: Any = None) -> Any:
     """
     if value.__class__ in _PLAIN:
         return value
-    Node, Relationship, Path, temporal, Duration, Point, broken = _client_types()  # noqa: N806
+    Node, Relationship, Path, temporal, Duration, Point, broken = _client_types()
     to_id = node_id or (lambda element_id: element_id)
     if isinstance(value, (bool, int, float, str, bytes)):
         return value

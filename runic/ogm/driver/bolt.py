@@ -38,7 +38,6 @@ from runic.ogm.core.flow import Flow, run_flow, run_flow_async
 from runic.ogm.exceptions import DriverError, FetchInterrupted, SessionError
 
 from ._bolt_core import BoltCore, client_uri_for
-from ._bolt_readahead import install_read_ahead
 from ._bolt_dialects import MemgraphDialect, Neo4jDialect, dialect_for_agent
 from ._bolt_dialects import dialect_named as _dialect_named
 from ._bolt_flows import (
@@ -53,6 +52,7 @@ from ._bolt_flows import (
     execute_flow,
     explain_flow,
 )
+from ._bolt_readahead import install_read_ahead
 from .base import DriverState, GraphDialect
 from .result import GraphResult
 from .urls import Secret, redact_url, split_userinfo
