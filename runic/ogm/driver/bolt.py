@@ -21,8 +21,9 @@ Reads: a result is pulled whole (``fetch_size=-1`` unless the caller sets one), 
 stay the client's tuples until ``BoltCore`` converts them column by column (plain scalars
 are kept as they are), and the sync driver reads through a read-ahead buffer
 (``_bolt_readahead.py``). ``execute(..., progress=f)`` calls ``f(rows)`` every
-``PROGRESS_EVERY`` rows; an interrupt while rows arrive closes that connection and raises
-``FetchInterrupted`` with the number of rows that had arrived.
+``PROGRESS_EVERY`` rows; an interrupt while rows arrive raises ``FetchInterrupted`` with
+the number of rows that had arrived (the sync driver closes that connection, which may
+have stopped mid-message; the asyncio one discards the rest with its session).
 """
 
 from __future__ import annotations
@@ -656,9 +657,12 @@ def watchdog_fired(watchdog: _Watchdog | None) -> bool:
 PROGRESS_EVERY = 1000
 
 
-def _interrupted(result: Any, rows: int, backend: str) -> FetchInterrupted:
-    """The report of a fetch cut by an interrupt; its connection, cut mid-stream, is closed."""
-    _kill_connection(result)
+def _interrupted(result: Any, rows: int, backend: str, *, cut: bool = True) -> FetchInterrupted:
+    """The report of a fetch cut by an interrupt. ``cut``: the sync client may have stopped
+    in the middle of a message, so its connection is closed (the pool drops it); the asyncio
+    client stops between records, and closing its session discards the rest."""
+    if cut:
+        _kill_connection(result)
     return FetchInterrupted(
         f"the query on {backend} was interrupted after {rows:,} rows had arrived; they are dropped",
         hint="add a LIMIT, or a timeout to stop long queries on the server",
@@ -708,7 +712,7 @@ async def _aconsume(pending: Any, progress: Callable[[int], Any] | None = None, 
         if progress is not None:
             progress(len(records))
     except KeyboardInterrupt:
-        raise _interrupted(result, len(records), backend) from None
+        raise _interrupted(result, len(records), backend, cut=False) from None
     return keys, records, await result.consume()
 
 
