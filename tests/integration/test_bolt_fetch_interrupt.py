@@ -59,3 +59,24 @@ def test_interrupt_inside_a_transaction_abandons_it_and_the_next_begin_works(fil
     assert filled.execute("MATCH (r:BfRow) RETURN count(r) AS c").rows[0][0] == ROWS  # the write was rolled back
     filled.begin()
     filled.rollback()
+
+
+def test_an_interrupted_fetch_all_reports_the_rows_that_had_arrived(filled, monkeypatch):
+    import runic.notebook.result as result_module
+    from runic.notebook import run
+
+    original = result_module._Heard.__call__
+
+    def interrupt_at_2000(self, rows):
+        original(self, rows)
+        if rows >= 2000:
+            raise KeyboardInterrupt
+
+    result = run("MATCH (r:BfRow) RETURN r.i AS i", connection=filled, limit=10)
+    monkeypatch.setattr(result_module._Heard, "__call__", interrupt_at_2000)
+    with pytest.raises(FetchInterrupted) as stopped:
+        result.fetch_all()
+    assert stopped.value.rows_fetched == 2000
+    assert len(result) == 10  # the result keeps what it held
+    monkeypatch.undo()
+    assert len(result.fetch_all()) == ROWS

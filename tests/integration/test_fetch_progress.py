@@ -76,7 +76,8 @@ def test_a_slow_fetch_shows_rows_per_second_and_leaves_the_count(rows, backend, 
         assert visible[0].seen == [ROWS]
 
 
-def test_a_quick_fetch_shows_no_bar(rows, bars):
+def test_a_fetch_shorter_than_the_threshold_shows_no_bar(rows, bars, monkeypatch):
+    monkeypatch.setattr(fetching, "PROGRESS_AFTER_S", 3600.0)
     result = run(QUERY, connection=rows, limit=None, progress=True)
     assert len(result) == ROWS
     assert not any(b.visible for b in bars)
@@ -120,3 +121,14 @@ def test_an_interrupt_before_any_row_says_none_arrived(rows, monkeypatch):
     with pytest.raises(FetchInterrupted, match=r"before its rows arrived \(0 rows fetched\)") as stopped:
         run(QUERY, connection=rows, limit=None)
     assert stopped.value.rows_fetched == 0
+
+
+def test_fetch_all_shows_the_rows_that_arrived_and_closes_at_the_total(rows, bars, monkeypatch):
+    import runic.notebook.result as result_module
+
+    monkeypatch.setattr(result_module, "PROGRESS_AFTER_S", 0.0)
+    result = run("MATCH (a:FpRow), (b:FpRow) WHERE a.i <= 20 RETURN a.i AS a, b.i AS b", connection=rows, limit=10)
+    result.fetch_all()
+    assert len(result) == 20 * ROWS
+    visible = [b for b in bars if b.visible]
+    assert [(b.desc, b.unit, b.closed_at) for b in visible] == [("fetching all rows", "rows", 20 * ROWS)]
