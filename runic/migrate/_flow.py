@@ -3,14 +3,16 @@
 A flow is a generator that yields ``Query`` steps and receives each step's
 ``GraphResult`` (or has the database's error thrown into it). ``run_sync`` and
 ``run_async`` drive a flow on a sync or an async executor (anything with
-``execute(query, params, readonly=...)``); they differ only by ``await``.
+``execute(query, params, readonly=...)``) with the OGM's flow runners.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
+
+from runic.ogm.core.flow import run_flow, run_flow_async
 
 __all__ = ["Flow", "Query", "run_async", "run_sync"]
 
@@ -27,33 +29,15 @@ class Query:
 Flow = Generator[Query, Any, Any]
 
 
+def _send(executor: Any) -> Callable[[Query], Any]:
+    return lambda step: executor.execute(step.text, step.params or None, readonly=step.readonly)
+
+
 def run_sync(executor: Any, flow: Flow) -> Any:
     """Drive ``flow`` on a sync executor; return the flow's value."""
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = flow.throw(error) if error is not None else flow.send(reply)
-        except StopIteration as stop:
-            return stop.value
-        reply = error = None
-        try:
-            reply = executor.execute(step.text, step.params or None, readonly=step.readonly)
-        except Exception as exc:  # noqa: BLE001 - handed to the flow, which decides
-            error = exc
+    return run_flow(flow, _send(executor))
 
 
 async def run_async(executor: Any, flow: Flow) -> Any:
     """Drive ``flow`` on an async executor; return the flow's value."""
-    reply: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            step = flow.throw(error) if error is not None else flow.send(reply)
-        except StopIteration as stop:
-            return stop.value
-        reply = error = None
-        try:
-            reply = await executor.execute(step.text, step.params or None, readonly=step.readonly)
-        except Exception as exc:  # noqa: BLE001 - handed to the flow, which decides
-            error = exc
+    return await run_flow_async(flow, _send(executor))

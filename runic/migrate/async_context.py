@@ -14,15 +14,14 @@ from typing import Any
 
 from ._flow import run_async
 from .adapters import ADAPTERS
-from .context import find_mismatches, plan_stamp
-from .exceptions import MultipleHeadsError
+from .context import ScriptsAt, current_of, find_mismatches, plan_stamp
 from .script import Revision, ScriptDirectory
 from .version import VERSION_LABEL, VersionRecord, read_record, write_record
 
 __all__ = ["AsyncRunic"]
 
 
-class AsyncRunic:
+class AsyncRunic(ScriptsAt):
     """Status and stamping of one graph over an async runic driver."""
 
     def __init__(self, driver: Any, script_location: Path | str, *, track_checksums: bool = True) -> None:
@@ -33,20 +32,6 @@ class AsyncRunic:
         adapter = ADAPTERS.get(str(getattr(driver, "backend", "")))
         self.version_label = adapter.version_label if adapter is not None else VERSION_LABEL
 
-    @property
-    def script_location(self) -> Path:
-        return self._script_location
-
-    @property
-    def scripts(self) -> ScriptDirectory:
-        if self._scripts is None:
-            self._scripts = ScriptDirectory.load(self._script_location)
-        return self._scripts
-
-    def reload(self) -> ScriptDirectory:
-        self._scripts = None
-        return self.scripts
-
     async def record(self) -> VersionRecord:
         return await run_async(self.driver, read_record(self.version_label))
 
@@ -54,14 +39,7 @@ class AsyncRunic:
         return (await self.record()).revisions
 
     async def current(self) -> str | None:
-        revisions = await self.current_revisions()
-        if len(revisions) > 1:
-            raise MultipleHeadsError(
-                f"the graph is at {len(revisions)} revisions: {', '.join(revisions)}",
-                heads=revisions,
-                hint="use current_revisions(), or merge the branches and upgrade",
-            )
-        return revisions[0] if revisions else None
+        return current_of(await self.current_revisions())
 
     async def validate(self) -> list[str]:
         if not self._track_checksums:

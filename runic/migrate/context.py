@@ -56,7 +56,52 @@ def _installed_by(explicit: str | None, track: bool) -> str | None:
     return None
 
 
-class Runic:
+def current_of(revisions: list[str]) -> str | None:
+    """The single revision a version record names, or None; ``MultipleHeadsError`` for several."""
+    if len(revisions) > 1:
+        raise MultipleHeadsError(
+            f"the graph is at {len(revisions)} revisions: {', '.join(revisions)}",
+            heads=revisions,
+            hint="use current_revisions(), or merge the branches and upgrade",
+        )
+    return revisions[0] if revisions else None
+
+
+def _relative_steps(target: str, sign: str) -> int | None:
+    """N of a relative target (``+N`` up, ``-N`` down), or None for an absolute one."""
+    if not target.startswith(sign):
+        return None
+    try:
+        return int(target[1:])
+    except ValueError:
+        more = " or base" if sign == "-" else ""
+        raise RevisionNotFound(f"{target!r} is not a relative step", hint=f"use {sign}1, {sign}2, ...{more}") from None
+
+
+class ScriptsAt:
+    """The revision scripts in ``script_location``, loaded on first use (``Runic`` and
+    ``AsyncRunic`` share it)."""
+
+    _script_location: Path
+    _scripts: ScriptDirectory | None = None
+
+    @property
+    def script_location(self) -> Path:
+        return self._script_location
+
+    @property
+    def scripts(self) -> ScriptDirectory:
+        """The revision scripts (loaded on first use; ``reload()`` after editing files)."""
+        if self._scripts is None:
+            self._scripts = ScriptDirectory.load(self._script_location)
+        return self._scripts
+
+    def reload(self) -> ScriptDirectory:
+        self._scripts = None
+        return self.scripts
+
+
+class Runic(ScriptsAt):
     """Migrations of one graph (``adapter``) from the scripts in ``script_location``."""
 
     def __init__(
@@ -96,23 +141,8 @@ class Runic:
         return self._target_manifest
 
     @property
-    def script_location(self) -> Path:
-        return self._script_location
-
-    @property
     def preview(self) -> bool:
         return self._preview
-
-    @property
-    def scripts(self) -> ScriptDirectory:
-        """The revision scripts (loaded on first use; ``reload()`` after editing files)."""
-        if self._scripts is None:
-            self._scripts = ScriptDirectory.load(self._script_location)
-        return self._scripts
-
-    def reload(self) -> ScriptDirectory:
-        self._scripts = None
-        return self.scripts
 
     def enable_preview(self) -> None:
         self._preview = True
@@ -133,14 +163,7 @@ class Runic:
 
     def current(self) -> str | None:
         """The single current revision, or ``None``; ``MultipleHeadsError`` when the graph is at several."""
-        revisions = self.current_revisions()
-        if len(revisions) > 1:
-            raise MultipleHeadsError(
-                f"the graph is at {len(revisions)} revisions: {', '.join(revisions)}",
-                heads=revisions,
-                hint="use current_revisions(), or merge the branches and upgrade",
-            )
-        return revisions[0] if revisions else None
+        return current_of(self.current_revisions())
 
     def get_revision_message(self, rev_id: str) -> str | None:
         try:
@@ -171,22 +194,12 @@ class Runic:
         return self.scripts.upgrade_path(self._known(current), target)
 
     def _resolve_up(self, current: list[str], target: str) -> list[Revision]:
-        if target.startswith("+"):
-            try:
-                n = int(target[1:])
-            except ValueError:
-                raise RevisionNotFound(f"{target!r} is not a relative step", hint="use +1, +2, ...") from None
-            return self.scripts.upgrade_path(current, "head")[:n]
-        return self.scripts.upgrade_path(current, target)
+        n = _relative_steps(target, "+")
+        return self.scripts.upgrade_path(current, target) if n is None else self.scripts.upgrade_path(current, "head")[:n]
 
     def _resolve_down(self, current: list[str], target: str) -> list[Revision]:
-        if target.startswith("-"):
-            try:
-                n = int(target[1:])
-            except ValueError:
-                raise RevisionNotFound(f"{target!r} is not a relative step", hint="use -1, -2, ... or base") from None
-            return self.scripts.downgrade_path(current, "base")[:n]
-        return self.scripts.downgrade_path(current, target)
+        n = _relative_steps(target, "-")
+        return self.scripts.downgrade_path(current, target) if n is None else self.scripts.downgrade_path(current, "base")[:n]
 
     def upgrade(self, target: str = "head", *, validate_on_migrate: bool = False, installed_by: str | None = None) -> list[str]:
         """Apply the revisions up to ``target`` (id, prefix, ``head``, ``heads`` or ``+N``).

@@ -74,8 +74,8 @@ class VectorIndex:
 
 
 @dataclass(frozen=True, init=False)
-class UniqueConstraint:
-    """Values of ``props`` are unique among ``entity`` (``"NODE"``/``"RELATIONSHIP"``) of ``label``."""
+class _Constraint:
+    """A constraint on ``props`` of ``entity`` (``"NODE"``/``"RELATIONSHIP"``) of ``label``."""
 
     entity: str
     label: str
@@ -88,17 +88,13 @@ class UniqueConstraint:
 
 
 @dataclass(frozen=True, init=False)
-class MandatoryConstraint:
+class UniqueConstraint(_Constraint):
+    """Values of ``props`` are unique among ``entity`` (``"NODE"``/``"RELATIONSHIP"``) of ``label``."""
+
+
+@dataclass(frozen=True, init=False)
+class MandatoryConstraint(_Constraint):
     """Every ``entity`` of ``label`` carries ``props`` (not null)."""
-
-    entity: str
-    label: str
-    props: tuple[str, ...]
-
-    def __init__(self, entity: str, label: str, props: Iterable[str] | str) -> None:
-        object.__setattr__(self, "entity", _entity_word(entity))
-        object.__setattr__(self, "label", label)
-        object.__setattr__(self, "props", (props,) if isinstance(props, str) else tuple(props))
 
 
 @dataclass

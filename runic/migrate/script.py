@@ -155,6 +155,25 @@ def load_revision(path: Path) -> Revision:
     )
 
 
+#: what is said when several revisions claim to be the one head or base:
+#: (error, the keyword that carries their ids, message, hint)
+_SEVERAL = {
+    "head": (MultipleHeadsError, "heads", "the revisions have {n} heads: {ids}", "name a revision, or join them with 'runic merge <rev1> <rev2> -m ...'"),
+    "base": (MultipleBasesError, "bases", "{n} revisions have down_revision = None: {ids}", "set down_revision of all but one of them"),
+}
+
+
+def _single(found: list[Revision], which: str) -> Revision:
+    """The one head or base in ``found``; several or none raise an error that says so."""
+    if len(found) > 1:
+        error, key, message, hint = _SEVERAL[which]
+        ids = [r.revision for r in found]
+        raise error(message.format(n=len(ids), ids=", ".join(ids)), hint=hint, **{key: ids})
+    if not found:
+        raise RevisionNotFound("there are no revisions yet", hint="create one with 'runic revision -m ...'")
+    return found[0]
+
+
 class ScriptDirectory:
     """The revisions of one script location and the graph they form (no database I/O)."""
 
@@ -218,16 +237,7 @@ class ScriptDirectory:
         if not isinstance(rev_id, str) or not rev_id:
             raise RevisionNotFound(f"revision {rev_id!r} is not a revision id", hint="pass an id, a unique prefix, 'head' or 'base'")
         if rev_id == "head":
-            heads = self.get_heads()
-            if len(heads) > 1:
-                raise MultipleHeadsError(
-                    f"the revisions have {len(heads)} heads: {', '.join(h.revision for h in heads)}",
-                    heads=[h.revision for h in heads],
-                    hint="name a revision, or join them with 'runic merge <rev1> <rev2> -m ...'",
-                )
-            if not heads:
-                raise RevisionNotFound("there are no revisions yet", hint="create one with 'runic revision -m ...'")
-            return heads[0]
+            return _single(self.get_heads(), "head")
         if rev_id == "base":
             return self.get_base()
         if rev_id in self._revisions:
@@ -271,16 +281,7 @@ class ScriptDirectory:
         return sorted((r for r in self._revisions.values() if not r.parents), key=lambda r: (r.create_date, r.revision))
 
     def get_base(self) -> Revision:
-        bases = self.get_bases()
-        if len(bases) > 1:
-            raise MultipleBasesError(
-                f"{len(bases)} revisions have down_revision = None: {', '.join(b.revision for b in bases)}",
-                bases=[b.revision for b in bases],
-                hint="set down_revision of all but one of them",
-            )
-        if not bases:
-            raise RevisionNotFound("there are no revisions yet", hint="create one with 'runic revision -m ...'")
-        return bases[0]
+        return _single(self.get_bases(), "base")
 
     def get_children(self, rev_id: str) -> list[str]:
         return sorted(r.revision for r in self._revisions.values() if rev_id in r.parents)

@@ -128,6 +128,11 @@ def entity_text(entity: Any, p: Any = None, cycle: bool = False) -> str:
         _, _, props, _, _, _ = _entity_view(entity)
         parts = [f"{k}={'***' if render.is_secret_key(k) else render.format_value(v)}" for k, v in list(props.items())[: render.MAX_ITEMS]]
         text = f"{type(entity).__name__}({', '.join(parts)})"
+    return _printed(text, p)
+
+
+def _printed(text: str, p: Any) -> str:
+    """``text`` sent to IPython's pretty printer ``p`` (then ``""``), or returned without one."""
     if p is not None:
         p.text(text)
         return ""
@@ -190,10 +195,7 @@ def builder_text(builder: Any, p: Any = None, cycle: bool = False) -> str:
             text += "\nparams: " + ", ".join(f"${k} = {v}" for k, v in shown.items())
     except Exception as exc:  # noqa: BLE001
         text = f"<repr-error {type(exc).__name__}: {exc}>"
-    if p is not None:
-        p.text(text)
-        return ""
-    return text
+    return _printed(text, p)
 
 
 def builder_html(builder: Any) -> str:
@@ -221,18 +223,12 @@ def graph_result_html(result: GraphResult) -> str:
 
 def graph_result_text(result: GraphResult, p: Any = None, cycle: bool = False) -> str:
     text = _result_view(result)._text()
-    if p is not None:
-        p.text(text)
-        return ""
-    return text
+    return _printed(text, p)
 
 
 def node_record_text(record: Any, p: Any = None, cycle: bool = False) -> str:
     text = render.format_value(record)
-    if p is not None:
-        p.text(text)
-        return ""
-    return text
+    return _printed(text, p)
 
 
 # -- registration ------------------------------------------------------------------------------

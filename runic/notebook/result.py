@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from runic.ogm import gc_paused
-from runic.ogm.driver.result import EdgeRecord, GraphResult, NodeRecord, PathRecord, ResultSummary
+from runic.ogm.driver.result import (
+    EdgeRecord,
+    GraphResult,
+    NodeRecord,
+    PathRecord,
+    Records,
+    ResultSummary,
+)
 from runic.ogm.exceptions import FetchInterrupted
 from runic.progress import progress_bar
 
@@ -32,7 +38,7 @@ PROGRESS_AFTER_S = 1.0
 STOP_WAIT_S = 2.0
 
 
-class QueryResult:
+class QueryResult(Records):
     """Rows of one statement run from the notebook.
 
     ``columns``, ``rows``, ``len()``, iteration (records as dicts), ``[i]`` (a record) and
@@ -93,19 +99,6 @@ class QueryResult:
         if self.has_more:
             return self.raw.rows[: self.fetch_limit - 1]  # type: ignore[operator]
         return self.raw.rows
-
-    @property
-    def records(self) -> list[dict[str, Any]]:
-        cols = self.columns
-        return [dict(zip(cols, row)) for row in self.rows]
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        cols = self.columns
-        for row in self.rows:
-            yield dict(zip(cols, row))
 
     def __getitem__(self, index: int | str | slice) -> Any:
         if isinstance(index, str):

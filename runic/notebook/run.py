@@ -31,6 +31,13 @@ NO_LIMIT = None
 _LABEL_USE = re.compile(r"[(,]\s*[A-Za-z_]\w*\s*:\s*([A-Za-z_]\w*)|\(\s*:\s*([A-Za-z_]\w*)")
 _TYPE_USE = re.compile(r"\[\s*[A-Za-z_]?\w*\s*:\s*([A-Za-z_]\w*)")
 _PROP_USE = re.compile(r"\b[A-Za-z_]\w*\.([A-Za-z_]\w*)\b")
+#: names a query uses, checked against the schema: (pattern, schema key, how a note names
+#: one, note only when there is a suggestion)
+_NAME_USES = (
+    (_LABEL_USE, "labels", "label :", False),
+    (_TYPE_USE, "types", "relationship type :", False),
+    (_PROP_USE, "keys", "property key .", True),
+)
 
 
 def _connection(connection: Connection | Any | str | None) -> Connection:
@@ -206,23 +213,15 @@ def schema_notices(conn: Connection, query: str) -> list[str]:
     masked = mask(query)
     notes = []
     seen: set[str] = set()
-    for m in _LABEL_USE.finditer(masked):
-        label = m.group(1) or m.group(2)
-        if label not in schema["labels"] and label not in seen:
-            seen.add(label)
-            guess = did_you_mean(label, schema["labels"])
-            notes.append(f"label :{label} does not exist in this graph" + (f" — {guess}" if guess else ""))
-    for m in _TYPE_USE.finditer(masked):
-        rel = m.group(1)
-        if rel not in schema["types"] and rel not in seen:
-            seen.add(rel)
-            guess = did_you_mean(rel, schema["types"])
-            notes.append(f"relationship type :{rel} does not exist in this graph" + (f" — {guess}" if guess else ""))
-    for m in _PROP_USE.finditer(masked):
-        key = m.group(1)
-        if schema["keys"] and key not in schema["keys"] and key not in seen:
-            seen.add(key)
-            guess = did_you_mean(key, schema["keys"])
-            if guess:
-                notes.append(f"property key .{key} does not exist in this graph — {guess}")
+    for pattern, kind, what, only_with_guess in _NAME_USES:
+        known = schema[kind]
+        if only_with_guess and not known:
+            continue
+        for m in pattern.finditer(masked):
+            name = next(filter(None, m.groups()), None)
+            if name not in known and name not in seen:
+                seen.add(name)
+                guess = did_you_mean(name, known)
+                if guess or not only_with_guess:
+                    notes.append(f"{what}{name} does not exist in this graph" + (f" — {guess}" if guess else ""))
     return notes

@@ -26,7 +26,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +34,8 @@ import weakref
 from pathlib import Path
 
 from runic.ogm.exceptions import DriverError
+
+from ._process import ServerProcess, free_ports
 
 __all__ = ["AGEServer", "age_chroot_dir"]
 
@@ -52,12 +53,6 @@ def age_chroot_dir() -> Path:
     return Path(cache) / "age-trixie"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((_HOST, 0))
-        return sock.getsockname()[1]
-
-
 def _chroot_user(root: Path) -> tuple[int, int]:
     for line in (root / "etc" / "passwd").read_text().splitlines():
         parts = line.split(":")
@@ -73,7 +68,7 @@ def _tail(path: Path, lines: int = _LOG_TAIL_LINES) -> str:
         return "(no log)"
 
 
-class AGEServer:
+class AGEServer(ServerProcess):
     """One PostgreSQL + Apache AGE server in the project's chroot (127.0.0.1, free port)."""
 
     def __init__(self, chroot: str | os.PathLike[str] | None = None, *, user: str = "postgres", database: str = "postgres") -> None:
@@ -81,23 +76,12 @@ class AGEServer:
         self.user = user
         self.database = database
         self.port: int | None = None
-        self._password: str | None = None
         self._workdir: Path | None = None
-        self._process: subprocess.Popen[bytes] | None = None
-        self._finalizer: weakref.finalize | None = None
-        self.start_seconds: float | None = None
+        super().__init__()
 
     # -- state --------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self._process is not None and self._process.poll() is None
-
-    @property
-    def password(self) -> str:
-        """The random password of the ``postgres`` user (only while running)."""
-        if self._password is None:
-            raise DriverError("the AGE server is not running", backend="age", hint="call start() first")
-        return self._password
+    def _not_running(self) -> DriverError:
+        return DriverError("the AGE server is not running", backend="age", hint="call start() first")
 
     @property
     def url(self) -> str:
@@ -168,7 +152,7 @@ class AGEServer:
             tail = "\n".join(initdb.stdout.decode(errors="replace").splitlines()[-_LOG_TAIL_LINES:])
             self.stop()
             raise DriverError(f"initdb failed in the AGE chroot (exit {initdb.returncode}):\n{tail}", backend="age", hint=_SETUP_HINT)
-        port = _free_port()
+        port = free_ports(1, _HOST)[0]
         argv = self._chroot_cmd(
             uid, gid, f"{_PG_BIN}/postgres", "-D", f"{inner}/data", "-p", str(port),
             "-c", f"listen_addresses={_HOST}", "-c", "unix_socket_directories=",
@@ -176,9 +160,9 @@ class AGEServer:
             "-c", "full_page_writes=off", "-c", "max_connections=50", "-c", "shared_buffers=32MB",
         )
         with open(log, "wb") as out:
-            self._process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         self._finalizer.detach()
-        self._finalizer = weakref.finalize(self, _cleanup, self._process, workdir)
+        self._finalizer = weakref.finalize(self, _cleanup, self._proc, workdir)
         self.port = port
         self._password = password
         try:
@@ -196,9 +180,9 @@ class AGEServer:
         deadline = time.monotonic() + _START_TIMEOUT_S
         last: Exception | None = None
         while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
+            if self._proc is not None and self._proc.poll() is not None:
                 raise DriverError(
-                    f"PostgreSQL in the AGE chroot exited with code {self._process.returncode}:\n{_tail(log)}",
+                    f"PostgreSQL in the AGE chroot exited with code {self._proc.returncode}:\n{_tail(log)}",
                     backend="age", hint=_SETUP_HINT,
                 )
             try:
@@ -225,17 +209,11 @@ class AGEServer:
         if finalizer is not None:
             finalizer()
         elif self._workdir is not None:
-            _cleanup(self._process, self._workdir)
-        self._process = None
+            _cleanup(self._proc, self._workdir)
+        self._proc = None
         self._workdir = None
         self._password = None
         self.port = None
-
-    def __enter__(self) -> AGEServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _cleanup(process: subprocess.Popen[bytes] | None, workdir: Path | None) -> None:
@@ -279,19 +257,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"the full URL (with the password) is in {url_file} (readable only by you):")
     print(f"  set -a; . {url_file}; set +a    # exports RUNIC_URL for %runic and create_driver()")
     print("press Ctrl-C to stop", flush=True)
-
-    def _stop_on_signal(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(sig, _stop_on_signal)
     try:
-        while server.running:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
+        server.serve_until_interrupted()
     finally:
-        server.stop()
         _RUNNING.remove(server)
         url_file.unlink(missing_ok=True)
     print("AGE server stopped")

@@ -33,9 +33,11 @@ import urllib.error
 import urllib.request
 import weakref
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from runic.ogm.exceptions import DriverError
+
+from ._process import ServerProcess, free_ports
 
 __all__ = ["ArcadeDBServer", "arcadedb_home"]
 
@@ -58,20 +60,6 @@ def arcadedb_home() -> Path:
             hint="install runic with the 'arcadedb' extra (pip install 'runic[arcadedb]')",
         ) from exc
     return Path(arcadedb_embedded.__file__).resolve().parent
-
-
-def _free_ports(count: int, host: str) -> list[int]:
-    """``count`` distinct free TCP ports on ``host`` (held together while chosen)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind((host, 0))
-            sockets.append(sock)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def _die_with_parent(parent_pid: int):
@@ -121,7 +109,7 @@ def _stop_process(proc: subprocess.Popen | None, root: str | None) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-class ArcadeDBServer:
+class ArcadeDBServer(ServerProcess):
     """A short-lived ArcadeDB server with Bolt, for tests and the lab.
 
     ``start()`` makes a fresh root directory, picks free loopback ports for HTTP and Bolt,
@@ -149,26 +137,12 @@ class ArcadeDBServer:
         self.http_port: int | None = None
         self.bolt_port: int | None = None
         self.username = "root"
-        self._password: str | None = None
         self._root: str | None = None
-        self._proc: subprocess.Popen | None = None
-        self._finalizer: weakref.finalize | None = None
-        #: seconds the last ``start()`` took until Bolt answered
-        self.start_seconds: float | None = None
+        super().__init__()
 
     # -- state ------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
-
-    @property
-    def password(self) -> str:
-        """The root password (random per start). Keep it out of logs and output."""
-        if self._password is None:
-            raise DriverError(
-                "the ArcadeDB server has not been started — call start() first", backend="arcadedb"
-            )
-        return self._password
+    def _not_running(self) -> DriverError:
+        return DriverError("the ArcadeDB server has not been started — call start() first", backend="arcadedb")
 
     @property
     def root_dir(self) -> str | None:
@@ -214,23 +188,12 @@ class ArcadeDBServer:
         self._root = tempfile.mkdtemp(prefix="runic-arcadedb-")
         os.chmod(self._root, 0o700)
         self._password = secrets.token_urlsafe(18)
-        self.http_port, self.bolt_port = _free_ports(2, self.host)
+        self.http_port, self.bolt_port = free_ports(2, self.host)
         argfile = Path(self._root) / "jvm.args"
         # the password goes in an argument file in the private directory, not on the command line
         argfile.write_text("\n".join(self._jvm_args(jars)) + "\n", encoding="utf-8")
         os.chmod(argfile, 0o600)
-        with open(self.log_path, "wb") as log:
-            self._proc = subprocess.Popen(
-                [str(java), f"@{argfile}"],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=self._root,
-                start_new_session=True,
-                preexec_fn=_die_with_parent(os.getpid()),  # noqa: PLW1509 - only async-signal-safe calls
-            )
-        self._finalizer = weakref.finalize(self, _stop_process, self._proc, self._root)
-        atexit.register(self._finalizer)
+        self._launch(java, argfile, "wb")
         try:
             self._wait_ready(started)
             self.create_database(self.database)
@@ -264,10 +227,17 @@ class ArcadeDBServer:
         if self._finalizer is not None:
             atexit.unregister(self._finalizer)
             self._finalizer.detach()
-        argfile = Path(self._root) / "jvm.args"
-        with open(self.log_path, "ab") as log:
+        self._launch(arcadedb_home() / "jre" / "bin" / "java", Path(self._root) / "jvm.args", "ab")
+        self._wait_ready(started)
+        self._wait_for_bolt(started)
+        return self
+
+    def _launch(self, java: Path, argfile: Path, log_mode: str) -> None:
+        """Run the JVM with ``argfile`` in its own process group, its output written to the
+        log (``log_mode`` "wb" starts the log, "ab" appends); stopped at interpreter exit."""
+        with open(self.log_path, log_mode) as log:
             self._proc = subprocess.Popen(
-                [str(arcadedb_home() / "jre" / "bin" / "java"), f"@{argfile}"],
+                [str(java), f"@{argfile}"],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -277,9 +247,6 @@ class ArcadeDBServer:
             )
         self._finalizer = weakref.finalize(self, _stop_process, self._proc, self._root)
         atexit.register(self._finalizer)
-        self._wait_ready(started)
-        self._wait_for_bolt(started)
-        return self
 
     def _jvm_args(self, jars: Path) -> list[str]:
         settings = {
@@ -364,12 +331,6 @@ class ArcadeDBServer:
         self._proc = None
         self._root = None
 
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
     # -- databases ------------------------------------------------------------------------
     def server_command(self, command: str) -> Any:
         """Run a server command (``create database x``, ``drop database x``) over HTTP."""
@@ -418,14 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ArcadeDB is running at {server.redacted_url} (started in {server.start_seconds:.1f} s)")
     print(f"full URL (with the password): {url_file}")
     print("press Ctrl-C to stop", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    try:
-        while server.running:
-            time.sleep(1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
+    server.serve_until_interrupted()
     return 0
 
 

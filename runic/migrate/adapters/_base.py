@@ -182,24 +182,22 @@ class GraphAdapterBase:
 
     # -- schema: constraints ----------------------------------------------------------------
     def create_constraint(self, kind: str, entity: str, label: str, props: list[str] | tuple[str, ...] | str) -> None:
-        props = [props] if isinstance(props, str) else list(props)
-        kind = str(kind).upper()
-        if kind == "UNIQUE":
-            for spec in self._unique_specs(entity, label, props):
-                self.create_index(spec)
-        elif kind == "MANDATORY":
-            self.create_mandatory(MandatoryConstraint(entity, label, props))
-        else:
-            raise ValueError(f"constraint kind {kind!r} is not known — use 'UNIQUE' or 'MANDATORY'")
+        self._constraint(True, kind, entity, label, props)
 
     def drop_constraint(self, kind: str, entity: str, label: str, props: list[str] | tuple[str, ...] | str) -> None:
+        self._constraint(False, kind, entity, label, props)
+
+    def _constraint(self, create: bool, kind: str, entity: str, label: str, props: list[str] | tuple[str, ...] | str) -> None:
+        """Create (or drop) a ``UNIQUE`` constraint as unique indexes, a ``MANDATORY`` one natively."""
         props = [props] if isinstance(props, str) else list(props)
         kind = str(kind).upper()
         if kind == "UNIQUE":
+            index = self.create_index if create else self.drop_index
             for spec in self._unique_specs(entity, label, props):
-                self.drop_index(spec)
+                index(spec)
         elif kind == "MANDATORY":
-            self.drop_mandatory(MandatoryConstraint(entity, label, props))
+            mandatory = self.create_mandatory if create else self.drop_mandatory
+            mandatory(MandatoryConstraint(entity, label, props))
         else:
             raise ValueError(f"constraint kind {kind!r} is not known — use 'UNIQUE' or 'MANDATORY'")
 

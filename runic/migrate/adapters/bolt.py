@@ -23,6 +23,21 @@ from ._base import GraphAdapterBase
 __all__ = ["ArcadeDBAdapter", "MemgraphAdapter", "Neo4jAdapter"]
 
 
+class _MandatoryByDDL(GraphAdapterBase):
+    """Mandatory constraints created and dropped by the statements ``_mandatory_ddl`` gives."""
+
+    def _mandatory_ddl(self, c: MandatoryConstraint, create: bool) -> list[str]:  # pragma: no cover
+        raise NotImplementedError
+
+    def create_mandatory(self, constraint: MandatoryConstraint) -> None:
+        for statement in self._mandatory_ddl(constraint, True):
+            self.driver.execute(statement)
+
+    def drop_mandatory(self, constraint: MandatoryConstraint) -> None:
+        for statement in self._mandatory_ddl(constraint, False):
+            self.driver.execute(statement)
+
+
 class ArcadeDBAdapter(GraphAdapterBase):
     """A migration adapter for one ArcadeDB database (Bolt, schema over HTTP)."""
 
@@ -75,7 +90,7 @@ class ArcadeDBAdapter(GraphAdapterBase):
             super().delete_graph()
 
 
-class Neo4jAdapter(GraphAdapterBase):
+class Neo4jAdapter(_MandatoryByDDL):
     """A migration adapter for one Neo4j database."""
 
     @classmethod
@@ -95,16 +110,8 @@ class Neo4jAdapter(GraphAdapterBase):
             out.append(f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR {pattern} REQUIRE n.{escape_identifier(prop)} IS NOT NULL")
         return out
 
-    def create_mandatory(self, constraint: MandatoryConstraint) -> None:
-        for statement in self._mandatory_ddl(constraint, True):
-            self.driver.execute(statement)
 
-    def drop_mandatory(self, constraint: MandatoryConstraint) -> None:
-        for statement in self._mandatory_ddl(constraint, False):
-            self.driver.execute(statement)
-
-
-class MemgraphAdapter(GraphAdapterBase):
+class MemgraphAdapter(_MandatoryByDDL):
     """A migration adapter for Memgraph."""
 
     @classmethod
@@ -117,11 +124,3 @@ class MemgraphAdapter(GraphAdapterBase):
         verb = "CREATE" if create else "DROP"
         label = escape_identifier(c.label)
         return [f"{verb} CONSTRAINT ON (n:{label}) ASSERT EXISTS (n.{escape_identifier(p)})" for p in c.props]
-
-    def create_mandatory(self, constraint: MandatoryConstraint) -> None:
-        for statement in self._mandatory_ddl(constraint, True):
-            self.driver.execute(statement)
-
-    def drop_mandatory(self, constraint: MandatoryConstraint) -> None:
-        for statement in self._mandatory_ddl(constraint, False):
-            self.driver.execute(statement)

@@ -241,34 +241,24 @@ def collect_elements(data: Any) -> tuple[list[ViewNode], list[ViewEdge]]:
     """
     nodes: dict[str, ViewNode] = {}
     edges: dict[str, ViewEdge] = {}
-    seen_nodes: set[Any] = set()
-    seen_edges: set[Any] = set()
+
+    def add_node(item: NodeRecord) -> None:
+        key = node_key(item.id)
+        if key not in nodes:
+            nodes[key] = ViewNode(key, item.id, tuple(item.labels), safe_properties(item.properties))
+
+    def add_edge(item: EdgeRecord) -> None:
+        key = node_key(item.id)
+        if key not in edges:
+            edges[key] = ViewEdge(
+                key, item.id, item.type, node_key(item.start_id), node_key(item.end_id), item.properties
+            )
 
     def take(item: Any) -> None:
-        kind = type(item)
-        if kind is NodeRecord or isinstance(item, NodeRecord):
-            raw = item.id
-            if raw not in seen_nodes:
-                seen_nodes.add(raw)
-                key = node_key(raw)
-                if key not in nodes:
-                    nodes[key] = ViewNode(
-                        key, raw, tuple(item.labels), safe_properties(item.properties)
-                    )
-        elif kind is EdgeRecord or isinstance(item, EdgeRecord):
-            raw = item.id
-            if raw not in seen_edges:
-                seen_edges.add(raw)
-                key = node_key(raw)
-                if key not in edges:
-                    edges[key] = ViewEdge(
-                        key,
-                        raw,
-                        item.type,
-                        node_key(item.start_id),
-                        node_key(item.end_id),
-                        item.properties,
-                    )
+        if isinstance(item, NodeRecord):
+            add_node(item)
+        elif isinstance(item, EdgeRecord):
+            add_edge(item)
         elif isinstance(item, ViewNode):
             nodes.setdefault(item.key, item)
         elif isinstance(item, ViewEdge):
@@ -286,30 +276,11 @@ def collect_elements(data: Any) -> tuple[list[ViewNode], list[ViewEdge]]:
     for row in rows:
         for value in row if isinstance(row, (list, tuple)) else (row,):
             kind = type(value)
-            # the common cells inline: this loop runs once per cell of a large result
+            # records in cells are taken without the walk: this loop runs once per cell
             if kind is NodeRecord:
-                raw = value.id
-                if raw not in seen_nodes:
-                    seen_nodes.add(raw)
-                    key = str(raw)
-                    if key not in nodes:
-                        nodes[key] = ViewNode(
-                            key, raw, tuple(value.labels), safe_properties(value.properties)
-                        )
+                add_node(value)
             elif kind is EdgeRecord:
-                raw = value.id
-                if raw not in seen_edges:
-                    seen_edges.add(raw)
-                    key = str(raw)
-                    if key not in edges:
-                        edges[key] = ViewEdge(
-                            key,
-                            raw,
-                            value.type,
-                            str(value.start_id),
-                            str(value.end_id),
-                            value.properties,
-                        )
+                add_edge(value)
             elif kind not in _SCALARS:
                 for item in _walk(value):
                     take(item)

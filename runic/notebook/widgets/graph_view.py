@@ -27,6 +27,7 @@ from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import OrmError
 from runic.progress import progress_bar
 
+from ._fallback import StaticFallback
 from .graph_data import DEFAULT_NODE_CAP, GraphModel, ViewNode, collect_elements, json_safe
 from .graph_style import Style, Styler
 from .graph_svg import layout_positions, render_html, render_svg
@@ -40,7 +41,7 @@ PROGRESS_THRESHOLD = 200
 STATIC_CAP = 300
 
 
-class GraphView(anywidget.AnyWidget):
+class GraphView(StaticFallback, anywidget.AnyWidget):
     """An interactive graph of ``data``: a GraphResult, records, paths, OGM entities or lists of them.
 
     ``driver`` (or a session with ``execute`` and ``dialect``) enables expanding a node.
@@ -273,23 +274,8 @@ class GraphView(anywidget.AnyWidget):
 
     # -- display ------------------------------------------------------------------------
 
-    def _repr_html_(self) -> str:
-        try:
-            return self.to_html()
-        except Exception as exc:  # noqa: BLE001 - a repr never raises
-            return f"<pre>&lt;GraphView repr-error {type(exc).__name__}&gt;</pre>"
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any] | tuple[dict, dict]:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data, meta = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-        data = dict(data)
-        try:
-            data["image/svg+xml"] = self.to_svg()
-            data["text/html"] = self.to_html()
-        except Exception as exc:  # noqa: BLE001 - a repr never raises
-            data["text/html"] = f"<pre>&lt;GraphView repr-error {type(exc).__name__}&gt;</pre>"
-        data["text/plain"] = repr(self)
-        return (data, meta) if isinstance(bundle, tuple) else data
+    #: a static picture and page beside the live view (``StaticFallback``)
+    _fallbacks = (("image/svg+xml", "to_svg"), ("text/html", "to_html"))
 
     def __repr__(self) -> str:
         return f"<GraphView {self.message}>"

@@ -24,6 +24,8 @@ import ipywidgets as widgets
 from runic.migrate import Runic
 from runic.ogm.exceptions import OrmError
 
+from ._fallback import StaticFallback
+
 __all__ = ["MigrationStatus", "MigrationStatusWidget", "StatusRow", "migration_status", "preview_operations"]
 
 CSS = """<style>
@@ -147,7 +149,7 @@ def is_destructive(operations: list[str]) -> bool:
     return any(line.startswith(_DESTRUCTIVE) or ("DELETE" in line.upper() and line.startswith("CYPHER")) for line in operations)
 
 
-class MigrationStatusWidget(widgets.VBox):
+class MigrationStatusWidget(StaticFallback, widgets.VBox):
     """The migration status of a graph with Refresh / Upgrade / Downgrade buttons.
 
     ``status`` is the latest ``MigrationStatus``; ``outcome`` the latest message;
@@ -238,20 +240,6 @@ class MigrationStatusWidget(widgets.VBox):
         if self.status is None:
             return f'<div class="runic-ms-outcome runic-ms-error">{escape(self.outcome)}</div>'
         return self.status.to_html()
-
-    def _repr_html_(self) -> str:
-        try:
-            return self.to_html()
-        except Exception as exc:  # noqa: BLE001 - a repr never raises
-            return f"<pre>&lt;MigrationStatusWidget repr-error {type(exc).__name__}&gt;</pre>"
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data, meta = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-        data = dict(data)
-        data["text/html"] = self._repr_html_()
-        data["text/plain"] = repr(self)
-        return (data, meta) if isinstance(bundle, tuple) else data
 
     def __repr__(self) -> str:
         return f"<MigrationStatusWidget {self.status.summary() if self.status else 'status not read'}>"

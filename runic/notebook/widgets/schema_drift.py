@@ -23,6 +23,8 @@ import ipywidgets as widgets
 
 from runic.ogm.exceptions import OrmError
 
+from ._fallback import StaticFallback
+
 __all__ = ["SchemaDriftWidget", "drift_rows", "render_drift_table", "render_errors", "unreadable"]
 
 _STATUS_HELP = {
@@ -107,7 +109,7 @@ def _export_file_name(graph: Any) -> str:
     return f"runic-schema-{name}.json"
 
 
-class SchemaDriftWidget(widgets.VBox):
+class SchemaDriftWidget(StaticFallback, widgets.VBox):
     """Declared vs live indexes of a ``SchemaManager``, with Refresh / Apply missing /
     Drop extra / Export buttons.
 
@@ -181,14 +183,21 @@ class SchemaDriftWidget(widgets.VBox):
             self._set_outcome(f"refreshed: {self.result.summary()}")
         return self.result
 
+    def _drift(self, verb: str, which: str, none: str) -> list[Any]:
+        """The ``missing`` or ``extra`` indexes of the last reading; when there are none to
+        act on (or the reading failed), the outcome line says why and the list is empty."""
+        if self.result is None or unreadable(self.result):
+            self._set_outcome(f"cannot {verb}: the live indexes could not be read — press Refresh once the database answers", error=True)
+            return []
+        found = list(getattr(self.result, which))
+        if not found:
+            self._set_outcome(f"nothing to {verb}: {none}")
+        return found
+
     def apply_missing(self) -> list[Any]:
         """Create the missing indexes (``SchemaManager.sync(drop_extra=False)``); returns those created."""
-        if self.result is None or unreadable(self.result):
-            self._set_outcome("cannot apply: the live indexes could not be read — press Refresh once the database answers", error=True)
-            return []
-        missing = list(self.result.missing)
+        missing = self._drift("apply", "missing", "no declared index is missing")
         if not missing:
-            self._set_outcome("nothing to apply: no declared index is missing")
             return []
         report = self._run(f"creating {len(missing)} index(es)", len(missing), lambda: self.manager.sync(drop_extra=False))
         if report is None:
@@ -201,12 +210,8 @@ class SchemaDriftWidget(widgets.VBox):
 
     def request_drop(self) -> list[Any]:
         """Ask for confirmation before dropping the extra indexes; returns what would be dropped."""
-        if self.result is None or unreadable(self.result):
-            self._set_outcome("cannot drop: the live indexes could not be read — press Refresh once the database answers", error=True)
-            return []
-        extra = list(self.result.extra)
+        extra = self._drift("drop", "extra", "every live index is declared")
         if not extra:
-            self._set_outcome("nothing to drop: every live index is declared")
             return []
         self._pending_drop = extra
         names = ", ".join(escape(s.describe()) for s in extra)
@@ -274,20 +279,6 @@ class SchemaDriftWidget(widgets.VBox):
             f'<div class="runic-sd-summary">{escape(self._summary_text())}</div>'
             f"{render_errors(self.result)}{render_drift_table(self.result)}</div>"
         )
-
-    def _repr_html_(self) -> str:
-        try:
-            return self.to_html()
-        except Exception as exc:  # noqa: BLE001 - a repr never raises
-            return f"<pre>&lt;SchemaDriftWidget repr-error {type(exc).__name__}&gt;</pre>"
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data, meta = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
-        data = dict(data)
-        data["text/html"] = self._repr_html_()
-        data["text/plain"] = repr(self)
-        return (data, meta) if isinstance(bundle, tuple) else data
 
     def __repr__(self) -> str:
         return f"<SchemaDriftWidget {self._summary_text()}>"

@@ -22,15 +22,10 @@ def fields_of(cls: type) -> dict[str, FieldInfo]:
     return getattr(cls, FIELDS_ATTR, {})
 
 
-@dataclass
-class NodeMeta:
-    """Metadata record of a registered node class."""
+class _ModelMeta:
+    """What node and edge metadata records read from their model class."""
 
-    label: str
     model_cls: type
-    labels: tuple[str, ...] = ()
-    primary_label: str = ""
-    pk_field_name: str | None = None
 
     @property
     def fields(self) -> Mapping[str, FieldInfo]:
@@ -46,7 +41,18 @@ class NodeMeta:
 
 
 @dataclass
-class EdgeMeta:
+class NodeMeta(_ModelMeta):
+    """Metadata record of a registered node class."""
+
+    label: str
+    model_cls: type
+    labels: tuple[str, ...] = ()
+    primary_label: str = ""
+    pk_field_name: str | None = None
+
+
+@dataclass
+class EdgeMeta(_ModelMeta):
     """Metadata record of a registered edge class."""
 
     type_: str
@@ -75,20 +81,20 @@ class EdgeMeta:
         return self._endpoint("target")
 
     @property
-    def fields(self) -> Mapping[str, FieldInfo]:
-        return MappingProxyType(fields_of(self.model_cls))
-
-    @property
-    def field_list(self) -> list[FieldInfo]:
-        return list(fields_of(self.model_cls).values())
-
-    @property
     def edge_type(self) -> str:
         return self.type_
 
-    @property
-    def cls(self) -> type:
-        return self.model_cls
+
+def _required(meta: Any, name_or_cls: str | type, known: Iterable[str], kind: str, base: str) -> Any:
+    """``meta``, or the error that ``name_or_cls`` is no registered ``kind`` model."""
+    if meta is None:
+        name = name_or_cls.__name__ if isinstance(name_or_cls, type) else name_or_cls
+        raise MetadataError(
+            f"{name!r} is not a registered {kind} model",
+            hint=did_you_mean(name, known) or f"declare it as a subclass of {base}",
+            model=name_or_cls if isinstance(name_or_cls, type) else None,
+        )
+    return meta
 
 
 def _qualified(cls: type) -> tuple[str, str]:
@@ -203,26 +209,10 @@ class MetaData:
         return self._edges.get(type_or_cls)
 
     def require_node_meta(self, label_or_cls: str | type) -> NodeMeta:
-        meta = self.get_node_meta(label_or_cls)
-        if meta is None:
-            name = label_or_cls.__name__ if isinstance(label_or_cls, type) else label_or_cls
-            raise MetadataError(
-                f"{name!r} is not a registered node model",
-                hint=did_you_mean(name, self._nodes) or "declare it as a subclass of Node",
-                model=label_or_cls if isinstance(label_or_cls, type) else None,
-            )
-        return meta
+        return _required(self.get_node_meta(label_or_cls), label_or_cls, self._nodes, "node", "Node")
 
     def require_edge_meta(self, type_or_cls: str | type) -> EdgeMeta:
-        meta = self.get_edge_meta(type_or_cls)
-        if meta is None:
-            name = type_or_cls.__name__ if isinstance(type_or_cls, type) else type_or_cls
-            raise MetadataError(
-                f"{name!r} is not a registered edge model",
-                hint=did_you_mean(name, self._edges) or "declare it as a subclass of Edge",
-                model=type_or_cls if isinstance(type_or_cls, type) else None,
-            )
-        return meta
+        return _required(self.get_edge_meta(type_or_cls), type_or_cls, self._edges, "edge", "Edge")
 
     def resolve_node(self, label: str) -> type | None:
         meta = self._nodes.get(label)

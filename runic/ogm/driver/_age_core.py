@@ -170,15 +170,17 @@ class AGECore:
         offset = sql_offset + body_offset(self.graph_name, sent)
         mapped = lambda exc: self.error(exc, query, params, readonly=ro, timeout=limit, offset=offset, sent=sent)
 
+        framed = ro or timeout_sql is not None or always_rollback
+        if not framed and not (self.tx_open and self.tx_readonly):
+            # nothing to guard: the statement alone (in the open write transaction, if any)
+            try:
+                return (yield SqlStep(sql, args))
+            except Exception as exc:
+                raise mapped(exc) from exc
+
         if not self.tx_open:
             own_ro = ro
             begin = "BEGIN READ ONLY" if own_ro else "BEGIN"
-            framed = own_ro or timeout_sql is not None or always_rollback
-            if not framed:
-                try:
-                    return (yield SqlStep(sql, args))
-                except Exception as exc:
-                    raise mapped(exc) from exc
             yield SqlStep("; ".join(s for s in (begin, timeout_sql) if s))
             try:
                 rows = yield SqlStep(sql, args)
@@ -215,12 +217,6 @@ class AGECore:
                 yield SqlStep("SET LOCAL statement_timeout = DEFAULT")
             return rows
 
-        framed = ro or timeout_sql is not None or always_rollback
-        if not framed:
-            try:
-                return (yield SqlStep(sql, args))
-            except Exception as exc:
-                raise mapped(exc) from exc
         # inside a write transaction: a savepoint keeps the transaction usable
         head = ["SAVEPOINT runic_stmt"]
         if ro:

@@ -258,15 +258,7 @@ def inline_label_predicates(query: str) -> str:
             k = j
             continue
         k += 1
-    if not edits:
-        return query
-    out, last = [], 0
-    for start, end, text in edits:
-        out.append(query[last:start])
-        out.append(text)
-        last = end
-    out.append(query[last:])
-    return "".join(out)
+    return _apply_edits(query, edits)
 
 
 def _in_map_or_pattern(tokens: list[_Token], stack: list[int]) -> bool:
@@ -379,10 +371,14 @@ def inline_order_by_aliases(query: str) -> str:
                 if not (after_dot or is_call or is_key):
                     edits.append((tok.start, tok.end, f"({aliases[name]})"))
             k += 1
+    return _apply_edits(query, edits)
+
+
+def _apply_edits(query: str, edits: list[tuple[int, int, str]]) -> str:
+    """``query`` with each ``(start, end, text)`` span (in order, not overlapping) replaced."""
     if not edits:
         return query
-    out = []
-    last = 0
+    out, last = [], 0
     for start, end, text in edits:
         out.append(query[last:start])
         out.append(text)

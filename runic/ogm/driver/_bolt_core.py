@@ -27,6 +27,7 @@ from runic.ogm.exceptions import (
 
 from ._checks import check_params, check_query, check_timeout
 from .result import (
+    COUNTER_NAMES,
     ColumnRows,
     Counters,
     EdgeRecord,
@@ -48,19 +49,6 @@ __all__ = [
     "summary_from_neo4j",
 ]
 
-_COUNTERS = (
-    "nodes_created",
-    "nodes_deleted",
-    "relationships_created",
-    "relationships_deleted",
-    "properties_set",
-    "labels_added",
-    "labels_removed",
-    "indexes_added",
-    "indexes_removed",
-    "constraints_added",
-    "constraints_removed",
-)
 #: runic's Bolt-family schemes → the scheme the neo4j client understands
 _CLIENT_SCHEMES = {
     "bolt": "bolt",
@@ -305,7 +293,7 @@ def summary_from_neo4j(summary: Any, backend: str, client_ms: float | None) -> R
     """runic's ``ResultSummary`` from a ``neo4j.ResultSummary``."""
     counters = Counters()
     source = getattr(summary, "counters", None)
-    for name in _COUNTERS:
+    for name in COUNTER_NAMES:
         setattr(counters, name, int(getattr(source, name, 0) or 0))
     after = getattr(summary, "result_available_after", None)
     consumed = getattr(summary, "result_consumed_after", None)
@@ -486,7 +474,8 @@ class BoltCore:
         """The runic error for a failed statement (``exc`` is chained by the caller)."""
         from neo4j import exceptions as ne
 
-        names = sorted(params) if params else []
+        #: what every statement error carries
+        common: dict[str, Any] = {"query": query, "param_names": sorted(params) if params else [], "backend": self.backend}
         if isinstance(exc, (TypeError, ValueError, OverflowError)) and not isinstance(exc, ne.Neo4jError):
             refused = unsendable_param(params, self.backend)
             if refused is not None:
@@ -494,11 +483,9 @@ class BoltCore:
         if timed_out:
             return QueryTimeoutError(
                 f"the query ran past its timeout of {timeout:g} s on {self.backend} and was cancelled",
-                query=query,
-                param_names=names,
-                backend=self.backend,
                 timeout_s=timeout,
                 hint="add an index, a LIMIT, or pass a larger timeout=",
+                **common,
             )
         if isinstance(
             exc, (ne.AuthError, ne.ServiceUnavailable, ne.SessionExpired, OSError)
@@ -508,13 +495,7 @@ class BoltCore:
             return self.connection_error(exc)
         code = getattr(exc, "code", None)
         message = self.scrub(getattr(exc, "message", None) or str(exc))
-        common = {
-            "query": query,
-            "param_names": names,
-            "backend": self.backend,
-            "backend_message": message,
-            "code": code,
-        }
+        common.update(backend_message=message, code=code)
         lowered = (code or "").lower() + " " + message.lower()
         if "transactiontimedout" in lowered or "timed out" in lowered and timeout is not None:
             return QueryTimeoutError(

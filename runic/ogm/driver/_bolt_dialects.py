@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from runic.cypher import escape_string
-
 from ._bolt_schema import MemgraphSchemaSteps, Neo4jSchemaSteps, memgraph_index_ddl, neo4j_index_ddl
 from .base import GraphDialect
 
@@ -33,6 +31,12 @@ class Neo4jDialect(GraphDialect):
     name = "neo4j"
     #: how ``driver.schema`` reads and changes this backend's schema
     schema_steps: Neo4jSchemaSteps = Neo4jSchemaSteps()
+    fulltext_procedure = "CALL db.index.fulltext.queryNodes({index}, {query}) YIELD node AS {alias}, score AS {score}"
+    #: Neo4j's score is a similarity: runic's score is the distance
+    vector_procedure = (
+        "CALL db.index.vector.queryNodes({index}, {k}, {vector}) "
+        "YIELD node AS {alias}, score AS __similarity WITH {alias}, 1 - __similarity AS {score}"
+    )
     #: the server itself refuses writes in a READ access-mode transaction
     enforces_read_mode = True
 
@@ -58,28 +62,6 @@ class Neo4jDialect(GraphDialect):
         """The exact index DDL ``driver.schema`` sends (``neo4j_index_ddl``)."""
         return neo4j_index_ddl(label, field)
 
-    def fulltext_call(
-        self, label: str, index_name: str | None, query_param: str, alias: str, score: str
-    ) -> str:
-        return f"CALL db.index.fulltext.queryNodes({escape_string(index_name or label)}, {query_param}) YIELD node AS {alias}, score AS {score}"
-
-    def vector_call(
-        self,
-        label: str,
-        field: str,
-        index_name: str | None,
-        k_param: str,
-        vector_param: str,
-        alias: str,
-        score: str,
-    ) -> str:
-        name = index_name or f"{label}_{field}"
-        return (
-            f"CALL db.index.vector.queryNodes({escape_string(name)}, {k_param}, {vector_param}) "
-            f"YIELD node AS {alias}, score AS __similarity WITH {alias}, 1 - __similarity AS {score}"
-        )
-
-
 class MemgraphDialect(Neo4jDialect):
     """Memgraph: integer ``id()``, ``text_search`` / ``vector_search`` procedures,
     ``CREATE INDEX ON :L(f)``; READ mode is not enforced by the server."""
@@ -87,6 +69,8 @@ class MemgraphDialect(Neo4jDialect):
     name = "memgraph"
     enforces_read_mode = False
     schema_steps = MemgraphSchemaSteps()
+    fulltext_procedure = "CALL text_search.search_all({index}, {query}) YIELD node AS {alias}, score AS {score}"
+    vector_procedure = "CALL vector_search.search({index}, {k}, {vector}) YIELD node AS {alias}, distance AS {score}"
 
     def id_function(self, alias: str) -> str:
         return f"id({alias})"
@@ -103,25 +87,6 @@ class MemgraphDialect(Neo4jDialect):
     def render_index(self, label: str, field: str) -> str:
         """The exact index DDL ``driver.schema`` sends (``memgraph_index_ddl``)."""
         return memgraph_index_ddl(label, field)
-
-    def fulltext_call(
-        self, label: str, index_name: str | None, query_param: str, alias: str, score: str
-    ) -> str:
-        return f"CALL text_search.search_all({escape_string(index_name or label)}, {query_param}) YIELD node AS {alias}, score AS {score}"
-
-    def vector_call(
-        self,
-        label: str,
-        field: str,
-        index_name: str | None,
-        k_param: str,
-        vector_param: str,
-        alias: str,
-        score: str,
-    ) -> str:
-        name = index_name or f"{label}_{field}"
-        return f"CALL vector_search.search({escape_string(name)}, {k_param}, {vector_param}) YIELD node AS {alias}, distance AS {score}"
-
 
 def dialect_for_agent(agent: str | None) -> GraphDialect:
     """The dialect a server agent string names: ``memgraph`` / ``arcadedb`` in it, else Neo4j."""

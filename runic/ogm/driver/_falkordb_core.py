@@ -110,6 +110,22 @@ class FalkorDBCore:
         except Exception as exc:
             raise self.error(exc, query, params, header, readonly=ro, timeout=limit) from exc
 
+    def execute_flow(
+        self, query: str, params: Mapping[str, Any] | None, readonly: bool | None, timeout: float | None
+    ) -> Flow[GraphResult]:
+        """One statement as a ``GraphResult`` (rows, and a summary with the time it took)."""
+        started = time.perf_counter()
+        decoded = yield from self.statement_flow(query, params, readonly, timeout, self.decode)
+        return self.result(decoded, query, params, started)
+
+    def columns_flow(
+        self, query: str, params: Mapping[str, Any] | None, readonly: bool | None, timeout: float | None
+    ) -> Flow[tuple[list[str], list[list[Any]], ResultSummary]]:
+        """One statement as ``(columns, data, summary)``, ``data[j]`` the values of column ``j``."""
+        started = time.perf_counter()
+        columns, data, stats = yield from self.statement_flow(query, params, readonly, timeout, self.decode_columns)
+        return columns, data, self.summary(stats, started)
+
     def explain_flow(self, query: str, params: Mapping[str, Any] | None, profile: bool) -> Flow[list[str]]:
         """The plan (``GRAPH.EXPLAIN``) or the profile (``GRAPH.PROFILE``, which runs the query)."""
         command, header = self.plan_command(query, params, profile)
@@ -283,50 +299,39 @@ class FalkorDBCore:
         """The runic error for a client exception (chain it with ``raise ... from exc``)."""
         import redis.exceptions as rx
 
-        names = sorted(str(k) for k in params) if params else []
         if isinstance(exc, ParameterError):
             return exc
+        #: what every statement error carries; a connection error names the server instead
+        common: dict[str, Any] = {"query": query, "param_names": sorted(str(k) for k in params) if params else [], "backend": self.backend}
+        server = {"backend": self.backend, "url": self.url}
         if isinstance(exc, rx.TimeoutError):
             return QueryTimeoutError(
                 f"FalkorDB did not answer within the socket timeout on {self.url}",
-                query=query,
-                param_names=names,
-                backend=self.backend,
                 timeout_s=timeout,
                 hint="the connection was reset and stays usable; add an index or LIMIT, or raise timeout=",
+                **common,
             )
         if isinstance(exc, rx.AuthenticationError) or (
             isinstance(exc, rx.ResponseError) and _is_auth(str(exc))
         ):
             return ConnectionFailedError(
-                f"FalkorDB at {self.url} refused the login",
-                backend=self.backend,
-                url=self.url,
-                reason="auth",
-                hint="check username and password",
+                f"FalkorDB at {self.url} refused the login", reason="auth", hint="check username and password", **server
             )
         if isinstance(exc, rx.ConnectionError):
             return ConnectionFailedError(
                 f"cannot reach FalkorDB at {self.url}: {_first_line(exc)}",
-                backend=self.backend,
-                url=self.url,
                 reason="unreachable",
                 hint="check that the server runs and host/port or socket path are right",
+                **server,
             )
         if not isinstance(exc, rx.ResponseError):
             return DriverError(
                 f"FalkorDB at {self.url} failed: {type(exc).__name__}: {_first_line(exc)}",
-                backend=self.backend,
-                url=self.url,
                 hint="retry; if it persists, check the server log",
+                **server,
             )
         text = str(exc)
-        common = {
-            "query": query,
-            "param_names": names,
-            "backend": self.backend,
-            "backend_message": text,
-        }
+        common["backend_message"] = text
         lowered = text.lower()
         if "timed out" in lowered:
             limit = f"{timeout:g} s" if timeout is not None else "the server's limit"

@@ -129,14 +129,23 @@ def _encode(value: Any, name: str, nan: str | None) -> str:
     )
 
 
+def _cypher_name(text: str) -> str | None:
+    """``text`` as a name in the query (backticked where it must be), or None where FalkorDB
+    cannot name it (empty, or containing a backtick or NUL)."""
+    if _NAME_OK.match(text):
+        return text
+    if not text or "`" in text or "\x00" in text:
+        return None
+    return f"`{text}`"
+
+
 def _map_key(key: str, name: str) -> str:
-    if _NAME_OK.match(key):
-        return key
-    if not key or "`" in key or "\x00" in key:
+    named = _cypher_name(key)
+    if named is None:
         raise ParameterError(
             f"parameter ${name} holds a map key FalkorDB cannot name (empty, or containing a backtick or NUL) — rename the key"
         )
-    return f"`{key}`"
+    return named
 
 
 class _Slow(Exception):
@@ -206,13 +215,12 @@ def encode_value(value: Any, name: str = "value") -> str:
 def _param_name(name: Any) -> str:
     if not isinstance(name, str):
         raise ParameterError(f"parameter names must be strings, got {type(name).__name__}")
-    if _NAME_OK.match(name):
-        return name
-    if not name or "`" in name or "\x00" in name:
+    named = _cypher_name(name)
+    if named is None:
         raise ParameterError(
             f"parameter name {name!r} cannot be sent to FalkorDB (empty, or containing a backtick or NUL) — rename it"
         )
-    return f"`{name}`"
+    return named
 
 
 def build_query(query: str, params: Mapping[str, Any] | None) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from runic.cypher import escape_identifier, escape_string, quote_identifier
+from runic.cypher import escape_identifier, quote_identifier
 from runic.ogm.exceptions import (
     ConnectionFailedError,
     MetadataError,
@@ -33,7 +33,7 @@ from runic.ogm.exceptions import (
 from runic.ogm.schema.index_manager import IndexSpec
 
 from ._bolt_schema import _SAMPLE_KEYS, Cypher, Neo4jSchemaSteps, Sql, Steps, sql_name
-from .bolt import AsyncBoltDriver, BoltDriver, Neo4jDialect
+from .bolt import AsyncBoltDriver, BoltDriver, Neo4jDialect, bolt_family_driver
 
 if TYPE_CHECKING:  # pragma: no cover
     from runic.ogm.core.descriptors import FieldInfo
@@ -331,6 +331,8 @@ class ArcadeDBDialect(Neo4jDialect):
     enforces_read_mode = False
     #: types, properties and indexes go through ArcadeDB's SQL API
     schema_steps = ArcadeDBSchemaSteps()
+    vector_procedure = "CALL vector.neighbors({index}, {vector}, {k}) YIELD record AS {alias}, distance AS {score}"
+    vector_index_name = "{label}[{field}]"
 
     def param_ref(self, expr: str, field_info: FieldInfo | None = None) -> str:
         """Vectors travel as plain lists; geo locations as a ``{latitude, longitude}`` map
@@ -375,20 +377,6 @@ class ArcadeDBDialect(Neo4jDialect):
             hint="filter with .contains()/.startswith(), or use a backend with fulltext search (FalkorDB, Neo4j, Memgraph)",
         )
 
-    def vector_call(
-        self,
-        label: str,
-        field: str,
-        index_name: str | None,
-        k_param: str,
-        vector_param: str,
-        alias: str,
-        score: str,
-    ) -> str:
-        name = index_name or f"{label}[{field}]"
-        return f"CALL vector.neighbors({escape_string(name)}, {vector_param}, {k_param}) YIELD record AS {alias}, distance AS {score}"
-
-
 def create_arcadedb_driver(
     host: str = "localhost",
     port: int = 7687,
@@ -411,19 +399,8 @@ def create_arcadedb_driver(
         raise ValueError(
             "create_arcadedb_driver() needs database= — ArcadeDB has no default database"
         )
-    cls = AsyncBoltDriver if async_ else BoltDriver
-    return cls.from_params(
-        host,
-        port,
-        database,
-        username,
-        password,
-        scheme="arcadedb",
-        dialect=ArcadeDBDialect(),
-        encrypted=encrypted,
-        readonly=readonly,
-        timeout=timeout,
-        http_port=http_port,
-        **kwargs,
+    return bolt_family_driver(
+        "arcadedb", ArcadeDBDialect(), async_, host, port, database, username, password,
+        encrypted=encrypted, readonly=readonly, timeout=timeout, http_port=http_port, **kwargs,
     )
 

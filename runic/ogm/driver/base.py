@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from runic.cypher import escape_identifier, is_plain_identifier, quote_identifier
+from runic.cypher import escape_identifier, escape_string, is_plain_identifier, quote_identifier
 from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
 
 from .result import GraphResult
@@ -21,16 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from runic.ogm.schema.index_manager import IndexSpec
 
 __all__ = [
+    "AsyncGraphDriver",
+    "AsyncSchemaCapabilities",
     "Clause",
+    "DriverState",
     "GraphDialect",
     "GraphDriver",
-    "AsyncGraphDriver",
-    "TransactionalGraphDriver",
-    "SchemaOps",
-    "DriverState",
     "GraphNamed",
     "SchemaCapabilities",
-    "AsyncSchemaCapabilities",
+    "SchemaOps",
+    "TransactionalGraphDriver",
 ]
 
 
@@ -172,8 +172,23 @@ class GraphDialect:
         (RediSearch's ``@a|b:(text)`` form unless a dialect says otherwise)."""
         return f"@{'|'.join(fields)}:({text})"
 
+    #: the ``CALL ... YIELD`` of a fulltext search, None where there is none. Placeholders:
+    #: ``{index}`` (the index name, else the label) and ``{label}`` as string literals,
+    #: ``{query}`` (the parameter), ``{alias}`` and ``{score}`` (the names to yield)
+    fulltext_procedure: str | None = None
+    #: the ``CALL ... YIELD`` of a k-NN search (score = distance), None where there is none.
+    #: Placeholders: ``{index}`` (the index name, else ``vector_index_name``), ``{label}``
+    #: and ``{field}`` as string literals, ``{k}``, ``{vector}``, ``{alias}``, ``{score}``
+    vector_procedure: str | None = None
+    #: the name of a label's vector index when a search names none
+    vector_index_name: str = "{label}_{field}"
+
     def fulltext_call(self, label: str, index_name: str | None, query_param: str, alias: str, score: str) -> str:
         """``CALL ... YIELD node AS <alias>, score AS <score>`` for a fulltext search."""
+        if self.fulltext_procedure is not None:
+            return self.fulltext_procedure.format(
+                index=escape_string(index_name or label), label=escape_string(label), query=query_param, alias=alias, score=score
+            )
         raise UnsupportedFeatureError(
             f"{self.name} has no fulltext search",
             backend=self.name,
@@ -183,6 +198,17 @@ class GraphDialect:
 
     def vector_call(self, label: str, field: str, index_name: str | None, k_param: str, vector_param: str, alias: str, score: str) -> str:
         """``CALL ... YIELD node AS <alias>, score AS <score>`` for a k-NN search; score = distance."""
+        if self.vector_procedure is not None:
+            index = index_name or self.vector_index_name.format(label=label, field=field)
+            return self.vector_procedure.format(
+                index=escape_string(index),
+                label=escape_string(label),
+                field=escape_string(field),
+                k=k_param,
+                vector=vector_param,
+                alias=alias,
+                score=score,
+            )
         raise UnsupportedFeatureError(
             f"{self.name} has no vector search",
             backend=self.name,

@@ -745,6 +745,24 @@ async def _aclose_tx(tx: Any, *, commit: bool) -> None:
 
 
 # -- factories -----------------------------------------------------------------------------------------------
+def bolt_family_driver(
+    scheme: str,
+    dialect: GraphDialect,
+    async_: bool,
+    host: str,
+    port: int,
+    database: str | None,
+    username: str | None,
+    password: str | None,
+    **kwargs: Any,
+) -> BoltDriver | AsyncBoltDriver:
+    """A ``BoltDriver`` (``AsyncBoltDriver`` with ``async_``) for one server of the Bolt
+    family: what ``create_neo4j_driver``, ``create_memgraph_driver`` and
+    ``create_arcadedb_driver`` have in common."""
+    cls = AsyncBoltDriver if async_ else BoltDriver
+    return cls.from_params(host, port, database, username, password, scheme=scheme, dialect=dialect, **kwargs)
+
+
 def create_neo4j_driver(
     host: str = "localhost",
     port: int = 7687,
@@ -759,19 +777,9 @@ def create_neo4j_driver(
     **kwargs: Any,
 ) -> BoltDriver | AsyncBoltDriver:
     """A Bolt driver with the Neo4j dialect (TLS on by default: ``bolt+s://``)."""
-    cls = AsyncBoltDriver if async_ else BoltDriver
-    return cls.from_params(
-        host,
-        port,
-        database,
-        username,
-        password,
-        scheme="bolt",
-        dialect=Neo4jDialect(),
-        encrypted=encrypted,
-        readonly=readonly,
-        timeout=timeout,
-        **kwargs,
+    return bolt_family_driver(
+        "bolt", Neo4jDialect(), async_, host, port, database, username, password,
+        encrypted=encrypted, readonly=readonly, timeout=timeout, **kwargs,
     )
 
 
@@ -789,17 +797,7 @@ def create_memgraph_driver(
     **kwargs: Any,
 ) -> BoltDriver | AsyncBoltDriver:
     """A Bolt driver with the Memgraph dialect (plaintext by default)."""
-    cls = AsyncBoltDriver if async_ else BoltDriver
-    return cls.from_params(
-        host,
-        port,
-        database,
-        username,
-        password,
-        scheme="memgraph",
-        dialect=MemgraphDialect(),
-        encrypted=encrypted,
-        readonly=readonly,
-        timeout=timeout,
-        **kwargs,
+    return bolt_family_driver(
+        "memgraph", MemgraphDialect(), async_, host, port, database, username, password,
+        encrypted=encrypted, readonly=readonly, timeout=timeout, **kwargs,
     )

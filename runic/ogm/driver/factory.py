@@ -141,42 +141,29 @@ def _from_url(url: str, kwargs: dict[str, Any]) -> Any:
         )
     database = database or t.database
     dialect = kwargs.pop("dialect", None) or t.dialect
-    if t.backend == "arcadedb" or (
-        t.backend == "bolt" and dialect == "arcadedb" and not t.self_signed
-    ):
+    family = next(
+        (name for name in ("arcadedb", "memgraph") if t.backend == name or (t.backend == "bolt" and dialect == name and not t.self_signed)),
+        None,
+    )
+    if family is None:
+        return _bolt(t, database, dialect, username, password, readonly, timeout, async_, kwargs)
+    extra = _not_default({}, readonly=readonly, timeout=timeout, async_=async_)
+    extra.update(kwargs)
+    if family == "arcadedb":
         if not database:
             raise ValueError(
                 f"{redact_url(url)} names no database — ArcadeDB needs one: arcadedb://host:7687/<database>"
             )
-        factory = _factory("arcadedb", "create_arcadedb_driver")
-        extra = _not_default({}, readonly=readonly, timeout=timeout, async_=async_)
-        extra.update(kwargs)
         extra.setdefault("http_port", t.http_port or 2480)
-        return factory(
-            host=t.host,
-            port=t.port,
-            database=database,
-            username=username or "root",
-            password=password or "",
-            encrypted=t.tls,
-            **extra,
-        )
-    if t.backend == "memgraph" or (
-        t.backend == "bolt" and dialect == "memgraph" and not t.self_signed
-    ):
-        factory = _factory("bolt", "create_memgraph_driver")
-        extra = _not_default({}, readonly=readonly, timeout=timeout, async_=async_)
-        extra.update(kwargs)
-        return factory(
-            host=t.host,
-            port=t.port,
-            database=database,
-            username=username or "",
-            password=password or "",
-            encrypted=t.tls,
-            **extra,
-        )
-    return _bolt(t, database, dialect, username, password, readonly, timeout, async_, kwargs)
+    return _factory(*BACKENDS[family])(
+        host=t.host,
+        port=t.port,
+        database=database,
+        username=username or ("root" if family == "arcadedb" else ""),
+        password=password or "",
+        encrypted=t.tls,
+        **extra,
+    )
 
 
 def _falkordb(

@@ -18,11 +18,10 @@ read of a graph that does not exist yet finds an empty graph (created empty on t
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from runic.cypher import escape_string, is_plain_identifier
+from runic.cypher import is_plain_identifier
 from runic.ogm.core.flow import Flow, run_flow, run_flow_async
 from runic.ogm.exceptions import ConnectionFailedError, DriverError
 
@@ -52,6 +51,11 @@ class FalkorDBDialect(GraphDialect):
     merge_uses_index = True
     #: ``MATCH (a) WHERE id(a) = row.s`` under ``UNWIND`` scans every node (no id seek)
     indexed_id_lookup = False
+    #: one fulltext index per label, one vector index per label and field
+    fulltext_procedure = "CALL db.idx.fulltext.queryNodes({label}, {query}) YIELD node AS {alias}, score AS {score}"
+    vector_procedure = (
+        "CALL db.idx.vector.queryNodes({label}, {field}, {k}, vecf32({vector})) YIELD node AS {alias}, score AS {score}"
+    )
 
     def regex_match(self, lhs: str, ref: str) -> str:
         """FalkorDB has no ``=~``: ``string.matchRegEx`` lists the matches (none for null)."""
@@ -95,27 +99,6 @@ class FalkorDBDialect(GraphDialect):
         """``CREATE INDEX FOR (n:Person) ON (n.email)``, the DDL ``driver.schema`` sends for an
         exact index; other kinds go through ``driver.schema`` only."""
         return exact_index_ddl(label, field)
-
-    def fulltext_call(
-        self, label: str, index_name: str | None, query_param: str, alias: str, score: str
-    ) -> str:
-        return f"CALL db.idx.fulltext.queryNodes({escape_string(label)}, {query_param}) YIELD node AS {alias}, score AS {score}"
-
-    def vector_call(
-        self,
-        label: str,
-        field: str,
-        index_name: str | None,
-        k_param: str,
-        vector_param: str,
-        alias: str,
-        score: str,
-    ) -> str:
-        return (
-            f"CALL db.idx.vector.queryNodes({escape_string(label)}, {escape_string(field)}, {k_param}, vecf32({vector_param})) "
-            f"YIELD node AS {alias}, score AS {score}"
-        )
-
 
     def vector_distance(self, expr: str, vector_param: str, similarity: str | None) -> str:
         """FalkorDB's own exact distances over ``vecf32`` values."""
@@ -256,9 +239,7 @@ class FalkorDBDriver(_FalkorDBDriverBase):
         timeout: float | None = None,
     ) -> GraphResult:
         """Run one statement and return its ``GraphResult``."""
-        started = time.perf_counter()
-        decoded = self._run(self._core.statement_flow(query, params, readonly, timeout, self._core.decode))
-        return self._core.result(decoded, query, params, started)
+        return self._run(self._core.execute_flow(query, params, readonly, timeout))
 
     def execute_columns(
         self,
@@ -270,10 +251,7 @@ class FalkorDBDriver(_FalkorDBDriverBase):
     ) -> tuple[list[str], list[list[Any]], ResultSummary]:
         """Run one statement and return ``(columns, data, summary)`` with ``data[j]`` the
         values of column ``j`` — the fast path for building DataFrames."""
-        started = time.perf_counter()
-        flow = self._core.statement_flow(query, params, readonly, timeout, self._core.decode_columns)
-        columns, data, stats = self._run(flow)
-        return columns, data, self._core.summary(stats, started)
+        return self._run(self._core.columns_flow(query, params, readonly, timeout))
 
     def raw_command(self, *args: Any) -> Any:
         """Send a raw redis command on this connection (errors mapped to runic's)."""
@@ -336,9 +314,7 @@ class AsyncFalkorDBDriver(_FalkorDBDriverBase):
         timeout: float | None = None,
     ) -> GraphResult:
         """Run one statement and return its ``GraphResult``."""
-        started = time.perf_counter()
-        decoded = await self._run(self._core.statement_flow(query, params, readonly, timeout, self._core.decode))
-        return self._core.result(decoded, query, params, started)
+        return await self._run(self._core.execute_flow(query, params, readonly, timeout))
 
     async def execute_columns(
         self,
@@ -349,10 +325,7 @@ class AsyncFalkorDBDriver(_FalkorDBDriverBase):
         timeout: float | None = None,
     ) -> tuple[list[str], list[list[Any]], ResultSummary]:
         """Run one statement and return ``(columns, data, summary)`` column by column."""
-        started = time.perf_counter()
-        flow = self._core.statement_flow(query, params, readonly, timeout, self._core.decode_columns)
-        columns, data, stats = await self._run(flow)
-        return columns, data, self._core.summary(stats, started)
+        return await self._run(self._core.columns_flow(query, params, readonly, timeout))
 
     async def raw_command(self, *args: Any) -> Any:
         """Send a raw redis command on this connection (errors mapped to runic's)."""

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ColumnRows", "Counters", "EdgeRecord", "GraphResult", "NodeRecord", "PathRecord", "ResultSummary"]
+__all__ = ["ColumnRows", "Counters", "EdgeRecord", "GraphResult", "NodeRecord", "PathRecord", "Records", "ResultSummary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,8 @@ class PathRecord:
         return len(self.edges)
 
 
-_COUNTER_NAMES = (
+#: the update counters of ``Counters``, in the order they are read and shown
+COUNTER_NAMES = (
     "nodes_created",
     "nodes_deleted",
     "relationships_created",
@@ -106,11 +107,11 @@ class Counters:
 
     @property
     def contains_updates(self) -> bool:
-        return any(getattr(self, name) for name in _COUNTER_NAMES)
+        return any(getattr(self, name) for name in COUNTER_NAMES)
 
     def as_dict(self) -> dict[str, int]:
         """Non-zero counters only, in a stable order."""
-        return {name: getattr(self, name) for name in _COUNTER_NAMES if getattr(self, name)}
+        return {name: getattr(self, name) for name in COUNTER_NAMES if getattr(self, name)}
 
 
 @dataclass(slots=True)
@@ -191,7 +192,30 @@ class ColumnRows(Sequence):
         return repr(self._all())
 
 
-class GraphResult:
+class Records:
+    """Rows seen as records: ``records``, ``len()`` and iteration give ``dict`` column →
+    value over the ``columns`` and ``rows`` a subclass provides (``GraphResult``, the
+    notebook's ``QueryResult``)."""
+
+    __slots__ = ()
+    columns: list[str]
+    rows: list[list[Any]]
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        cols = self.columns
+        return [dict(zip(cols, row)) for row in self.rows]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        cols = self.columns
+        for row in self.rows:
+            yield dict(zip(cols, row))
+
+
+class GraphResult(Records):
     """Columns and rows of one statement, plus its summary.
 
     Iterating or indexing gives records (``dict`` column → value); ``rows`` keeps the
@@ -199,7 +223,7 @@ class GraphResult:
     the result, nested ones too, deduplicated by id in first-seen order.
     """
 
-    __slots__ = ("columns", "rows", "summary", "query", "params")
+    __slots__ = ("columns", "params", "query", "rows", "summary")
 
     def __init__(
         self,
@@ -214,19 +238,6 @@ class GraphResult:
         self.summary: ResultSummary = summary if summary is not None else ResultSummary()
         self.query = query
         self.params = params
-
-    @property
-    def records(self) -> list[dict[str, Any]]:
-        cols = self.columns
-        return [dict(zip(cols, row)) for row in self.rows]
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        cols = self.columns
-        for row in self.rows:
-            yield dict(zip(cols, row))
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         return dict(zip(self.columns, self.rows[index]))

@@ -308,8 +308,8 @@ def parse_url(url: str) -> ConnectionTarget:
             options=query,
         )
 
-    host = parts.hostname or None
-    port = port if port is not None else info.port
+    #: what every host/port target carries
+    network = {**common, "host": parts.hostname or "localhost", "port": port if port is not None else info.port, "options": query}
     segment = path.strip("/")
     if info.backend == "falkordb":
         redis_db = 0
@@ -322,25 +322,11 @@ def parse_url(url: str) -> ConnectionTarget:
         if "db" in query:
             redis_db = _int(query.pop("db"), "db", url)
         graph = query.pop("graph", None) or graph or "runic"
-        return ConnectionTarget(
-            **common,
-            host=host or "localhost",
-            port=port,
-            graph=graph,
-            redis_db=redis_db,
-            options=query,
-        )
+        return ConnectionTarget(**network, graph=graph, redis_db=redis_db)
     if info.backend == "age":
         database = query.pop("database", None) or segment or "postgres"
         graph = query.pop("graph", None) or "runic"
-        return ConnectionTarget(
-            **common,
-            host=host or "localhost",
-            port=port,
-            database=database,
-            graph=graph,
-            options=query,
-        )
+        return ConnectionTarget(**network, database=database, graph=graph)
     database = query.pop("database", None) or segment or None
     dialect = query.pop("dialect", None)
     if dialect is not None:
@@ -356,15 +342,7 @@ def parse_url(url: str) -> ConnectionTarget:
                 f"{redact_url(url)} names no database — ArcadeDB needs one: arcadedb://host:7687/<database>"
             )
         http_port = http_port or 2480
-    return ConnectionTarget(
-        **common,
-        host=host or "localhost",
-        port=port,
-        database=database,
-        dialect=dialect,
-        http_port=http_port,
-        options=query,
-    )
+    return ConnectionTarget(**network, database=database, dialect=dialect, http_port=http_port)
 
 
 def _netloc(username: str | None, password: str | None, host: str | None, port: int | None) -> str:
