@@ -46,9 +46,14 @@ def make_core(batch_size: int = 500) -> SessionCore:
     return SessionCore(_Owner(), FalkorDBDialect(), batch_size=batch_size)
 
 
+def row_index(row) -> int:
+    """A create row's index: the last item of a list row (FalkorDB), ``i`` of a map row."""
+    return row[-1] if isinstance(row, list) else row["i"]
+
+
 def created(statement, start_id: int = 0) -> GraphResult:
     rows = statement.params["rows"]
-    return GraphResult(["i", "id"], [[row["i"], start_id + n] for n, row in enumerate(rows)])
+    return GraphResult(["i", "id"], [[row_index(row), start_id + n] for n, row in enumerate(rows)])
 
 
 def echo_keys(statement) -> GraphResult:
@@ -63,7 +68,7 @@ def run(plan, answer=None) -> None:
     """Feed each statement a result as the database would answer it."""
     next_id = 0
     for statement in plan.statements:
-        if "RETURN row.i AS i, id(" in statement.cypher:
+        if " AS i, id(" in statement.cypher:  # a create: list rows end with their index
             result = created(statement, next_id)
             next_id += len(result.rows)
         elif "RETURN row.k" in statement.cypher:
@@ -321,4 +326,63 @@ def test_preview_lists_cypher_and_params_without_io():
     core.add(CorePerson(name="Ada"))
     ((cypher, params),) = core.plan_flush().preview()
     assert cypher.startswith("UNWIND $rows AS row CREATE")
-    assert "Ada" in params["rows"][0].values()
+    assert "Ada" in params["rows"][0]  # FalkorDB: a list row [p0, …, i]
+
+
+class CoreTagged(Node):
+    tags: list = Field(default=None)
+
+
+class CoreGenerated(Node):
+    id: str = Field(primary_key=True, generated=True)
+    name: str = Field(default=None)
+
+
+def test_add_all_refuses_a_second_new_object_with_the_same_key():
+    core = make_core()
+    first, second = CorePerson(name="Ada"), CorePerson(name="Bob")
+    second.id = first.id
+    with pytest.raises(DetachedEntityError, match="already holds"):
+        core.add_all([first, second])
+    assert second._runic_state.state is EntityState.TRANSIENT
+    assert core.new == [first]
+
+
+def test_add_all_stages_like_add_one_by_one():
+    core = make_core()
+    people = [CorePerson(name=f"P{i}") for i in range(5)]
+    added = core.add_all(people)
+    assert added == people and core.new == people
+    assert all(p._runic_state.state is EntityState.PENDING for p in people)
+    assert all(core.lookup(CorePerson, p.id) is p for p in people)
+
+
+def test_flush_in_several_batches_makes_every_new_node_persistent_with_its_own_id():
+    core = make_core(batch_size=2)
+    people = [CorePerson(name=f"P{i}") for i in range(5)]
+    core.add_all(people)
+    plan = core.plan_flush()
+    assert len(plan.statements) == 3
+    run(plan)
+    assert [p._runic_state.element_id for p in people] == [0, 1, 2, 3, 4]
+    assert all(p._runic_state.state is EntityState.PERSISTENT for p in people)
+    assert core.new == [] and core.dirty() == []
+
+
+def test_a_created_entity_with_a_list_value_is_dirty_after_an_in_place_edit():
+    core = make_core()
+    tagged = CoreTagged(tags=["a"])
+    core.add(tagged)
+    run(core.plan_flush())
+    assert core.dirty() == []
+    tagged.tags.append("b")  # no assignment: only the snapshot copy can tell
+    assert core.dirty() == [tagged]
+
+
+def test_a_database_generated_key_is_shown_on_the_entity_and_keys_the_identity_map():
+    core = make_core()
+    node = CoreGenerated(name="n")
+    core.add_all([node])
+    assert node.id is None and core.lookup(CoreGenerated, 0) is None
+    run(core.plan_flush())
+    assert node.id == 0 and core.lookup(CoreGenerated, 0) is node

@@ -94,23 +94,40 @@ def _fast(value: Any) -> str:
     if kind is bool:
         return "true" if value else "false"
     if kind is dict:
-        parts = []
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _Slow
-            t = type(item)
-            if t is str:
-                parts.append(f"{_quote(key)}: {_quote(item)}")
-            elif t is int and _INT64_MIN <= item <= _INT64_MAX:
-                parts.append(f"{_quote(key)}: {item}")
-            elif t is float and _isfinite(item):
-                parts.append(f"{_quote(key)}: {item!r}")
-            else:
-                parts.append(f"{_quote(key)}: {_fast(item)}")
-        return "{" + ", ".join(parts) + "}"
+        return _fast_map(value)
     if kind is list or kind is tuple:
+        if value and type(value[0]) is dict:  # bulk rows: their maps without a dispatch each
+            return "[" + ", ".join([_fast_map(item) if type(item) is dict else _fast(item) for item in value]) + "]"
         return "[" + ", ".join([_fast(item) for item in value]) + "]"
     raise _Slow
+
+
+#: ``"key": `` of the map keys seen lately (bulk rows repeat a handful of keys)
+_KEYS: dict[str, str] = {}
+
+
+def _fast_map(value: dict[Any, Any]) -> str:
+    """``_fast`` of a dict (the body of a bulk row)."""
+    keys = _KEYS
+    parts = []
+    for key, item in value.items():
+        literal = keys.get(key)
+        if literal is None:
+            if type(key) is not str:
+                raise _Slow
+            literal = keys[key] = _quote(key) + ": "
+            if len(keys) > 10_000:
+                keys.clear()
+        t = type(item)
+        if t is str:
+            parts.append(literal + _quote(item))
+        elif t is int and _INT64_MIN <= item <= _INT64_MAX:
+            parts.append(f"{literal}{item}")
+        elif t is float and _isfinite(item):
+            parts.append(f"{literal}{item!r}")
+        else:
+            parts.append(literal + _fast(item))
+    return "{" + ", ".join(parts) + "}"
 
 
 def _string(text: str, name: str) -> str:

@@ -62,8 +62,10 @@ class _Token:
         return self.text.upper() if self.kind == "word" else ""
 
 
-def _tokens(query: str) -> list[_Token]:
-    """Tokens with their bracket depth; strings, quoted identifiers and comments skipped over."""
+@lru_cache(maxsize=256)
+def _tokens(query: str) -> tuple[_Token, ...]:
+    """Tokens with their bracket depth; strings, quoted identifiers and comments skipped over
+    (kept for the last queries: a flush sends one text many times)."""
     out: list[_Token] = []
     depth = 0
     i, n = 0, len(query)
@@ -110,10 +112,10 @@ def _tokens(query: str) -> list[_Token]:
             else:
                 out.append(_Token("punct" if ch in ",.;*" else "other", ch, i, i + 1, depth))
                 i += 1
-    return out
+    return tuple(out)
 
 
-def _is_keyword(tokens: list[_Token], k: int, word: str) -> bool:
+def _is_keyword(tokens: Sequence[_Token], k: int, word: str) -> bool:
     """Token ``k`` is the top-level keyword ``word`` (not a property after ``.``, not ``$word``)."""
     tok = tokens[k]
     if tok.depth != 0 or tok.upper != word:
@@ -261,7 +263,7 @@ def inline_label_predicates(query: str) -> str:
     return _apply_edits(query, edits)
 
 
-def _in_map_or_pattern(tokens: list[_Token], stack: list[int]) -> bool:
+def _in_map_or_pattern(tokens: Sequence[_Token], stack: list[int]) -> bool:
     """Inside a map literal, or inside the parentheses of a node pattern like ``(n:L)-->()``."""
     if not stack:
         return False

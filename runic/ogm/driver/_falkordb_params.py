@@ -180,31 +180,60 @@ def _fast(value: Any) -> str:
     if kind is bool:
         return "true" if value else "false"
     if kind is dict:
-        keys = _KEYS
-        parts = []
-        for key, item in value.items():
-            literal = keys.get(key)
-            if literal is None:
-                if type(key) is not str or not _NAME_OK.match(key):
-                    raise _Slow
-                literal = keys[key] = key + ":"
-                if len(keys) > 10_000:
-                    keys.clear()
-            kind = type(item)  # the common scalars inline: bulk rows are maps of them
-            if kind is str:
-                if _NEEDS_ESCAPE.search(item) is not None:
-                    item = item.translate(_STR_ESCAPES)
-                parts.append(f"{literal}'{item}'")
-            elif kind is int and _INT_MIN <= item <= _INT_MAX:
-                parts.append(f"{literal}{item}")
-            elif kind is float and _isfinite(item):
-                parts.append(f"{literal}{item!r}")
-            else:
-                parts.append(literal + _fast(item))
-        return "{" + ",".join(parts) + "}"
+        return _fast_map(value)
     if kind is list or kind is tuple:
+        if value:  # bulk rows: their maps and lists without a dispatch each
+            first = type(value[0])
+            if first is dict:
+                return "[" + ",".join([_fast_map(item) if type(item) is dict else _fast(item) for item in value]) + "]"
+            if first is list:
+                return "[" + ",".join([_fast_list(item) if type(item) is list else _fast(item) for item in value]) + "]"
         return "[" + ",".join([_fast(item) for item in value]) + "]"
     raise _Slow
+
+
+def _fast_list(value: list[Any]) -> str:
+    """``_fast`` of a list (a bulk row), its common scalars inline."""
+    parts = []
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            if _NEEDS_ESCAPE.search(item) is not None:
+                item = item.translate(_STR_ESCAPES)
+            parts.append(f"'{item}'")
+        elif kind is int and _INT_MIN <= item <= _INT_MAX:
+            parts.append(str(item))
+        elif kind is float and _isfinite(item):
+            parts.append(repr(item))
+        else:
+            parts.append(_fast(item))
+    return "[" + ",".join(parts) + "]"
+
+
+def _fast_map(value: dict[Any, Any]) -> str:
+    """``_fast`` of a dict (the body of a bulk row)."""
+    keys = _KEYS
+    parts = []
+    for key, item in value.items():
+        literal = keys.get(key)
+        if literal is None:
+            if type(key) is not str or not _NAME_OK.match(key):
+                raise _Slow
+            literal = keys[key] = key + ":"
+            if len(keys) > 10_000:
+                keys.clear()
+        kind = type(item)  # the common scalars inline: bulk rows are maps of them
+        if kind is str:
+            if _NEEDS_ESCAPE.search(item) is not None:
+                item = item.translate(_STR_ESCAPES)
+            parts.append(f"{literal}'{item}'")
+        elif kind is int and _INT_MIN <= item <= _INT_MAX:
+            parts.append(f"{literal}{item}")
+        elif kind is float and _isfinite(item):
+            parts.append(f"{literal}{item!r}")
+        else:
+            parts.append(literal + _fast(item))
+    return "{" + ",".join(parts) + "}"
 
 
 def encode_value(value: Any, name: str = "value") -> str:

@@ -67,6 +67,9 @@ class GraphDialect:
     merge_uses_index: bool = False
     #: is ``id(n) = $x`` an index lookup? (else bulk edges match endpoints by a key)
     indexed_id_lookup: bool = True
+    #: does a flush send the rows of its node creates as lists (``row[0]``; shorter to
+    #: encode and to parse) rather than maps (``row.p0``)?
+    list_rows: bool = False
 
     #: does the backend's regular-expression match search the string (rather than match
     #: all of it, as Cypher's ``=~`` does)? runic then anchors ``.matches()`` patterns

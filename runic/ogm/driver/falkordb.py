@@ -51,6 +51,8 @@ class FalkorDBDialect(GraphDialect):
     merge_uses_index = True
     #: ``MATCH (a) WHERE id(a) = row.s`` under ``UNWIND`` scans every node (no id seek)
     indexed_id_lookup = False
+    #: parameters travel as Cypher literals: a list row is shorter to write and to parse than a map row
+    list_rows = True
     #: one fulltext index per label, one vector index per label and field
     fulltext_procedure = "CALL db.idx.fulltext.queryNodes({label}, {query}) YIELD node AS {alias}, score AS {score}"
     vector_procedure = (

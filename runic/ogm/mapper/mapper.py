@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
+from itertools import repeat
 from typing import Any, Self
 
 from runic.ogm.core.metadata import fields_of, get_metadata
@@ -18,7 +19,7 @@ from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.driver.result import EdgeRecord, NodeRecord
 from runic.ogm.exceptions import FieldValidationError, MetadataError, OrmError, did_you_mean
 
-__all__ = ["DATABASE_KEY", "ElementKey", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
+__all__ = ["DATABASE_KEY", "MUTABLE_TYPES", "ElementKey", "Mapper", "as_list", "hashable_key", "is_edge_model", "node_labels"]
 
 #: ``FieldInfo.generated`` values meaning "the database's internal id is the key"
 DATABASE_KEY = (True, "database")
@@ -54,8 +55,11 @@ def _fields_of(cls: type) -> dict[str, Any]:
     return fields_of(cls)
 
 
+#: a committed value no property holds (a property missing from the snapshot)
+_ABSENT = object()
+
 #: stored value types that ``snapshot`` copies
-_MUTABLE = frozenset({list, dict})
+MUTABLE_TYPES = _MUTABLE = frozenset({list, dict})
 
 
 def snapshot(value: Any) -> Any:
@@ -264,8 +268,12 @@ class Mapper:
     def properties(self, entity: Any) -> dict[str, Any]:
         """Every stored property of ``entity`` in db form (``None`` for unset ones)."""
         data = entity.__dict__
+        plan = self.plan(type(entity))
+        if not plan.converted:
+            get = data.get
+            return {name: get(name) for name in plan.plain}
         out = {}
-        for name, info, converter in self.plan(type(entity)).props:
+        for name, info, converter in plan.props:
             value = data.get(name)
             out[name] = value if value is None or converter is None else info.to_db(value)
         return out
@@ -274,7 +282,13 @@ class Mapper:
         """Does any property or loaded relation differ from the snapshot?"""
         plan = self.plan(type(entity))
         data = entity.__dict__
-        for name, info, converter in plan.props:
+        if not plan.converted:  # stored as they are: compare the values side by side
+            if list(map(data.get, plan.plain)) != list(map(committed.get, plan.plain, repeat(_ABSENT))):
+                return True
+            props: tuple = ()
+        else:
+            props = plan.props
+        for name, info, converter in props:
             value = data.get(name)
             if value is not None and converter is not None:
                 value = info.to_db(value)

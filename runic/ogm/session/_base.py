@@ -203,10 +203,8 @@ class BaseSession(SessionFlows):
 
     def _stage_add_all(self, entities: Iterable[Any]) -> None:
         self._check_open()
-        add = self._core.add
         with gc_paused():  # staging allocates and frees nothing: no collector passes
-            for entity in entities:
-                add(entity)
+            self._core.add_all(entities)
 
     def _stage_delete(self, entity: Any) -> None:
         self._check_open()

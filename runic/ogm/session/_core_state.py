@@ -34,3 +34,5 @@ class CoreState:
         self._node_by_eid = WeakIndex()
         #: ``(labels, model) → (class, identity root, class plan)`` for ``hydrate``'s node path
         self._node_hydration: dict[tuple[Any, Any], Any] = {}
+        #: per class: what staging and recording a create need (``_states.AddRule``)
+        self._add_rules: dict[type, Any] = {}

@@ -20,6 +20,7 @@ from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from runic.ogm.core.collector import gc_paused
 from runic.ogm.core.state import EntityState
 from runic.ogm.exceptions import OrmError
 
@@ -73,15 +74,18 @@ class SessionFlows:
             return
         self._check_writable(plan)
         applied = 0
-        for statement in plan.statements:
-            try:
-                yield from self._send_flow(statement, readonly=False)
-            except Exception as exc:
-                restaged = yield from self._end_failed_transaction_flow()
-                if isinstance(exc, OrmError):
-                    raise self._core.attach_report(exc, plan, applied, statement.step, restaged) from exc.__cause__
-                raise
-            applied += 1
+        # every batch allocates rows and replies while the flushed entities stay alive: the
+        # cyclic collector would walk all of them again and again for nothing
+        with gc_paused():
+            for statement in plan.statements:
+                try:
+                    yield from self._send_flow(statement, readonly=False)
+                except Exception as exc:
+                    restaged = yield from self._end_failed_transaction_flow()
+                    if isinstance(exc, OrmError):
+                        raise self._core.attach_report(exc, plan, applied, statement.step, restaged) from exc.__cause__
+                    raise
+                applied += 1
 
     def _commit_flow(self) -> Flow:
         self._check_open()

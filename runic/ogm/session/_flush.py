@@ -17,6 +17,7 @@ from runic.ogm.core.collector import gc_paused
 from runic.ogm.core.state import EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import DetachedEntityError, EntityNotFoundError, FieldValidationError
+from runic.ogm.mapper import Mapper
 from runic.ogm.mapper.mapper import ElementKey, as_list, create_labels, hashable_key, is_edge_model
 
 from ._assign import set_assignments
@@ -27,6 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._core import SessionCore
 
 __all__ = ["STEPS", "FlushPlan", "FlushPlanner"]
+
+_NONE_TYPE = type(None)
 
 STEPS = ("node creates", "node updates", "edge creates", "edge updates", "edge deletes", "node deletes")
 
@@ -81,12 +84,9 @@ class FlushPlanner:
         dirty = [e for e in dirty if id(e) not in deleted_ids]
         self._check_values(pending + dirty)
 
-        pending_nodes = [e for e in pending if not is_edge_model(type(e))]
-        pending_edges = [e for e in pending if is_edge_model(type(e))]
-        dirty_nodes = [e for e in dirty if not is_edge_model(type(e))]
-        dirty_edges = [e for e in dirty if is_edge_model(type(e))]
-        deleted_nodes = [e for e in deleted if not is_edge_model(type(e))]
-        deleted_edges = [e for e in deleted if is_edge_model(type(e))]
+        pending_nodes, pending_edges = _nodes_and_edges(pending)
+        dirty_nodes, dirty_edges = _nodes_and_edges(dirty)
+        deleted_nodes, deleted_edges = _nodes_and_edges(deleted)
         additions, removals = self._relation_changes(pending_nodes + dirty_nodes, deleted_ids)
 
         statements: list[Statement] = []
@@ -112,19 +112,26 @@ class FlushPlanner:
         while changed:
             changed = False
             candidates = core.pending_entities() + dirty
+            kinds: dict[type, tuple[bool, dict[str, Any]]] = {}
             for owner in candidates:
+                cls = type(owner)
+                kind = kinds.get(cls)
+                if kind is None:
+                    kind = kinds[cls] = (is_edge_model(cls), self.mapper.relation_fields(cls))
+                edge, relations = kind
+                if not edge and not relations:  # nothing it holds can be transient
+                    continue
                 if id(owner) in seen:
                     continue
                 seen.add(id(owner))
-                cls = type(owner)
-                if is_edge_model(cls):
+                if edge:
                     for end in ("source", "target"):
                         node = owner.__dict__.get(end)
                         if node is not None and state_of(node).state is EntityState.TRANSIENT:
                             core.add(node)
                             changed = True
                     continue
-                for name, info in self.mapper.relation_fields(cls).items():
+                for name, info in relations.items():
                     if name not in owner.__dict__:
                         continue
                     for target in as_list(owner.__dict__[name]):
@@ -151,19 +158,27 @@ class FlushPlanner:
 
     def _check_values(self, entities: list[Any]) -> None:
         mapper = self.mapper
+        rules: dict[type, tuple[tuple[tuple[str, bool], ...], bool]] = {}
         for entity in entities:
             cls = type(entity)
+            rule = rules.get(cls)
+            if rule is None:
+                needed = tuple(
+                    (name, bool(getattr(info, "primary_key", False)))
+                    for name, info in mapper.property_fields(cls).items()
+                    if getattr(info, "required", False) or getattr(info, "primary_key", False)
+                )
+                rule = rules[cls] = (needed, is_edge_model(cls))
+            needed, edge = rule
             data = entity.__dict__
-            keyless = self.core.by_element_id(entity)  # stored by another tool without its key
-            for name, info in mapper.property_fields(cls).items():
+            for name, primary_key in needed:
                 if data.get(name) is not None:
                     continue
-                if keyless and getattr(info, "primary_key", False):
+                if primary_key and self.core.by_element_id(entity):  # stored by another tool without its key
                     continue
-                if getattr(info, "required", False) or getattr(info, "primary_key", False):
-                    what = "key" if getattr(info, "primary_key", False) else "required field"
-                    raise _missing(cls, name, f"{cls.__name__}.{name} is None but is a {what} ({entity_repr(entity)})", f"set {cls.__name__}.{name}")
-            if is_edge_model(cls):
+                what = "key" if primary_key else "required field"
+                raise _missing(cls, name, f"{cls.__name__}.{name} is None but is a {what} ({entity_repr(entity)})", f"set {cls.__name__}.{name}")
+            if edge:
                 for end in ("source", "target"):
                     node = data.get(end)
                     if node is None:
@@ -181,9 +196,16 @@ class FlushPlanner:
         mapper = self.mapper
         additions: list[_RelationChange] = []
         removals: list[_RelationChange] = []
+        relation_fields: dict[type, dict[str, Any]] = {}
         for owner in owners:
+            cls = type(owner)
+            relations = relation_fields.get(cls)
+            if relations is None:
+                relations = relation_fields[cls] = mapper.relation_fields(cls)
+            if not relations:
+                continue
             state = state_of(owner)
-            for name, info in mapper.relation_fields(type(owner)).items():
+            for name, info in relations.items():
                 if name not in owner.__dict__:
                     continue
                 targets = as_list(owner.__dict__[name])
@@ -213,9 +235,10 @@ class FlushPlanner:
     def _q(self, name: str) -> str:
         return self.dialect.quote(name)
 
-    def _row_map(self, names: tuple[str, ...], fields: dict[str, Any]) -> str:
-        """`` {name: row.p0, …}`` for a CREATE (empty without properties)."""
-        body = ", ".join(f"{self._q(n)}: {self._ref(f'row.p{i}', fields.get(n))}" for i, n in enumerate(names))
+    def _row_map(self, names: tuple[str, ...], fields: dict[str, Any], *, as_lists: bool = False) -> str:
+        """`` {name: row.p0, …}`` for a CREATE (``row[0]`` for list rows; empty without properties)."""
+        refs = [f"row[{i}]" if as_lists else f"row.p{i}" for i in range(len(names))]
+        body = ", ".join(f"{self._q(n)}: {self._ref(ref, fields.get(n))}" for ref, n in zip(refs, names))
         return f" {{{body}}}" if body else ""
 
     def _set_clause(self, alias: str, names: tuple[str, ...], nulls: tuple[str, ...], fields: dict[str, Any]) -> str:
@@ -229,54 +252,82 @@ class FlushPlanner:
     # -- (1) node creates -----------------------------------------------------------------------
     def _node_creates(self, entities: list[Any]) -> list[Statement]:
         groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = {}
-        per_class: dict[type, tuple[tuple[str, ...], dict[str, Any]]] = {}
-        properties = self.mapper.properties
+        per_class: dict[type, tuple[tuple[str, ...], dict[str, Any], tuple[str, ...] | None]] = {}
+        mapper = self.mapper
+        properties = mapper.properties
+        own_properties = type(mapper).properties is Mapper.properties
         for entity in entities:
             cls = type(entity)
             known = per_class.get(cls)
             if known is None:
                 labels = create_labels(cls)
-                # backends with one label per node keep the others in a property (AGE: _labels)
-                known = per_class[cls] = (labels, dict(self.dialect.label_properties(labels)))
-            labels, label_props = known
-            props = properties(entity)
+                plan = mapper.plan(cls)
+                # backends with one label per node keep the others in a property (AGE: _labels);
+                # properties without converters are read here directly (what ``properties`` does)
+                plain = plan.plain if own_properties and not plan.converted else None
+                known = per_class[cls] = (labels, dict(self.dialect.label_properties(labels)), plain)
+            labels, label_props, plain = known
+            if plain is not None:
+                get = entity.__dict__.get
+                props = {name: get(name) for name in plain}
+            else:
+                props = properties(entity)
             if label_props:
                 props = {**props, **label_props}
-            names = tuple([n for n, v in props.items() if v is not None])
+            if _NONE_TYPE in map(type, props.values()):
+                names = tuple([n for n, v in props.items() if v is not None])
+            else:
+                names = tuple(props)
             groups.setdefault((labels, names, cls), []).append((entity, props))
         out = []
+        as_lists = bool(getattr(self.dialect, "list_rows", False))
         for (labels, names, cls), items in groups.items():
-            body = self._row_map(names, self.mapper.fields(cls))
+            body = self._row_map(names, self.mapper.fields(cls), as_lists=as_lists)
+            index = f"row[{len(names)}]" if as_lists else "row.i"
             cypher = (
                 f"UNWIND $rows AS row CREATE (n{self.dialect.label_pattern(labels)}{body}) "
-                f"RETURN row.i AS i, {self.dialect.id_function('n')} AS id"
+                f"RETURN {index} AS i, {self.dialect.id_function('n')} AS id"
             )
-            out.extend(self._create_statement(cypher, batch, names, STEPS[0], edge=False) for batch in self._batches(items))
+            out.extend(self._create_statement(cypher, batch, names, STEPS[0], edge=False, as_lists=as_lists) for batch in self._batches(items))
         return out
 
-    def _create_statement(self, cypher: str, batch: list[tuple[Any, dict[str, Any]]], names: tuple[str, ...], step: str, *, edge: bool) -> Statement:
+    def _create_statement(self, cypher: str, batch: list[tuple[Any, dict[str, Any]]], names: tuple[str, ...], step: str, *, edge: bool, as_lists: bool = False) -> Statement:
         core = self.core
 
         slots = [(f"p{j}", n) for j, n in enumerate(names)]
 
         def params() -> dict[str, Any]:
             rows = []
-            for i, (entity, props) in enumerate(batch):
-                row: dict[str, Any] = {slot: props[n] for slot, n in slots}
-                row["i"] = i
-                if edge:
+            append = rows.append
+            if edge:
+                for i, (entity, props) in enumerate(batch):
+                    row: dict[str, Any] = {slot: props[n] for slot, n in slots}
+                    row["i"] = i
                     row["s"] = self._db_key(entity.__dict__["source"])
                     row["t"] = self._db_key(entity.__dict__["target"])
-                rows.append(row)
+                    append(row)
+            elif as_lists:  # [p0, p1, …, i]
+                for i, (_, props) in enumerate(batch):
+                    row = [props[n] for n in names]
+                    row.append(i)
+                    append(row)
+            else:
+                for i, (_, props) in enumerate(batch):
+                    row = {slot: props[n] for slot, n in slots}
+                    row["i"] = i
+                    append(row)
             return {"rows": rows}
 
         def on_result(result: GraphResult) -> None:
+            created = []
             seen = set()
+            for i, element_id in result.rows:
+                i = int(i)
+                entity, props = batch[i]
+                created.append((entity, element_id, props))
+                seen.add(i)
             with gc_paused():
-                for i, element_id in result.rows:
-                    entity, props = batch[int(i)]
-                    core.mark_created(entity, element_id, props)
-                    seen.add(int(i))
+                core.mark_created_many(created)
             if len(seen) < len(batch):
                 missing = [batch[i][0] for i in range(len(batch)) if i not in seen]
                 cls = type(missing[0])
@@ -500,6 +551,20 @@ class FlushPlanner:
                 core.mark_node_deleted(entity)
 
         return Statement(cypher, {"rows": rows}, on_result, step=step, rows=len(batch), write=True)
+
+
+def _nodes_and_edges(entities: list[Any]) -> tuple[list[Any], list[Any]]:
+    """``entities`` split into nodes and edges (order kept)."""
+    kinds: dict[type, bool] = {}
+    nodes: list[Any] = []
+    edges: list[Any] = []
+    for entity in entities:
+        cls = type(entity)
+        edge = kinds.get(cls)
+        if edge is None:
+            edge = kinds[cls] = is_edge_model(cls)
+        (edges if edge else nodes).append(entity)
+    return nodes, edges
 
 
 class _Missing:

@@ -14,7 +14,7 @@ table has doubled since the last sweep.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import compress, repeat
 from operator import call, is_
 from typing import Any
@@ -45,6 +45,19 @@ class WeakIndex:
         refs = self._refs
         refs[key] = weakref.ref(value)
         if len(refs) > self._sweep_at:
+            self._sweep()
+
+    def update(self, pairs: Iterable[tuple[Any, Any]]) -> None:
+        """``self[key] = value`` for each pair (one sweep check at the end)."""
+        refs = self._refs
+        ref = weakref.ref
+        refs.update([(key, ref(value)) for key, value in pairs])
+        self.sweep_if_grown()
+
+    def sweep_if_grown(self) -> None:
+        """Drop dead entries once the table has doubled since the last sweep (for callers
+        that filled ``_refs`` directly)."""
+        if len(self._refs) > self._sweep_at:
             self._sweep()
 
     def __getitem__(self, key: Any) -> Any:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from runic.ogm.core.state import EntityState
+from runic.ogm.core.state import STATE_ATTR, EntityState
 from runic.ogm.driver.result import GraphResult
 from runic.ogm.exceptions import EntityNotFoundError, FlushReport, OrmError
-from runic.ogm.mapper.mapper import ElementKey, is_edge_model, snapshot
+from runic.ogm.mapper.mapper import MUTABLE_TYPES, ElementKey, snapshot
 
 from ._assign import set_assignments
 from ._core_state import CoreState
@@ -55,19 +55,53 @@ class Persistence(CoreState):
         return list(self._deleted.values())
 
     def mark_created(self, entity: Any, element_id: Any, committed: dict[str, Any]) -> None:
-        state = state_of(entity)
-        state.element_id = element_id
-        self.mapper.set_database_key(entity, element_id)
-        state.state = EntityState.PERSISTENT
-        state.committed = snapshot(committed)
-        state.expired = False
-        self._pending.pop(id(entity), None)
-        if getattr(self.dialect, "transactional", True):
-            self._created_flushed[id(entity)] = entity
-        if not is_edge_model(type(entity)):
-            self._node_by_eid[element_id] = entity
-        self._register(entity)
-        self.identity.unpin(entity)
+        """The CREATE of ``entity`` ran: it is persistent, known by ``element_id``, and
+        ``committed`` is what was stored."""
+        self.mark_created_many([(entity, element_id, committed)])
+
+    def mark_created_many(self, created: list[tuple[Any, Any, dict[str, Any]]]) -> None:
+        """``mark_created`` for each ``(entity, element id, committed)`` of one statement's
+        reply (what each class needs is worked out once per class, see ``_add_rule``)."""
+        mapper = self.mapper
+        created_flushed = self._created_flushed if getattr(self.dialect, "transactional", True) else None
+        pending = self._pending
+        pinned = self.identity._pinned
+        persistent = EntityState.PERSISTENT
+        mutable = MUTABLE_TYPES
+        nodes: list[tuple[Any, Any]] = []
+        keys: list[tuple[Any, Any]] = []
+        cls: Any = None
+        for entity, element_id, committed in created:
+            if type(entity) is not cls:  # a statement's rows are of one class: this runs once
+                cls = type(entity)
+                rule = self._add_rules.get(cls) or self._add_rule(cls)
+                root, key_name, sets_key, edge = rule.root, rule.key_name, rule.sets_key, rule.edge
+            state = getattr(entity, STATE_ATTR)  # staged entities all have one
+            state.element_id = element_id
+            state.state = persistent
+            # the flush's own map of what was stored: kept as it is unless it holds containers
+            state.committed = committed if mutable.isdisjoint(map(type, committed.values())) else snapshot(committed)
+            state.expired = False
+            oid = id(entity)
+            pending.pop(oid, None)
+            pinned.pop(oid, None)
+            if created_flushed is not None:
+                created_flushed[oid] = entity
+            if sets_key:
+                mapper.set_database_key(entity, element_id)
+            if not edge:
+                nodes.append((element_id, entity))
+            key = entity.__dict__.get(key_name) if key_name is not None else None
+            if type(key) is str:  # the common declared key, as staged
+                state.key = key
+                keys.append(((root, key), entity))
+                continue
+            ikey = self._identity_key_by_rule(entity, state, rule)
+            if ikey is not None:
+                state.key = None if type(ikey[1]) is ElementKey else ikey[1]
+                keys.append((ikey, entity))
+        self._node_by_eid.update(nodes)
+        self.identity.update(keys)
 
     def remember_committed(self, entity: Any) -> None:
         """Keep ``entity``'s stored snapshot as it was before this transaction's first

@@ -3,16 +3,34 @@ commit and rollback do to each entity (no I/O)."""
 
 from __future__ import annotations
 
-from typing import Any
+import weakref
+from collections.abc import Iterable
+from itertools import repeat
+from typing import Any, NamedTuple
 
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.exceptions import DetachedEntityError, SessionError
-from runic.ogm.mapper.mapper import ElementKey, as_list, is_edge_model
+from runic.ogm.mapper import Mapper
+from runic.ogm.mapper.mapper import ElementKey, as_list, hashable_key, is_edge_model
 
 from ._core_state import CoreState
 from ._entity import entity_repr, state_of
 
-__all__ = ["EntityStates"]
+__all__ = ["AddRule", "EntityStates"]
+
+
+_UNKNOWN: Any = object()
+
+
+class AddRule(NamedTuple):
+    """What the unit of work needs of one model class to stage it and record its create."""
+
+    root: type  #: the identity map's root class
+    generated: bool  #: the key is the database's id (none before the create)
+    key_name: str | None  #: the declared key field read directly, else ``None``
+    edge: bool
+    cascades: tuple[str, ...]  #: relations declared ``cascade=True``
+    sets_key: bool  #: the mapper writes the element id into the key field once created
 
 
 class EntityStates(CoreState):
@@ -30,9 +48,28 @@ class EntityStates(CoreState):
     def dirty(self) -> list[Any]:
         """Persistent entities whose properties or loaded relations differ from the snapshot."""
         out = []
+        persistent = EntityState.PERSISTENT
+        # converter-free models without relations compare their values side by side here
+        # (what ``is_modified`` does for them, without its calls per entity)
+        own = type(self.mapper).is_modified is Mapper.is_modified and type(self).is_modified is EntityStates.is_modified
+        plain_names: dict[type, tuple[str, ...] | None] = {}
         for entity in self.identity.entities():
-            state = state_of(entity)
-            if state.state is EntityState.PERSISTENT and self.is_modified(entity):
+            state = getattr(entity, STATE_ATTR)  # the map holds entities only
+            if state.state is not persistent:
+                continue
+            cls = type(entity)
+            names = plain_names.get(cls, _UNKNOWN)
+            if names is _UNKNOWN:
+                plan = self.mapper.plan(cls)
+                names = plain_names[cls] = plan.plain if own and not plan.converted and not plan.relations else None
+            if names is None:
+                if self.is_modified(entity):
+                    out.append(entity)
+                continue
+            committed = state.committed
+            if state.expired and not committed:
+                continue
+            if list(map(entity.__dict__.get, names)) != list(map(committed.get, names, repeat(_UNKNOWN))):
                 out.append(entity)
         return out
 
@@ -85,6 +122,83 @@ class EntityStates(CoreState):
         self._add(entity, added, cascade_only=False)
         return added
 
+    def add_all(self, entities: Iterable[Any]) -> list[Any]:
+        """``add`` each of ``entities``; returns every entity staged (cascades included).
+
+        A new node of a class already seen, without cascades, whose key is the database's
+        or a declared one it holds, is staged here directly; everything else goes through
+        ``_add`` (which also raises every error)."""
+        added: list[Any] = []
+        append = added.append
+        add = self._add
+        owner = self.owner
+        pending = self._pending
+        identity = self.identity
+        refs = identity._refs
+        pinned = identity._pinned
+        rules = self._add_rules
+        transient, pending_state = EntityState.TRANSIENT, EntityState.PENDING
+        ref_to = weakref.ref
+        for entity in entities:
+            state = getattr(entity, STATE_ATTR, None)
+            rule = rules.get(type(entity))
+            if (
+                rule is None or rule.edge or rule.cascades or type(state) is not InstanceState
+                or state.state is not transient or state.session is not None
+            ):
+                add(entity, added, cascade_only=False)
+                continue
+            if rule.generated and state.element_id is None:
+                ikey = None
+            elif rule.key_name is not None and (key := entity.__dict__.get(rule.key_name)) is not None:
+                ikey = (rule.root, hashable_key(key))
+                ref = refs.get(ikey)
+                if ref is not None and ref() is not None:  # taken (``_add`` says by whom)
+                    add(entity, added, cascade_only=False)
+                    continue
+                state.key = ikey[1]
+                refs[ikey] = ref_to(entity)
+            else:
+                add(entity, added, cascade_only=False)
+                continue
+            state.session = owner
+            state.state = pending_state
+            pending[id(entity)] = entity
+            pinned[id(entity)] = entity
+            append(entity)
+        identity.sweep_if_grown()
+        return added
+
+    def _add_rule(self, cls: type) -> AddRule:
+        """What staging and recording a create need of ``cls``, worked out once."""
+        rule = self._add_rules.get(cls)
+        if rule is None:
+            mapper = self.mapper
+            kind = type(mapper)
+            # the shortcuts below are Mapper's own key rules; a mapper that overrides them is asked
+            own = all(getattr(kind, name) is getattr(Mapper, name) for name in ("key_of", "identity_key", "root_class"))
+            database_key = mapper.has_database_key(cls)
+            rule = self._add_rules[cls] = AddRule(
+                root=mapper.root_class(cls),
+                generated=own and database_key,
+                key_name=mapper.pk_name(cls) if own and not database_key else None,
+                edge=is_edge_model(cls),
+                cascades=tuple(name for name, info in mapper.relation_fields(cls).items() if getattr(info, "cascade", False)),
+                sets_key=kind.set_database_key is not Mapper.set_database_key or (database_key and mapper.pk_info(cls) is not None),
+            )
+        return rule
+
+    def _identity_key_by_rule(self, entity: Any, state: InstanceState, rule: AddRule) -> Any:
+        """``identity_key_of(entity)``, the short way where ``rule`` allows it."""
+        if rule.generated:  # the key is the database's id: none until the node exists
+            element_id = state.element_id
+            return None if element_id is None else (rule.root, hashable_key(element_id))
+        if rule.key_name is not None:
+            key = entity.__dict__.get(rule.key_name)
+            if key is not None:
+                return (rule.root, hashable_key(key))
+        return self.identity_key_of(entity)
+
     def _check_not_foreign(self, entity: Any, state: InstanceState, hint: str) -> None:
         if state.session is not None and state.session is not self.owner and state.state is not EntityState.DETACHED:
             raise SessionError(f"{entity_repr(entity)} belongs to another session", session=self.owner, hint=hint)
@@ -92,12 +206,13 @@ class EntityStates(CoreState):
     def _add(self, entity: Any, added: list[Any], *, cascade_only: bool) -> None:
         state = state_of(entity)
         self._check_not_foreign(entity, state, "expunge it there first, or copy it into this session with session.merge(obj)")
+        rule = self._add_rule(type(entity))
         if state.state is EntityState.TRANSIENT:
             state.session = self.owner
             state.state = EntityState.PENDING
             self._pending[id(entity)] = entity
             self.identity.pin(entity)
-            ikey = self.identity_key_of(entity)
+            ikey = self._identity_key_by_rule(entity, state, rule)
             if ikey is not None:
                 other = self.identity.get(ikey)
                 if other is not None and other is not entity:
@@ -126,18 +241,18 @@ class EntityStates(CoreState):
         else:
             if state.session is not self.owner:  # persistent elsewhere is refused above
                 state.session = self.owner
-        self._cascade(entity, added)
+        if rule.edge or rule.cascades:
+            self._cascade(entity, added, rule.edge, rule.cascades)
 
-    def _cascade(self, entity: Any, added: list[Any]) -> None:
-        cls = type(entity)
-        if is_edge_model(cls):
+    def _cascade(self, entity: Any, added: list[Any], edge: bool, cascades: tuple[str, ...]) -> None:
+        if edge:
             for end in ("source", "target"):
                 node = entity.__dict__.get(end)
                 if node is not None and state_of(node).state is EntityState.TRANSIENT:
                     self._add(node, added, cascade_only=True)
             return
-        for name, info in self.mapper.relation_fields(cls).items():
-            if not getattr(info, "cascade", False) or name not in entity.__dict__:
+        for name in cascades:
+            if name not in entity.__dict__:
                 continue
             for target in as_list(entity.__dict__[name]):
                 if state_of(target).state is EntityState.TRANSIENT:
