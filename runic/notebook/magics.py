@@ -179,8 +179,10 @@ class RunicMagic(Magics):
             raise UsageError(str(exc)) from None
         except SavedQueryError as exc:
             raise UsageError(str(exc).strip('"')) from None
-        except KeyboardInterrupt:
-            raise UsageError("query interrupted — the connection stays usable; add --timeout S to stop long queries on the server") from None
+        except KeyboardInterrupt as exc:
+            rows = getattr(exc, "rows_fetched", None)
+            fetched = f" after {rows:,} rows had arrived (they are dropped)" if rows else ""
+            raise UsageError(f"query interrupted{fetched} — the connection stays usable; add --timeout S to stop long queries on the server") from None
         except ImportError as exc:
             raise UsageError(str(exc)) from None
         except (OrmError, ValueError, TypeError) as exc:

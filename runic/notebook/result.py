@@ -20,9 +20,11 @@ from runic.ogm.driver.result import (
     Records,
     ResultSummary,
 )
+from runic.ogm.exceptions import FetchInterrupted
 from runic.progress import progress_bar
 
 from . import render
+from .fetching import FetchProgress, accepts_progress, interrupted
 from .statement import add_limit
 
 __all__ = ["DEFAULT_DISPLAYLIMIT", "QueryResult"]
@@ -32,6 +34,8 @@ DEFAULT_DISPLAYLIMIT = 1000
 TEXT_ROWS = 20
 #: a query running longer than this shows a progress bar
 PROGRESS_AFTER_S = 1.0
+#: how long an interrupted fetch_all() waits for a streaming driver to stop
+STOP_WAIT_S = 2.0
 
 
 class QueryResult(Records):
@@ -138,11 +142,14 @@ class QueryResult(Records):
     def _rerun(self, query: str, what: str) -> GraphResult:
         if self.driver is None or self.query is None:
             raise RuntimeError("this result does not know its connection — run the query again with --no-limit")
-        def call() -> GraphResult:
+        def call(progress: Any) -> GraphResult:
+            options: dict[str, Any] = {"readonly": self.readonly or None, "timeout": self.timeout}
+            if progress is not None and accepts_progress(self.driver, "execute"):
+                options["progress"] = progress
             with gc_paused():
-                return self.driver.execute(query, self.params or None, readonly=self.readonly or None, timeout=self.timeout)
+                return self.driver.execute(query, self.params or None, **options)
 
-        return _run_with_progress(call, what, show=self.feedback > 0)
+        return _run_with_progress(call, what, show=self.feedback > 0, backend=getattr(self.driver, "backend", None))
 
     def fetch_all(self) -> QueryResult:
         """Run the query again without the autolimit and keep every row. Returns ``self``."""
@@ -378,21 +385,41 @@ def _escape(text: str) -> str:
     return html.escape(text)
 
 
-def _run_with_progress(call: Any, what: str, *, show: bool) -> Any:
-    """Run ``call()``; when it takes longer than a second, show a tqdm bar with the elapsed time.
+class _Heard:
+    """The rows a fetch on the worker thread has reported; ``stop`` makes the next report
+    raise ``KeyboardInterrupt`` there, so a streaming driver ends its fetch."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.stop = False
+
+    def __call__(self, rows: int) -> None:
+        self.rows = rows
+        if self.stop:
+            raise KeyboardInterrupt
+
+
+def _run_with_progress(call: Any, what: str, *, show: bool, backend: str | None = None) -> Any:
+    """Run ``call(progress)``; when it takes longer than a second, show a tqdm bar with the
+    rows that have arrived (drivers that stream count them) and rows per second.
 
     The call runs on a worker thread so the bar can tick and a kernel interrupt reaches
-    the main thread at once; an interrupted call finishes in the background on its own
-    connection and its rows are dropped.
+    the main thread at once. An interrupt raises ``FetchInterrupted`` with the rows that had
+    arrived; a streaming driver stops at its next report, a driver that answers in one piece
+    finishes in the background on its own connection and its rows are dropped.
     """
+    heard = _Heard()
     if not show:
-        return call()
+        try:
+            return call(None)
+        except KeyboardInterrupt as exc:
+            raise interrupted(exc, FetchProgress(show=False), backend) from None
     box: dict[str, Any] = {}
     done = threading.Event()
 
     def work() -> None:
         try:
-            box["value"] = call()
+            box["value"] = call(heard)
         except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
             box["error"] = exc
         finally:
@@ -405,11 +432,23 @@ def _run_with_progress(call: Any, what: str, *, show: bool) -> Any:
     try:
         while not done.wait(0.1):
             if bar is None and time.monotonic() - started > PROGRESS_AFTER_S:
-                bar = progress_bar(None, what, unit="s", show=True, bar_format="{desc}: {elapsed}")
+                bar = progress_bar(None, what, unit="rows", show=True)
+                bar.start_t = bar.last_print_t = bar._time() - (time.monotonic() - started)
             if bar is not None:
-                bar.refresh()
+                bar.update(heard.rows - bar.n)
+    except KeyboardInterrupt as exc:
+        heard.stop = True
+        done.wait(STOP_WAIT_S)  # a streaming driver stops at its next report
+        error = box.get("error")
+        if isinstance(error, FetchInterrupted):
+            raise error from None
+        counted = FetchProgress(show=False)
+        counted.rows = heard.rows
+        raise interrupted(exc, counted, backend) from None
     finally:
         if bar is not None:
+            if "value" in box:
+                bar.update(len(box["value"].rows) - bar.n)
             bar.close()
     if "error" in box:
         raise box["error"]

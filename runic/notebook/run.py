@@ -19,6 +19,7 @@ from runic.ogm import gc_paused
 from runic.ogm.exceptions import QueryError, QueryTimeoutError, ReadOnlyError
 
 from .connections import Connection, registry
+from .fetching import FetchProgress, accepts_progress, interrupted
 from .history import history
 from .result import DEFAULT_DISPLAYLIMIT, QueryResult
 from .statement import mask, prepare
@@ -85,6 +86,7 @@ def run(
     name: str | None = None,
     style: str = "grid",
     feedback: int = 1,
+    progress: bool | None = None,
 ) -> QueryResult:
     """Run one Cypher statement and return a ``QueryResult``.
 
@@ -94,16 +96,26 @@ def run(
     fetched (``LIMIT limit+1`` is sent so the result knows whether more exist); ``None``
     fetches everything. Writes are never rewritten. ``readonly`` uses the database's
     read-only path, so a write is refused by the server.
+
+    ``progress``: a fetch that runs longer than a second shows a bar with the rows that
+    have arrived and rows per second (``None``: when ``feedback`` > 0; ``True``/``False``
+    force it). An interrupt while rows arrive raises ``FetchInterrupted`` with the count.
     """
     _check_timeout(timeout)
     conn = _connection(connection)
     prepared = prepare(query, namespace, params, limit=limit)
     ro = bool(readonly or conn.readonly)
     started = time.time()
+    show = progress if progress is not None else feedback > 0
+    fetch = FetchProgress(show=show, total=prepared.fetch_limit)
     try:
         try:
-            with gc_paused():
-                raw, column_data = _execute(conn.driver, prepared.sent, prepared.params or None, ro, timeout)
+            with fetch, gc_paused():
+                raw, column_data = _execute(conn.driver, prepared.sent, prepared.params or None, ro, timeout, fetch if show else None)
+                if fetch.rows != len(raw.rows):  # a driver that hands over its rows in one piece
+                    fetch(len(raw.rows))
+        except KeyboardInterrupt as exc:
+            raise interrupted(exc, fetch, getattr(conn.driver, "backend", None)) from None
         except QueryError as exc:
             if prepared.autolimited and not isinstance(exc, (ReadOnlyError, QueryTimeoutError)):
                 _raise_error_of_original(conn, prepared.query, prepared.params)
@@ -143,16 +155,21 @@ def _check_timeout(timeout: Any) -> None:
         )
 
 
-def _execute(driver: Any, query: str, params: dict[str, Any] | None, readonly: bool, timeout: float | None) -> tuple[Any, list[list[Any]] | None]:
+def _execute(driver: Any, query: str, params: dict[str, Any] | None, readonly: bool, timeout: float | None, progress: FetchProgress | None = None) -> tuple[Any, list[list[Any]] | None]:
     """Run through the driver's column-wise path when it has one (``execute_columns``:
-    values decoded column by column, no per-row lists), else ``execute``."""
+    values decoded column by column, no per-row lists), else ``execute``; ``progress``
+    goes to drivers that count rows as they arrive."""
     columnar = getattr(driver, "execute_columns", None)
+    method = "execute_columns" if callable(columnar) else "execute"
+    options: dict[str, Any] = {"readonly": readonly or None, "timeout": timeout}
+    if progress is not None and accepts_progress(driver, method):
+        options["progress"] = progress
     if callable(columnar):
         from runic.ogm.driver.result import ColumnRows, GraphResult
 
-        columns, data, summary = columnar(query, params, readonly=readonly or None, timeout=timeout)
+        columns, data, summary = columnar(query, params, **options)
         return GraphResult(columns, ColumnRows(data), summary, query=query, params=params), data
-    return driver.execute(query, params, readonly=readonly or None, timeout=timeout), None
+    return driver.execute(query, params, **options), None
 
 
 def _raise_error_of_original(conn: Connection, query: str, params: Mapping[str, Any]) -> None:

@@ -13,6 +13,7 @@
     │   └── PoolTimeoutError  (+TimeoutError)
     ├── BulkWriteError
     │   └── BulkWriteInterrupted (+KeyboardInterrupt)
+    ├── FetchInterrupted      (+KeyboardInterrupt)
     ├── DriverError
     │   └── ConnectionFailedError (+ConnectionError)
     ├── QueryError
@@ -49,6 +50,7 @@ __all__ = [
     "PoolTimeoutError",
     "BulkWriteError",
     "BulkWriteInterrupted",
+    "FetchInterrupted",
     "DriverError",
     "ConnectionFailedError",
     "QueryError",
@@ -216,6 +218,15 @@ class BulkWriteInterrupted(BulkWriteError, KeyboardInterrupt):
 
     Still a ``KeyboardInterrupt`` (scripts stop as before); ``committed_rows`` says what the
     database holds."""
+
+
+class FetchInterrupted(OrmError, KeyboardInterrupt):
+    """Ctrl-C / a kernel interrupt stopped a query while its rows were arriving.
+
+    Still a ``KeyboardInterrupt``; ``rows_fetched`` says how many rows had arrived when it
+    stopped (they are dropped: a result is whole or not at all)."""
+
+    _attrs = ("rows_fetched", "backend")
 
 
 class DriverError(OrmError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,6 +30,7 @@ from ._checks import check_params, check_query, check_timeout
 from ._error_text import caret, param_names
 from .result import (
     COUNTER_NAMES,
+    ColumnRows,
     Counters,
     EdgeRecord,
     GraphResult,
@@ -43,8 +44,10 @@ __all__ = [
     "BoltCore",
     "ReadOnlyChanges",
     "client_uri_for",
+    "convert_column",
     "convert_params",
     "convert_value",
+    "record_columns",
     "summary_from_neo4j",
 ]
 
@@ -127,6 +130,29 @@ def _point(value: Any) -> dict[str, float]:
     return {keys[i]: float(c) for i, c in enumerate(coords)}
 
 
+_CLIENT_TYPES: tuple[Any, ...] | None = None
+
+
+def _client_types() -> tuple[Any, ...]:
+    """The neo4j client's graph, temporal and spatial classes, imported once."""
+    global _CLIENT_TYPES
+    if _CLIENT_TYPES is None:
+        from neo4j.graph import Node, Path, Relationship
+        from neo4j.spatial import Point
+        from neo4j.time import Date, DateTime, Duration, Time
+
+        try:
+            from neo4j._codec.hydration import BrokenHydrationObject
+        except ImportError:  # pragma: no cover - depends on the client version
+            BrokenHydrationObject = ()
+        _CLIENT_TYPES = (Node, Relationship, Path, (DateTime, Date, Time), Duration, Point, BrokenHydrationObject)
+    return _CLIENT_TYPES
+
+
+#: values the neo4j client already hands over as runic's own (no conversion)
+_PLAIN = frozenset({type(None), bool, int, float, str, bytes})
+
+
 def convert_value(value: Any, node_id: Any = None) -> Any:
     """A neo4j client value as runic's: graph values as records, temporals as ``datetime``
     objects, points as maps, lists and maps converted recursively.
@@ -134,12 +160,11 @@ def convert_value(value: Any, node_id: Any = None) -> Any:
     ``node_id`` turns a client ``element_id`` into the id the dialect's id function gives
     (default: the element id unchanged).
     """
-    from neo4j.graph import Node, Path, Relationship
-    from neo4j.spatial import Point
-    from neo4j.time import Date, DateTime, Duration, Time
-
+    if value.__class__ in _PLAIN:
+        return value
+    Node, Relationship, Path, temporal, Duration, Point, broken = _client_types()
     to_id = node_id or (lambda element_id: element_id)
-    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+    if isinstance(value, (bool, int, float, str, bytes)):
         return value
     if isinstance(value, Node):
         return NodeRecord(
@@ -155,7 +180,7 @@ def convert_value(value: Any, node_id: Any = None) -> Any:
         nodes = tuple(convert_value(n, node_id) for n in value.nodes)
         edges = tuple(convert_value(r, node_id) for r in value.relationships)
         return PathRecord(nodes, edges)
-    if isinstance(value, (DateTime, Date, Time)):
+    if isinstance(value, temporal):
         return value.to_native()
     if isinstance(value, Duration):
         if value.months == 0:
@@ -169,7 +194,29 @@ def convert_value(value: Any, node_id: Any = None) -> Any:
         return [convert_value(v, node_id) for v in value]
     if isinstance(value, Mapping):
         return {str(k): convert_value(v, node_id) for k, v in value.items()}
+    if broken and isinstance(value, broken):
+        raise ValueError(f"the server sent a value the neo4j client could not read: {value.error}") from value.error
     return value
+
+
+def convert_column(values: Sequence[Any], node_id: Any = None) -> list[Any]:
+    """One column's values as runic's; a column of plain scalars is taken as it is."""
+    values = values if isinstance(values, list) else list(values)
+    if set(map(type, values)) <= _PLAIN:
+        return values
+    return [convert_value(v, node_id) for v in values]
+
+
+def record_columns(records: Sequence[Any], width: int) -> list[list[Any]]:
+    """The values of ``records`` (neo4j records or plain rows) column by column, unconverted.
+
+    A neo4j ``Record`` is a tuple: its values are read through ``tuple.__iter__``, which
+    skips the per-value checks of ``Record.__iter__`` (broken values are caught by
+    ``convert_value``)."""
+    if not records:
+        return [[] for _ in range(width)]
+    rows = map(tuple.__iter__, records) if isinstance(records[0], tuple) else records
+    return [list(column) for column in zip(*rows)]
 
 
 def _props(entity: Any, to_id: Any) -> dict[str, Any]:
@@ -313,17 +360,22 @@ class BoltCore:
     def build_result(
         self,
         keys: list[str],
-        rows: list[list[Any]],
+        records: Sequence[Any],
         summary: Any,
         query: str,
         params: Mapping[str, Any] | None,
         client_ms: float | None,
         node_id: Any = None,
+        *,
+        columnar: bool = False,
     ) -> GraphResult:
-        converted = [[convert_value(v, node_id) for v in row] for row in rows]
+        """The result of ``records`` (neo4j records or plain rows), converted column by
+        column; ``columnar=True`` keeps the columns (``rows`` is a ``ColumnRows``)."""
+        data = [convert_column(column, node_id) for column in record_columns(records, len(keys))]
+        rows: Any = ColumnRows(data) if columnar else (list(map(list, zip(*data))) if keys else [[] for _ in records])
         return GraphResult(
             columns=list(keys),
-            rows=converted,
+            rows=rows,
             summary=summary_from_neo4j(summary, self.backend, client_ms),
             query=query,
             params=dict(params) if params else {},

@@ -13,8 +13,8 @@ mapping through ``BoltCore``.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from runic.ogm.core.flow import Flow
@@ -44,13 +44,14 @@ __all__ = [
 class RunStatement:
     """Run ``query`` in the open transaction, else in an auto-commit one (a read-only
     statement in an explicit transaction, committed only when ``commit_read``);
-    reply: ``(keys, rows, summary)``."""
+    reply: ``(keys, records, summary)``. ``progress(rows)`` is called while records arrive."""
 
     query: str
     params: dict[str, Any]
     readonly: bool
     timeout: float | None
     commit_read: bool
+    progress: Callable[[int], Any] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,14 @@ def execute_flow(
     *,
     in_transaction: bool,
     transaction_readonly: bool,
+    columnar: bool = False,
+    progress: Callable[[int], Any] | None = None,
 ) -> Flow[GraphResult]:
     """One statement: run it, and refuse what a read-only statement changed where the
-    server does not enforce READ mode (the changes are rolled back, never kept)."""
+    server does not enforce READ mode (the changes are rolled back, never kept).
+
+    ``columnar=True`` keeps the values column by column (``rows`` is a ``ColumnRows``);
+    ``progress(rows)`` hears how many rows have arrived while they stream in."""
     core.check_query(query)
     core.refuse_loosening(readonly)
     dialect: GraphDialect = yield LearnDialect()
@@ -117,7 +123,7 @@ def execute_flow(
     started = time.perf_counter()
     try:
         try:
-            keys, rows, summary = yield RunStatement(query, sent, ro, limit, commit_read=enforced)
+            keys, records, summary = yield RunStatement(query, sent, ro, limit, commit_read=enforced, progress=progress)
         except StatementTimedOut as stopped:
             error = core.query_error(stopped.cause, query, params, timeout=limit, timed_out=True, readonly=ro and enforced)
             if in_transaction:
@@ -125,13 +131,13 @@ def execute_flow(
                 error = core.transaction_lost(error)
             raise error from stopped.cause
         elapsed_ms = (time.perf_counter() - started) * 1000.0
-        result = core.build_result(keys, rows, summary, query, params, elapsed_ms, getattr(dialect, "decode_id", None))
+        result = core.build_result(keys, records, summary, query, params, elapsed_ms, getattr(dialect, "decode_id", None), columnar=columnar)
         if ro and not enforced and result.summary.counters.contains_updates:
             if in_transaction:
                 yield AbandonTransaction()
             raise core.read_only_violation(query, params, result.summary.counters)
         return result
-    except QueryError:
+    except (QueryError, KeyboardInterrupt):
         raise
     except Exception as exc:
         raise core.query_error(exc, query, params, timeout=limit, readonly=ro and enforced) from exc

@@ -16,6 +16,14 @@ Timeouts: sent to the server as the transaction timeout, and enforced on the cli
 ``QueryTimeoutError`` follows and the driver stays usable. Neo4j stops the statement;
 ArcadeDB ignores the transaction timeout and finishes the statement on the server (its
 writes are rolled back with the closed connection).
+
+Reads: a result is pulled whole (``fetch_size=-1`` unless the caller sets one), the records
+stay the client's tuples until ``BoltCore`` converts them column by column (plain scalars
+are kept as they are), and the sync driver reads through a read-ahead buffer
+(``_bolt_readahead.py``). ``execute(..., progress=f)`` calls ``f(rows)`` every
+``PROGRESS_EVERY`` rows; an interrupt while rows arrive raises ``FetchInterrupted`` with
+the number of rows that had arrived (the sync driver closes that connection, which may
+have stopped mid-message; the asyncio one discards the rest with its session).
 """
 
 from __future__ import annotations
@@ -24,11 +32,11 @@ import asyncio
 import contextlib
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Self, TypeVar
 
 from runic.ogm.core.flow import Flow, run_flow, run_flow_async
-from runic.ogm.exceptions import DriverError, SessionError
+from runic.ogm.exceptions import DriverError, FetchInterrupted, SessionError
 
 from ._bolt_core import BoltCore, client_uri_for
 from ._bolt_dialects import MemgraphDialect, Neo4jDialect, dialect_for_agent
@@ -45,6 +53,7 @@ from ._bolt_flows import (
     execute_flow,
     explain_flow,
 )
+from ._bolt_readahead import install_read_ahead
 from .base import DriverState, GraphDialect
 from .result import GraphResult
 from .urls import Secret, redact_url, split_userinfo
@@ -60,6 +69,10 @@ __all__ = [
     "create_neo4j_driver",
     "dialect_for_agent",
 ]
+
+
+#: ``fetch_size`` that asks the server for all of a result at once (no PULL per 1,000 rows)
+WHOLE_RESULT = -1
 
 
 # -- shared shell state -------------------------------------------------------------------------------
@@ -153,6 +166,8 @@ class _BoltBase(DriverState):
         self._tx: Any = None
         self._tx_session: Any = None
         self._tx_readonly = False
+        #: results are pulled whole (runic keeps every row anyway) unless the caller chose
+        self._fetch_size = client_config.get("fetch_size", WHOLE_RESULT)
         factory = getattr(neo4j, self._client_module)
         client_auth = (
             neo4j.basic_auth(username or "", password.reveal() or "")
@@ -211,7 +226,8 @@ class _BoltBase(DriverState):
         import neo4j
 
         kwargs: dict[str, Any] = {
-            "default_access_mode": neo4j.READ_ACCESS if readonly else neo4j.WRITE_ACCESS
+            "default_access_mode": neo4j.READ_ACCESS if readonly else neo4j.WRITE_ACCESS,
+            "fetch_size": self._fetch_size,
         }
         if self._core.database:
             kwargs["database"] = self._core.database
@@ -325,7 +341,7 @@ class BoltDriver(_BoltBase):
         if isinstance(step, FetchPlan):
             with self._driver.session(**self._session_kwargs(False)) as session:
                 result = session.run(step.query, step.params)
-                rows = [list(r.values()) for r in result]
+                rows = [list(r) for r in result]
                 return rows, result.consume()
         if isinstance(step, OpenTransaction):
             session = self._driver.session(**self._session_kwargs(step.readonly))
@@ -347,25 +363,33 @@ class BoltDriver(_BoltBase):
         self._abandon_tx()
         return None
 
-    def _run_statement(self, step: RunStatement) -> tuple[list[str], list[list[Any]], Any]:
+    def _run_statement(self, step: RunStatement) -> tuple[list[str], list[Any], Any]:
         """Run a statement; past its timeout the watchdog ends its connection."""
         import neo4j
 
         watchdog: _Watchdog | None = None
+        backend = self._core.backend
         try:
             if self._tx is not None:
                 with _Watchdog(self._tx, step.timeout) as watchdog:
-                    return _consume(self._tx.run(step.query, step.params))
+                    return _consume(self._tx.run(step.query, step.params), step.progress, backend)
             with self._driver.session(**self._session_kwargs(step.readonly)) as session:
                 if step.readonly:
                     tx = session.begin_transaction(timeout=step.timeout)
+                    done = False
                     try:
                         with _Watchdog(tx, step.timeout) as watchdog:
-                            return _consume(tx.run(step.query, step.params))
+                            reply = _consume(tx.run(step.query, step.params), step.progress, backend)
+                        done = True
+                        return reply
                     finally:
-                        _close_tx(tx, commit=step.commit_read and not watchdog_fired(watchdog))
+                        _close_tx(tx, commit=done and step.commit_read and not watchdog_fired(watchdog))
                 with _Watchdog(session, step.timeout) as watchdog:
-                    return _consume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params))
+                    return _consume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params), step.progress, backend)
+        except FetchInterrupted:
+            if self._tx is not None:
+                self._abandon_tx()
+            raise
         except Exception as exc:
             if watchdog_fired(watchdog):
                 raise StatementTimedOut(exc) from exc
@@ -378,11 +402,31 @@ class BoltDriver(_BoltBase):
         *,
         readonly: bool | None = None,
         timeout: float | None = None,
+        progress: Callable[[int], Any] | None = None,
     ) -> GraphResult:
-        """Run one statement; auto-commits unless a transaction is open."""
+        """Run one statement; auto-commits unless a transaction is open.
+
+        ``progress(rows)`` is called every ``PROGRESS_EVERY`` rows while they arrive; an
+        interrupt meanwhile raises ``FetchInterrupted`` counting them."""
         return self._run(
-            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly)
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, progress=progress)
         )
+
+    def execute_columns(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+        progress: Callable[[int], Any] | None = None,
+    ) -> tuple[list[str], list[list[Any]], Any]:
+        """Run one statement and return ``(columns, data, summary)`` with ``data[j]`` the
+        values of column ``j`` — the fast path for building DataFrames."""
+        result = self._run(
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, columnar=True, progress=progress)
+        )
+        return result.columns, result.rows.columns_data, result.summary
 
     def explain(
         self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
@@ -501,26 +545,35 @@ class AsyncBoltDriver(_BoltBase):
         await self._abandon_tx()
         return None
 
-    async def _run_statement(self, step: RunStatement) -> tuple[list[str], list[list[Any]], Any]:
+    async def _run_statement(self, step: RunStatement) -> tuple[list[str], list[Any], Any]:
         """Run a statement; past its timeout ``asyncio.wait_for`` cancels it."""
         import neo4j
 
-        async def run() -> tuple[list[str], list[list[Any]], Any]:
+        backend = self._core.backend
+
+        async def run() -> tuple[list[str], list[Any], Any]:
             if self._tx is not None:
-                return await _aconsume(self._tx.run(step.query, step.params))
+                return await _aconsume(self._tx.run(step.query, step.params), step.progress, backend)
             async with self._driver.session(**self._session_kwargs(step.readonly)) as session:
                 if step.readonly:
                     tx = await session.begin_transaction(timeout=step.timeout)
+                    done = False
                     try:
-                        return await _aconsume(tx.run(step.query, step.params))
+                        reply = await _aconsume(tx.run(step.query, step.params), step.progress, backend)
+                        done = True
+                        return reply
                     finally:
-                        await _aclose_tx(tx, commit=step.commit_read)
-                return await _aconsume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params))
+                        await _aclose_tx(tx, commit=done and step.commit_read)
+                return await _aconsume(session.run(neo4j.Query(step.query, timeout=step.timeout), step.params), step.progress, backend)
 
         try:
             return await asyncio.wait_for(run(), step.timeout)
         except TimeoutError as exc:
             raise StatementTimedOut(exc) from exc
+        except FetchInterrupted:
+            if self._tx is not None:
+                await self._abandon_tx()
+            raise
 
     async def execute(
         self,
@@ -529,11 +582,27 @@ class AsyncBoltDriver(_BoltBase):
         *,
         readonly: bool | None = None,
         timeout: float | None = None,
+        progress: Callable[[int], Any] | None = None,
     ) -> GraphResult:
         """Run one statement; auto-commits unless a transaction is open."""
         return await self._run(
-            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly)
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, progress=progress)
         )
+
+    async def execute_columns(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        readonly: bool | None = None,
+        timeout: float | None = None,
+        progress: Callable[[int], Any] | None = None,
+    ) -> tuple[list[str], list[list[Any]], Any]:
+        """Run one statement and return ``(columns, data, summary)`` column by column."""
+        result = await self._run(
+            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, columnar=True, progress=progress)
+        )
+        return result.columns, result.rows.columns_data, result.summary
 
     async def explain(
         self, query: str, params: Mapping[str, Any] | None = None, *, profile: bool = False
@@ -584,17 +653,67 @@ def watchdog_fired(watchdog: _Watchdog | None) -> bool:
     return bool(watchdog is not None and watchdog.fired)
 
 
-def _consume(result: Any) -> tuple[list[str], list[list[Any]], Any]:
+#: rows between two calls of a fetch's ``progress`` callback
+PROGRESS_EVERY = 1000
+
+
+def _interrupted(result: Any, rows: int, backend: str, *, cut: bool = True) -> FetchInterrupted:
+    """The report of a fetch cut by an interrupt. ``cut``: the sync client may have stopped
+    in the middle of a message, so its connection is closed (the pool drops it); the asyncio
+    client stops between records, and closing its session discards the rest."""
+    if cut:
+        _kill_connection(result)
+    return FetchInterrupted(
+        f"the query on {backend} was interrupted after {rows:,} rows had arrived; they are dropped",
+        hint="add a LIMIT, or a timeout to stop long queries on the server",
+        rows_fetched=rows,
+        backend=backend,
+    )
+
+
+def _consume(result: Any, progress: Callable[[int], Any] | None = None, backend: str = "bolt") -> tuple[list[str], list[Any], Any]:
+    """``(keys, records, summary)`` of a running statement; records are the client's own
+    (tuples), converted later by the core."""
     keys = list(result.keys())
-    rows = [list(record.values()) for record in result]
-    return keys, rows, result.consume()
+    install_read_ahead(result)
+    records: list[Any] = []
+    try:
+        if progress is None:
+            records.extend(result)
+        else:
+            add = records.append
+            mark = PROGRESS_EVERY
+            for record in result:
+                add(record)
+                mark -= 1
+                if not mark:
+                    mark = PROGRESS_EVERY
+                    progress(len(records))
+            progress(len(records))
+    except KeyboardInterrupt:
+        raise _interrupted(result, len(records), backend) from None
+    return keys, records, result.consume()
 
 
-async def _aconsume(pending: Any) -> tuple[list[str], list[list[Any]], Any]:
+async def _aconsume(pending: Any, progress: Callable[[int], Any] | None = None, backend: str = "bolt") -> tuple[list[str], list[Any], Any]:
     result = await pending
     keys = list(result.keys())
-    rows = [list(record.values()) async for record in result]
-    return keys, rows, await result.consume()
+    records: list[Any] = []
+    add = records.append
+    mark = PROGRESS_EVERY
+    try:
+        async for record in result:
+            add(record)
+            mark -= 1
+            if not mark:
+                mark = PROGRESS_EVERY
+                if progress is not None:
+                    progress(len(records))
+        if progress is not None:
+            progress(len(records))
+    except KeyboardInterrupt:
+        raise _interrupted(result, len(records), backend, cut=False) from None
+    return keys, records, await result.consume()
 
 
 def _close_tx(tx: Any, *, commit: bool) -> None:
