@@ -33,7 +33,7 @@ def test_render_create_node_wraps_vectors_and_points_by_field_db_type():
         {"emb": [0.1, 0.2], "where": {"latitude": 1.0, "longitude": 2.0}},
         fields={"emb": info(db_type="vector"), "where": info(db_type="point")},
     )
-    assert clause == "CREATE (n:Doc {emb: vecf32($n_emb), where: point($n_where)})"
+    assert clause == "CREATE (n:Doc {emb: vecf32($n_emb), `where`: point($n_where)})"
 
 
 def test_render_create_node_takes_several_labels_and_quotes_odd_names():

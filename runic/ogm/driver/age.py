@@ -109,12 +109,8 @@ class AGEDialect(GraphDialect):
 
     # -- statements ---------------------------------------------------------------------
     def stored_labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
-        """One label per vertex in AGE: the first; the rest travel as ``node_properties``."""
+        """One label per vertex in AGE: the first; the rest travel in ``label_properties``."""
         return labels[:1]
-
-    def node_properties(self, labels: tuple[str, ...], props: Mapping[str, Any]) -> Mapping[str, Any]:
-        """``props`` plus the label property that keeps every label (``_labels``)."""
-        return {**props, **self.label_properties(labels)}
 
     def render_index(self, label: str, field: str) -> str:
         """AGE has no Cypher index DDL: the PostgreSQL expression index ``driver.schema`` makes."""

@@ -8,10 +8,10 @@ differences only through ``GraphDialect``. No ``if backend == ...`` lives outsid
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from runic.cypher import escape_identifier, escape_string, is_plain_identifier, quote_identifier
+from runic.cypher import CYPHER_KEYWORDS, escape_identifier, escape_string, is_plain_identifier
 from runic.ogm.exceptions import DriverError, UnsupportedFeatureError
 
 from .result import GraphResult
@@ -124,6 +124,27 @@ class GraphDialect:
         return f"*{lo}..{hi}"
 
     # -- statements ----------------------------------------------------------------
+    def pattern_name(self, name: str) -> str:
+        """A label or property name as a CREATE pattern writes it: bare when it is a plain
+        identifier and no keyword, backtick-quoted otherwise."""
+        if is_plain_identifier(name) and name.lower() not in CYPHER_KEYWORDS:
+            return name
+        return self.quote(name)
+
+    def create_node_pattern(self, labels: Sequence[str] | str, refs: Iterable[tuple[str, str]], alias: str = "n") -> str:
+        """``CREATE (n:Person {name: <ref>, ...})``: the one place a node CREATE is written.
+
+        ``refs`` pairs each property name with the expression its value is read from
+        (``$n_name``, ``row.p0``, ``vecf32(row[1])``). The labels go in as the backend
+        stores them (``stored_labels``); ``render_create_node`` and the session's flush and
+        bulk writers all render their node creates here.
+        """
+        if isinstance(labels, str):
+            labels = (labels,)
+        names = "".join(":" + self.pattern_name(label) for label in self.stored_labels(tuple(labels)))
+        body = ", ".join(f"{self.pattern_name(key)}: {ref}" for key, ref in refs)
+        return f"CREATE ({alias}{names}{' {' + body + '}' if body else ''})"
+
     def render_create_node(
         self,
         label: str | Sequence[str],
@@ -133,30 +154,25 @@ class GraphDialect:
         """``CREATE (n:Person {name: $n_name, ...})`` with the values in ``.params``.
 
         ``fields`` maps property names to ``FieldInfo``: a value is sent in its field's
-        stored form and referenced as ``node_value`` says (e.g. ``vecf32($n_emb)``).
-        Dialects change ``node_value``, ``stored_labels`` and ``node_properties``, not this.
+        stored form and referenced as ``node_value`` says (e.g. ``vecf32($n_emb)``). The
+        node also gets its ``label_properties`` (AGE: ``_labels``); the text comes from
+        ``create_node_pattern``.
         """
         labels = (label,) if isinstance(label, str) else tuple(label)
         params: dict[str, Any] = {}
-        parts: list[str] = []
-        for i, (key, value) in enumerate(self.node_properties(labels, props).items()):
+        refs: list[tuple[str, str]] = []
+        for i, (key, value) in enumerate({**props, **self.label_properties(labels)}.items()):
             pname = f"n_{key}" if is_plain_identifier(key) else f"n_{i}"
             while pname in params:
                 pname += "_"
             info = fields.get(key) if fields else None
             ref, params[pname] = self.node_value("$" + pname, value, info)
-            parts.append(f"{quote_identifier(key)}: {ref}")
-        body = " {" + ", ".join(parts) + "}" if parts else ""
-        names = "".join(":" + quote_identifier(name) for name in self.stored_labels(labels))
-        return Clause(f"CREATE (n{names}{body})", params)
+            refs.append((key, ref))
+        return Clause(self.create_node_pattern(labels, refs), params)
 
     def stored_labels(self, labels: tuple[str, ...]) -> tuple[str, ...]:
         """The labels a created node carries in the pattern (all of them, by default)."""
         return labels
-
-    def node_properties(self, labels: tuple[str, ...], props: Mapping[str, Any]) -> Mapping[str, Any]:
-        """The properties a created node gets (``props``, by default)."""
-        return props
 
     def node_value(self, ref: str, value: Any, info: FieldInfo | None) -> tuple[str, Any]:
         """``(reference, value sent)`` of one property of a created node: a model value

@@ -294,22 +294,21 @@ class BulkSave:
         CREATE stores no null property (on every backend), so rows setting different names
         share the statement; a name a row lacks reads as null."""
         d = self.dialect
-        q = d.quote
         names: dict[str, None] = {}
         seen = names.keys()
         for row in rows:
             if not row.keys() <= seen:
                 names.update(dict.fromkeys(row))
         names.pop(_FRESH, None)
-        items = [f"{q(n)}: {self._ref(n, d.property_ref('row', n))}" for n in names]
+        refs = [(n, self._ref(n, d.property_ref("row", n))) for n in names]
         extra: dict[str, Any] = {}
         for j, (name, value) in enumerate(self.label_props.items()):
-            items.append(f"{q(name)}: row.__l{j}")
+            refs.append((name, f"row.__l{j}"))
             extra[f"__l{j}"] = value
         pk = self.generated_pk
         fill_pk = pk is not None and pk in names
         if pk is not None and not fill_pk:
-            items.append(f"{q(pk)}: row.__g")
+            refs.append((pk, "row.__g"))
         want_ids = self.on_ids is not None
         if extra or pk is not None or want_ids or self.generated_key:
             params = []
@@ -326,9 +325,8 @@ class BulkSave:
                 params.append(p)
         else:
             params = rows
-        body = f" {{{', '.join(items)}}}" if items else ""
         ret = f"RETURN row.__i, {d.id_function('n')}" if want_ids else "RETURN count(n)"
-        cypher = f"UNWIND $rows AS row CREATE (n{d.label_pattern(self.labels)}{body}) {ret}"
+        cypher = f"UNWIND $rows AS row {d.create_node_pattern(self.labels, refs)} {ret}"
         yield Statement(cypher, {"rows": params}, self._on_created if want_ids else None, step="bulk", rows=len(params), write=True)
 
     def _on_created(self, result: Any) -> int:

@@ -282,10 +282,11 @@ class FlushPlanner:
         out = []
         as_lists = bool(getattr(self.dialect, "list_rows", False))
         for (labels, names, cls), items in groups.items():
-            body = self._row_map(names, self.mapper.fields(cls), as_lists=as_lists)
+            fields = self.mapper.fields(cls)
+            refs = [(n, self._ref(f"row[{i}]" if as_lists else f"row.p{i}", fields.get(n))) for i, n in enumerate(names)]
             index = f"row[{len(names)}]" if as_lists else "row.i"
             cypher = (
-                f"UNWIND $rows AS row CREATE (n{self.dialect.label_pattern(labels)}{body}) "
+                f"UNWIND $rows AS row {self.dialect.create_node_pattern(labels, refs)} "
                 f"RETURN {index} AS i, {self.dialect.id_function('n')} AS id"
             )
             out.extend(self._create_statement(cypher, batch, names, STEPS[0], edge=False, as_lists=as_lists) for batch in self._batches(items))
