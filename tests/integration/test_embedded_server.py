@@ -148,6 +148,35 @@ def test_server_dies_when_the_parent_is_killed():
     assert wait_gone(pid), "the embedded server outlived its killed parent"
 
 
+def test_the_directory_of_a_server_whose_parent_was_killed_is_removed_by_the_next_start():
+    child = run_child(
+        """
+        import time
+        from runic.ogm.driver.embedded import EmbeddedFalkorDB
+        server = EmbeddedFalkorDB().start()
+        print(server.pid, flush=True)
+        print(server.unix_socket_path, flush=True)
+        time.sleep(60)
+        """
+    )
+    pid = read_pid(child)
+    stale = Path(child.stdout.readline().strip()).parent
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(10)
+    assert wait_gone(pid) and stale.is_dir()  # killed: nobody cleaned up
+
+    with EmbeddedFalkorDB() as live:
+        live_dir = Path(live.unix_socket_path).parent
+        with EmbeddedFalkorDB():  # the dead server's log is fresh: it might still be starting
+            assert stale.is_dir()
+        old = time.time() - 3600
+        os.utime(stale / "server.log", (old, old))
+        os.utime(live_dir / "server.log", (old, old))
+        with EmbeddedFalkorDB():
+            assert not stale.exists(), "a dead server's directory was left behind"
+            assert live_dir.is_dir() and live.running, "a live server's directory was removed"
+
+
 def test_server_started_from_a_thread_dies_when_the_parent_is_killed():
     child = run_child(
         """

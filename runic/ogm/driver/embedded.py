@@ -8,7 +8,8 @@ It never outlives the process that started it: on Linux the child asks the kerne
 signal when its parent dies (``PR_SET_PDEATHSIG``); where that cannot be used (other
 systems, or a server started from a thread other than the main one, whose exit would
 fire the signal early) a tiny watchdog process holds a pipe to the parent and stops the
-server when that pipe closes.
+server when that pipe closes. The directory of a server whose process was killed is
+removed by the next ``start()`` of the same user.
 
 Nothing is persisted unless ``data_dir`` is given: the graph is then loaded from and saved
 to ``<data_dir>/runic.rdb`` (at stop, and by redis' own save points meanwhile).
@@ -204,12 +205,60 @@ class _ServerProcess:
             dog.kill()
 
 
+_TEMP_PREFIX = "runic-falkordb-"
+#: a directory whose server log is younger than this may belong to a server still starting
+_STALE_AFTER_S = 60.0
+
+
 def _short_temp_dir() -> str:
     """A fresh 0700 directory whose socket path stays under the 104-byte unix limit."""
     base = tempfile.gettempdir()
-    if len(os.path.join(base, "runic-falkordb-xxxxxxxx", _SOCKET_NAME)) > 100:
+    if len(os.path.join(base, _TEMP_PREFIX + "xxxxxxxx", _SOCKET_NAME)) > 100:
         base = "/tmp"
-    return tempfile.mkdtemp(prefix="runic-falkordb-", dir=base)
+    _remove_stale_dirs(base)
+    return tempfile.mkdtemp(prefix=_TEMP_PREFIX, dir=base)
+
+
+def _remove_stale_dirs(base: str) -> None:
+    """Remove the directories of this user's servers that are gone.
+
+    A server dies with its process, but when that process is killed (a kernel shut down
+    hard, ``kill -9``) nobody removes its directory. One is stale when its socket refuses
+    connections or is gone and its log is older than a minute (so a server still starting is left
+    alone); directories of other users and of live servers are never touched."""
+    try:
+        entries = os.scandir(base)
+    except OSError:
+        return
+    now = time.time()
+    with entries:
+        for entry in entries:
+            if not entry.name.startswith(_TEMP_PREFIX):
+                continue
+            try:
+                if not entry.is_dir(follow_symlinks=False) or entry.stat().st_uid != os.getuid():
+                    continue
+                if now - os.stat(os.path.join(entry.path, _LOG_NAME)).st_mtime < _STALE_AFTER_S:
+                    continue
+            except OSError:
+                continue
+            if _nobody_listens(os.path.join(entry.path, _SOCKET_NAME)):
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _nobody_listens(socket_path: str) -> bool:
+    """Is there no server on ``socket_path`` any more (the socket refuses, or is gone)?"""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    probe.settimeout(1.0)
+    try:
+        probe.connect(socket_path)
+    except (ConnectionRefusedError, FileNotFoundError):
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return False
 
 
 class EmbeddedFalkorDB:
