@@ -181,6 +181,29 @@ class _BoltBase(DriverState):
         except (neo4j.exceptions.ConfigurationError, ValueError) as exc:
             raise self._core.connection_error(exc) from None
 
+    def _statement_flow(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None,
+        readonly: bool | None,
+        timeout: float | None,
+        progress: Callable[[int], Any] | None,
+        *,
+        columnar: bool = False,
+    ) -> Flow[GraphResult]:
+        """The core's flow for one statement, in the open transaction if there is one."""
+        return execute_flow(
+            self._core,
+            query,
+            params,
+            readonly,
+            timeout,
+            in_transaction=self._tx is not None,
+            transaction_readonly=self._tx_readonly,
+            columnar=columnar,
+            progress=progress,
+        )
+
     @classmethod
     def from_params(
         cls,
@@ -409,7 +432,7 @@ class BoltDriver(_BoltBase):
         ``progress(rows)`` is called every ``PROGRESS_EVERY`` rows while they arrive; an
         interrupt meanwhile raises ``FetchInterrupted`` counting them."""
         return self._run(
-            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, progress=progress)
+            self._statement_flow(query, params, readonly, timeout, progress)
         )
 
     def execute_columns(
@@ -424,7 +447,7 @@ class BoltDriver(_BoltBase):
         """Run one statement and return ``(columns, data, summary)`` with ``data[j]`` the
         values of column ``j`` — the fast path for building DataFrames."""
         result = self._run(
-            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, columnar=True, progress=progress)
+            self._statement_flow(query, params, readonly, timeout, progress, columnar=True)
         )
         return result.columns, result.rows.columns_data, result.summary
 
@@ -586,7 +609,7 @@ class AsyncBoltDriver(_BoltBase):
     ) -> GraphResult:
         """Run one statement; auto-commits unless a transaction is open."""
         return await self._run(
-            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, progress=progress)
+            self._statement_flow(query, params, readonly, timeout, progress)
         )
 
     async def execute_columns(
@@ -600,7 +623,7 @@ class AsyncBoltDriver(_BoltBase):
     ) -> tuple[list[str], list[list[Any]], Any]:
         """Run one statement and return ``(columns, data, summary)`` column by column."""
         result = await self._run(
-            execute_flow(self._core, query, params, readonly, timeout, in_transaction=self._tx is not None, transaction_readonly=self._tx_readonly, columnar=True, progress=progress)
+            self._statement_flow(query, params, readonly, timeout, progress, columnar=True)
         )
         return result.columns, result.rows.columns_data, result.summary
 
