@@ -194,12 +194,44 @@ class FaultAt:
         self._maybe(commit=True)
         return self._driver.commit()
 
+    def _split(self, statements: list[Any]) -> int | None:
+        """Where the fault falls inside a pipelined run (``None``: not in this run)."""
+        if self.fault is None or self.at is None or not self.sent <= self.at < self.sent + len(statements):
+            return None
+        return self.at - self.sent
+
+    def execute_pipelined(self, statements: Any, on_result: Any) -> int:
+        """The real pipelined run, cut in two where the fault falls: the statements before
+        it are all answered when it strikes, as with ``execute``."""
+        statements = list(statements)
+        split = self._split(statements)
+        if split is None:
+            self.sent += len(statements)
+            return self._driver.execute_pipelined(statements, on_result)
+        done = self._driver.execute_pipelined(statements[:split], on_result) if split else 0
+        self.sent += split
+        self._maybe()
+        self.sent += len(statements) - split
+        return done + self._driver.execute_pipelined(statements[split:], lambda i, result: on_result(split + i, result))
+
 
 class AsyncFaultAt(FaultAt):
     async def execute(self, query: str, params: Any = None, **kwargs: Any) -> Any:
         self._maybe()
         self.sent += 1
         return await self._driver.execute(query, params, **kwargs)
+
+    async def execute_pipelined(self, statements: Any, on_result: Any) -> int:
+        statements = list(statements)
+        split = self._split(statements)
+        if split is None:
+            self.sent += len(statements)
+            return await self._driver.execute_pipelined(statements, on_result)
+        done = await self._driver.execute_pipelined(statements[:split], on_result) if split else 0
+        self.sent += split
+        self._maybe()
+        self.sent += len(statements) - split
+        return done + await self._driver.execute_pipelined(statements[split:], lambda i, result: on_result(split + i, result))
 
     async def commit(self) -> None:
         self._maybe(commit=True)

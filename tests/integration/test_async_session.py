@@ -44,6 +44,11 @@ class Recording:
         self.sent.append(query)
         return await self._driver.execute(query, params, **kwargs)
 
+    async def execute_pipelined(self, statements, on_result):
+        statements = list(statements)
+        self.sent.extend(query for query, _ in statements)
+        return await self._driver.execute_pipelined(statements, on_result)
+
 
 async def count(driver, pattern="(n)") -> int:
     return (await driver.execute(f"MATCH {pattern} RETURN count(*)")).value()

@@ -34,13 +34,30 @@ class KillAfter:
     def __getattr__(self, name):
         return getattr(self._driver, name)
 
-    def execute(self, query, params=None, **kwargs):
+    def _kill_now(self):
         if self.after is not None and self.sent == self.after:
             pid = self._server.pid
             os.kill(pid, signal.SIGTERM)
             self._server._server.proc.wait(10)
+
+    def execute(self, query, params=None, **kwargs):
+        self._kill_now()
         self.sent += 1
         return self._driver.execute(query, params, **kwargs)
+
+    def execute_pipelined(self, statements, on_result):
+        """The real pipelined run, cut in two where the kill falls (every statement before
+        it answered, as with ``execute``)."""
+        statements = list(statements)
+        if self.after is None or not self.sent <= self.after < self.sent + len(statements):
+            self.sent += len(statements)
+            return self._driver.execute_pipelined(statements, on_result)
+        split = self.after - self.sent
+        done = self._driver.execute_pipelined(statements[:split], on_result) if split else 0
+        self.sent += split
+        self._kill_now()
+        self.sent += len(statements) - split
+        return done + self._driver.execute_pipelined(statements[split:], lambda i, result: on_result(split + i, result))
 
 
 def test_server_killed_during_multi_batch_flush(tmp_path):

@@ -45,6 +45,11 @@ class Recording:
         self.sent.append(query)
         return self._driver.execute(query, params, **kwargs)
 
+    def execute_pipelined(self, statements, on_result):
+        statements = list(statements)
+        self.sent.extend(query for query, _ in statements)
+        return self._driver.execute_pipelined(statements, on_result)
+
 
 def count(driver, pattern="(n)") -> int:
     return driver.execute(f"MATCH {pattern} RETURN count(*)").value()

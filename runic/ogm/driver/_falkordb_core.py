@@ -93,23 +93,29 @@ class FalkorDBCore:
         try:
             with gc_paused():  # a large reply is parsed into many small lists
                 reply = yield from (self._reading_flow(command) if ro else self._sending_flow(command))
-            for _ in range(MAX_NAME_REFRESHES):
-                version = self.version_mismatch(reply)
-                if version is None:
-                    break
-                self.version = version
-                for kind in ("labels", "types", "keys"):
-                    yield from self._refresh_names_flow(kind)
-                reply = yield self.with_current_version(command)
-            self.check_reply(reply)
-            for _ in range(MAX_NAME_REFRESHES):
-                try:
-                    return decode(reply)
-                except UnknownNameError as missing:
-                    yield from self._refresh_names_flow(missing.kind)
-            return decode(reply)
+            return (yield from self.settle_flow(command, reply, decode))
         except Exception as exc:
             raise self.error(exc, query, params, header, readonly=ro, timeout=limit) from exc
+
+    def settle_flow(self, command: list[Any], reply: Any, decode: Any) -> Flow[Any]:
+        """``reply`` to ``command`` decoded by ``decode``: sent again with the current schema
+        version if the server refused it for a stale one, names refreshed where the reply
+        holds unknown ones."""
+        for _ in range(MAX_NAME_REFRESHES):
+            version = self.version_mismatch(reply)
+            if version is None:
+                break
+            self.version = version
+            for kind in ("labels", "types", "keys"):
+                yield from self._refresh_names_flow(kind)
+            reply = yield self.with_current_version(command)
+        self.check_reply(reply)
+        for _ in range(MAX_NAME_REFRESHES):
+            try:
+                return decode(reply)
+            except UnknownNameError as missing:
+                yield from self._refresh_names_flow(missing.kind)
+        return decode(reply)
 
     def execute_flow(
         self, query: str, params: Mapping[str, Any] | None, readonly: bool | None, timeout: float | None

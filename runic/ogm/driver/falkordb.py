@@ -18,7 +18,7 @@ read of a graph that does not exist yet finds an empty graph (created empty on t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from runic.cypher import is_plain_identifier
@@ -26,6 +26,12 @@ from runic.ogm.core.flow import Flow, run_flow, run_flow_async
 from runic.ogm.exceptions import ConnectionFailedError, DriverError
 
 from ._falkordb_core import FalkorDBCore
+from ._falkordb_pipeline import (
+    PipelinedStatement,
+    pipeline_flow,
+    run_pipelined,
+    run_pipelined_async,
+)
 from ._falkordb_schema import AsyncFalkorDBSchema, FalkorDBSchema, exact_index_ddl
 from .base import GraphDialect, GraphNamed
 from .embedded import EmbeddedFalkorDB
@@ -255,6 +261,19 @@ class FalkorDBDriver(_FalkorDBDriverBase):
         values of column ``j`` — the fast path for building DataFrames."""
         return self._run(self._core.columns_flow(query, params, readonly, timeout))
 
+    def execute_pipelined(
+        self, statements: Iterable[PipelinedStatement], on_result: Callable[[int, GraphResult], Any]
+    ) -> int:
+        """Run write statements in order, each sent while the server still runs the one
+        before; ``on_result(index, result)`` gets each result in order. Returns how many ran.
+
+        ``statements`` are ``(query, params)`` pairs, ``params`` a mapping or a function
+        that makes one when the statement is sent. After a failure nothing more is sent;
+        the statement still in flight is read and handed to ``on_result`` before the error
+        is raised."""
+        self._check_open()
+        return run_pipelined(self._db.connection.connection_pool, pipeline_flow(self._core, statements, on_result))
+
     def raw_command(self, *args: Any) -> Any:
         """Send a raw redis command on this connection (errors mapped to runic's)."""
         return self._run(self._core.raw_flow(args))
@@ -328,6 +347,13 @@ class AsyncFalkorDBDriver(_FalkorDBDriverBase):
     ) -> tuple[list[str], list[list[Any]], ResultSummary]:
         """Run one statement and return ``(columns, data, summary)`` column by column."""
         return await self._run(self._core.columns_flow(query, params, readonly, timeout))
+
+    async def execute_pipelined(
+        self, statements: Iterable[PipelinedStatement], on_result: Callable[[int, GraphResult], Any]
+    ) -> int:
+        """``FalkorDBDriver.execute_pipelined``, awaited."""
+        self._check_open()
+        return await run_pipelined_async(self._db.connection.connection_pool, pipeline_flow(self._core, statements, on_result))
 
     async def raw_command(self, *args: Any) -> Any:
         """Send a raw redis command on this connection (errors mapped to runic's)."""

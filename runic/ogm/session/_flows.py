@@ -25,9 +25,14 @@ from runic.ogm.core.state import EntityState
 from runic.ogm.exceptions import OrmError
 
 from ._entity import state_of
+from ._flush import STEPS
 from ._statement import Statement
 
 __all__ = ["Call", "Flow", "SessionFlows"]
+
+#: the flush step whose statements a pipelining driver sends back to back: node creates
+#: depend on nothing sent in the same step
+PIPELINED_STEP = STEPS[0]
 
 log = logging.getLogger("runic.session")
 
@@ -73,19 +78,53 @@ class SessionFlows:
         if not plan:
             return
         self._check_writable(plan)
-        applied = 0
+        applied = [0]
+        statements = plan.statements
+        pipelines = not self.transactional and hasattr(self._driver, "execute_pipelined")
         # every batch allocates rows and replies while the flushed entities stay alive: the
         # cyclic collector would walk all of them again and again for nothing
         with gc_paused():
-            for statement in plan.statements:
+            start = 0
+            while start < len(statements):
+                statement = statements[start]
+                end = start + 1
+                if pipelines and statement.step == PIPELINED_STEP:
+                    while end < len(statements) and statements[end].step == PIPELINED_STEP:
+                        end += 1
                 try:
-                    yield from self._send_flow(statement, readonly=False)
+                    if end - start > 1:
+                        yield from self._pipelined_flow(statements[start:end], applied)
+                    else:
+                        yield from self._send_flow(statement, readonly=False)
+                        applied[0] += 1
                 except Exception as exc:
                     restaged = yield from self._end_failed_transaction_flow()
                     if isinstance(exc, OrmError):
-                        raise self._core.attach_report(exc, plan, applied, statement.step, restaged) from exc.__cause__
+                        raise self._core.attach_report(exc, plan, applied[0], statement.step, restaged) from exc.__cause__
                     raise
-                applied += 1
+                start = end
+
+    def _pipelined_flow(self, statements: list[Statement], applied: list[int]) -> Flow:
+        """Statements of one flush step, each sent while the server runs the one before
+        (drivers with ``execute_pipelined``, outside transactions); ``applied[0]`` counts
+        those whose result is recorded."""
+
+        def params_of(statement: Statement) -> Any:
+            def params() -> dict[str, Any]:
+                self._log(statement)
+                return statement.params
+
+            return params
+
+        def on_result(index: int, result: Any) -> None:
+            statements[index].finish(result)
+            applied[0] += 1
+
+        try:
+            yield Call("execute_pipelined", ([(s.cypher, params_of(s)) for s in statements], on_result))
+        except BaseException as exc:
+            self._after_error(exc)
+            raise
 
     def _commit_flow(self) -> Flow:
         self._check_open()

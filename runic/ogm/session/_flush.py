@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import eq, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from runic.ogm.core.collector import gc_paused
@@ -112,13 +114,12 @@ class FlushPlanner:
         while changed:
             changed = False
             candidates = core.pending_entities() + dirty
-            kinds: dict[type, tuple[bool, dict[str, Any]]] = {}
+            kinds = {cls: (is_edge_model(cls), self.mapper.relation_fields(cls)) for cls in set(map(type, candidates))}
+            if not any(edge or relations for edge, relations in kinds.values()):
+                break  # nothing any of them holds can be transient
             for owner in candidates:
                 cls = type(owner)
-                kind = kinds.get(cls)
-                if kind is None:
-                    kind = kinds[cls] = (is_edge_model(cls), self.mapper.relation_fields(cls))
-                edge, relations = kind
+                edge, relations = kinds[cls]
                 if not edge and not relations:  # nothing it holds can be transient
                     continue
                 if id(owner) in seen:
@@ -159,6 +160,13 @@ class FlushPlanner:
     def _check_values(self, entities: list[Any]) -> None:
         mapper = self.mapper
         rules: dict[type, tuple[tuple[tuple[str, bool], ...], bool]] = {}
+        if len({type(e) for e in entities}) == 1 and not is_edge_model(type(entities[0])):
+            # one node class (a bulk add): look for a missing value a field at a time
+            cls = type(entities[0])
+            names = [name for name, info in mapper.property_fields(cls).items() if getattr(info, "required", False) or getattr(info, "primary_key", False)]
+            data = list(map(vars, entities))
+            if not any(_NONE_TYPE in map(type, map(dict.get, data, repeat(name))) for name in names):
+                return
         for entity in entities:
             cls = type(entity)
             rule = rules.get(cls)
@@ -196,12 +204,11 @@ class FlushPlanner:
         mapper = self.mapper
         additions: list[_RelationChange] = []
         removals: list[_RelationChange] = []
-        relation_fields: dict[type, dict[str, Any]] = {}
+        relation_fields = {cls: mapper.relation_fields(cls) for cls in set(map(type, owners))}
+        if not any(relation_fields.values()):
+            return additions, removals
         for owner in owners:
-            cls = type(owner)
-            relations = relation_fields.get(cls)
-            if relations is None:
-                relations = relation_fields[cls] = mapper.relation_fields(cls)
+            relations = relation_fields[type(owner)]
             if not relations:
                 continue
             state = state_of(owner)
@@ -269,16 +276,22 @@ class FlushPlanner:
             labels, label_props, plain = known
             if plain is not None:
                 get = entity.__dict__.get
-                props = {name: get(name) for name in plain}
+                values = list(map(get, plain))
+                props = dict(zip(plain, values))
             else:
                 props = properties(entity)
+                values = list(props.values())
             if label_props:
                 props = {**props, **label_props}
-            if _NONE_TYPE in map(type, props.values()):
+                values = list(props.values())
+            if _NONE_TYPE in map(type, values):
                 names = tuple([n for n, v in props.items() if v is not None])
             else:
-                names = tuple(props)
-            groups.setdefault((labels, names, cls), []).append((entity, props))
+                names = plain if plain is not None and not label_props else tuple(props)
+            group = groups.get((labels, names, cls))
+            if group is None:
+                group = groups[(labels, names, cls)] = []
+            group.append((entity, props))
         out = []
         as_lists = bool(getattr(self.dialect, "list_rows", False))
         for (labels, names, cls), items in groups.items():
@@ -309,7 +322,7 @@ class FlushPlanner:
                     append(row)
             elif as_lists:  # [p0, p1, …, i]
                 for i, (_, props) in enumerate(batch):
-                    row = [props[n] for n in names]
+                    row = list(map(props.__getitem__, names))
                     row.append(i)
                     append(row)
             else:
@@ -320,13 +333,19 @@ class FlushPlanner:
             return {"rows": rows}
 
         def on_result(result: GraphResult) -> None:
-            created = []
-            seen = set()
-            for i, element_id in result.rows:
-                i = int(i)
-                entity, props = batch[i]
-                created.append((entity, element_id, props))
-                seen.add(i)
+            rows = result.rows
+            if len(rows) == len(batch) and all(map(eq, map(itemgetter(0), rows), range(len(batch)))):
+                # every row created, in order (the common case): pair them up without lookups
+                created = [(entity, element_id, props) for (entity, props), (_, element_id) in zip(batch, rows)]
+                seen: Any = range(len(batch))
+            else:
+                created = []
+                seen = set()
+                for i, element_id in rows:
+                    i = int(i)
+                    entity, props = batch[i]
+                    created.append((entity, element_id, props))
+                    seen.add(i)
             with gc_paused():
                 core.mark_created_many(created)
             if len(seen) < len(batch):
@@ -556,15 +575,15 @@ class FlushPlanner:
 
 def _nodes_and_edges(entities: list[Any]) -> tuple[list[Any], list[Any]]:
     """``entities`` split into nodes and edges (order kept)."""
-    kinds: dict[type, bool] = {}
+    kinds = {cls: is_edge_model(cls) for cls in set(map(type, entities))}
+    if not any(kinds.values()):
+        return list(entities), []
+    if all(kinds.values()):
+        return [], list(entities)
     nodes: list[Any] = []
     edges: list[Any] = []
     for entity in entities:
-        cls = type(entity)
-        edge = kinds.get(cls)
-        if edge is None:
-            edge = kinds[cls] = is_edge_model(cls)
-        (edges if edge else nodes).append(entity)
+        (edges if kinds[type(entity)] else nodes).append(entity)
     return nodes, edges
 
 

@@ -75,12 +75,12 @@ class Persistence(CoreState):
             if type(entity) is not cls:  # a statement's rows are of one class: this runs once
                 cls = type(entity)
                 rule = self._add_rules.get(cls) or self._add_rule(cls)
-                root, key_name, sets_key, edge = rule.root, rule.key_name, rule.sets_key, rule.edge
+                root, key_name, sets_key, edge, scalar, generated = rule.root, rule.key_name, rule.sets_key, rule.edge, rule.scalar, rule.generated
             state = getattr(entity, STATE_ATTR)  # staged entities all have one
             state.element_id = element_id
             state.state = persistent
             # the flush's own map of what was stored: kept as it is unless it holds containers
-            state.committed = committed if mutable.isdisjoint(map(type, committed.values())) else snapshot(committed)
+            state.committed = committed if scalar or mutable.isdisjoint(map(type, committed.values())) else snapshot(committed)
             state.expired = False
             oid = id(entity)
             pending.pop(oid, None)
@@ -95,6 +95,10 @@ class Persistence(CoreState):
             if type(key) is str:  # the common declared key, as staged
                 state.key = key
                 keys.append(((root, key), entity))
+                continue
+            if generated and type(element_id) is int:  # known by the database's id
+                state.key = element_id
+                keys.append(((root, element_id), entity))
                 continue
             ikey = self._identity_key_by_rule(entity, state, rule)
             if ikey is not None:

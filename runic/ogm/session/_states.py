@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from itertools import repeat
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import Enum
+from itertools import compress, repeat
 from typing import Any, NamedTuple
+from uuid import UUID
 
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.exceptions import DetachedEntityError, SessionError
@@ -21,6 +25,18 @@ __all__ = ["AddRule", "EntityStates"]
 
 _UNKNOWN: Any = object()
 
+#: field types whose values cannot change in place (validation keeps other values out)
+_IMMUTABLE_TYPES = frozenset({int, float, str, bool, bytes, Decimal, UUID, date, datetime, time, timedelta})
+
+
+def _scalar_fields(fields: dict[str, Any], names: tuple[str, ...]) -> bool:
+    """Every field of ``names`` is declared with an immutable scalar type."""
+    for name in names:
+        kind = getattr(fields.get(name), "python_type", None)
+        if kind not in _IMMUTABLE_TYPES and not (isinstance(kind, type) and issubclass(kind, Enum)):
+            return False
+    return True
+
 
 class AddRule(NamedTuple):
     """What the unit of work needs of one model class to stage it and record its create."""
@@ -31,6 +47,7 @@ class AddRule(NamedTuple):
     edge: bool
     cascades: tuple[str, ...]  #: relations declared ``cascade=True``
     sets_key: bool  #: the mapper writes the element id into the key field once created
+    scalar: bool  #: its stored fields all hold immutable scalars (a stored map needs no copy)
 
 
 class EntityStates(CoreState):
@@ -53,15 +70,26 @@ class EntityStates(CoreState):
         # (what ``is_modified`` does for them, without its calls per entity)
         own = type(self.mapper).is_modified is Mapper.is_modified and type(self).is_modified is EntityStates.is_modified
         plain_names: dict[type, tuple[str, ...] | None] = {}
-        for entity in self.identity.entities():
+        # a model whose fields all hold immutable scalars changes only by assignment, and an
+        # assignment pins the entity (``note_modified``): its unpinned entities are unchanged
+        by_assignment: dict[type, bool] = {}
+        pinned = self.identity._pinned
+        entities = self.identity.entities()
+        for cls in set(map(type, entities)):
+            plan = self.mapper.plan(cls)
+            names = plain_names[cls] = plan.plain if own and not plan.converted and not plan.relations else None
+            by_assignment[cls] = names is not None and _scalar_fields(self.mapper.fields(cls), names)
+        if all(by_assignment.values()):  # only the pinned persistent ones can have changed
+            wanted = pinned.keys() - self._pending.keys()
+            entities = list(compress(entities, map(wanted.__contains__, map(id, entities))))
+        for entity in entities:
+            cls = type(entity)
+            if by_assignment[cls] and id(entity) not in pinned:
+                continue
+            names = plain_names[cls]
             state = getattr(entity, STATE_ATTR)  # the map holds entities only
             if state.state is not persistent:
                 continue
-            cls = type(entity)
-            names = plain_names.get(cls, _UNKNOWN)
-            if names is _UNKNOWN:
-                plan = self.mapper.plan(cls)
-                names = plain_names[cls] = plan.plain if own and not plan.converted and not plan.relations else None
             if names is None:
                 if self.is_modified(entity):
                     out.append(entity)
@@ -151,7 +179,7 @@ class EntityStates(CoreState):
             if rule.generated and state.element_id is None:
                 ikey = None
             elif rule.key_name is not None and (key := entity.__dict__.get(rule.key_name)) is not None:
-                ikey = (rule.root, hashable_key(key))
+                ikey = (rule.root, key if type(key) is str else hashable_key(key))
                 ref = refs.get(ikey)
                 if ref is not None and ref() is not None:  # taken (``_add`` says by whom)
                     add(entity, added, cascade_only=False)
@@ -185,6 +213,7 @@ class EntityStates(CoreState):
                 edge=is_edge_model(cls),
                 cascades=tuple(name for name, info in mapper.relation_fields(cls).items() if getattr(info, "cascade", False)),
                 sets_key=kind.set_database_key is not Mapper.set_database_key or (database_key and mapper.pk_info(cls) is not None),
+                scalar=not mapper.plan(cls).converted and _scalar_fields(mapper.fields(cls), tuple(mapper.property_fields(cls))),
             )
         return rule
 
