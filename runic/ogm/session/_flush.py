@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from operator import eq, itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -258,6 +258,33 @@ class FlushPlanner:
 
     # -- (1) node creates -----------------------------------------------------------------------
     def _node_creates(self, entities: list[Any]) -> list[Statement]:
+        groups = self._one_class_creates(entities) or self._create_groups(entities)
+        return self._create_statements(groups)
+
+    def _one_class_creates(self, entities: list[Any]) -> dict[tuple, list[tuple[Any, dict[str, Any]]]] | None:
+        """The create group of a bulk add — new nodes of one model whose stored values are its
+        own fields, none of them None — built a column at a time; ``None`` otherwise."""
+        if not entities or len(set(map(type, entities))) != 1:
+            return None
+        cls = type(entities[0])
+        plan = self.mapper.plan(cls)
+        labels = create_labels(cls)
+        plain = plan.plain
+        if type(self.mapper).properties is not Mapper.properties or plan.converted or len(plain) < 2:
+            return None
+        if self.dialect.label_properties(labels):
+            return None
+        try:
+            values = list(map(itemgetter(*plain), map(vars, entities)))
+        except KeyError:  # a field never set: the entity-by-entity way reads it as None
+            return None
+        if _NONE_TYPE in set(map(type, chain.from_iterable(values))):
+            return None
+        props = map(dict, map(zip, repeat(plain), values))
+        return {(labels, plain, cls): list(zip(entities, props))}
+
+    def _create_groups(self, entities: list[Any]) -> dict[tuple, list[tuple[Any, dict[str, Any]]]]:
+        """New nodes grouped by labels, stored names and class, each with its stored values."""
         groups: dict[tuple, list[tuple[Any, dict[str, Any]]]] = {}
         per_class: dict[type, tuple[tuple[str, ...], dict[str, Any], tuple[str, ...] | None]] = {}
         mapper = self.mapper
@@ -292,6 +319,9 @@ class FlushPlanner:
             if group is None:
                 group = groups[(labels, names, cls)] = []
             group.append((entity, props))
+        return groups
+
+    def _create_statements(self, groups: dict[tuple, list[tuple[Any, dict[str, Any]]]]) -> list[Statement]:
         out = []
         as_lists = bool(getattr(self.dialect, "list_rows", False))
         for (labels, names, cls), items in groups.items():

@@ -12,6 +12,7 @@ from itertools import compress, repeat
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from runic.ogm.core.collector import gc_paused
 from runic.ogm.core.state import STATE_ATTR, EntityState, InstanceState
 from runic.ogm.exceptions import DetachedEntityError, SessionError
 from runic.ogm.mapper import Mapper
@@ -156,6 +157,10 @@ class EntityStates(CoreState):
         A new node of a class already seen, without cascades, whose key is the database's
         or a declared one it holds, is staged here directly; everything else goes through
         ``_add`` (which also raises every error)."""
+        with gc_paused():  # each staged entity gets map entries and a weak reference that all stay
+            return self._add_all(entities)
+
+    def _add_all(self, entities: Iterable[Any]) -> list[Any]:
         added: list[Any] = []
         append = added.append
         add = self._add
