@@ -162,21 +162,14 @@ class FlushPlanner:
         rules: dict[type, tuple[tuple[tuple[str, bool], ...], bool]] = {}
         if len({type(e) for e in entities}) == 1 and not is_edge_model(type(entities[0])):
             # one node class (a bulk add): look for a missing value a field at a time
-            cls = type(entities[0])
-            names = [name for name, info in mapper.property_fields(cls).items() if getattr(info, "required", False) or getattr(info, "primary_key", False)]
             data = list(map(vars, entities))
-            if not any(_NONE_TYPE in map(type, map(dict.get, data, repeat(name))) for name in names):
+            if not any(_NONE_TYPE in map(type, map(dict.get, data, repeat(name))) for name, _ in _needed_fields(mapper, type(entities[0]))):
                 return
         for entity in entities:
             cls = type(entity)
             rule = rules.get(cls)
             if rule is None:
-                needed = tuple(
-                    (name, bool(getattr(info, "primary_key", False)))
-                    for name, info in mapper.property_fields(cls).items()
-                    if getattr(info, "required", False) or getattr(info, "primary_key", False)
-                )
-                rule = rules[cls] = (needed, is_edge_model(cls))
+                rule = rules[cls] = (_needed_fields(mapper, cls), is_edge_model(cls))
             needed, edge = rule
             data = entity.__dict__
             for name, primary_key in needed:
@@ -601,6 +594,15 @@ class FlushPlanner:
                 core.mark_node_deleted(entity)
 
         return Statement(cypher, {"rows": rows}, on_result, step=step, rows=len(batch), write=True)
+
+
+def _needed_fields(mapper: Mapper, cls: type) -> tuple[tuple[str, bool], ...]:
+    """``(name, is the key)`` of each field of ``cls`` that a flush refuses to store as None."""
+    return tuple(
+        (name, bool(getattr(info, "primary_key", False)))
+        for name, info in mapper.property_fields(cls).items()
+        if getattr(info, "required", False) or getattr(info, "primary_key", False)
+    )
 
 
 def _nodes_and_edges(entities: list[Any]) -> tuple[list[Any], list[Any]]:

@@ -79,7 +79,7 @@ class EntityStates(CoreState):
         for cls in set(map(type, entities)):
             plan = self.mapper.plan(cls)
             names = plain_names[cls] = plan.plain if own and not plan.converted and not plan.relations else None
-            by_assignment[cls] = names is not None and _scalar_fields(self.mapper.fields(cls), names)
+            by_assignment[cls] = names is not None and self._add_rule(cls).scalar
         if all(by_assignment.values()):  # only the pinned persistent ones can have changed
             wanted = pinned.keys() - self._pending.keys()
             entities = list(compress(entities, map(wanted.__contains__, map(id, entities))))
